@@ -1,0 +1,164 @@
+"""Claims read out of a report: every one carries the evidence it came from."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Evidence:
+    section: str          # section id ("1.3" or a title)
+    quote: str            # the sentence, as written (markup removed)
+    start: int            # character offsets into the report file
+    end: int
+    line: int
+
+
+@dataclass
+class Figure:
+    """A number the report states: a market size, a rate, a share, a CAGR (metric 'CAGR', with a period)."""
+    metric: str                     # metric concept IRI
+    metric_label: str               # e.g. "market size", "CAGR", "penetration rate"
+    market: str                     # market label as written
+    region: str | None              # region concept IRI
+    region_label: str | None        # canonical English region label
+    segment: str | None             # segment label as written, None for the total
+    year: int | None
+    period: tuple[int, int] | None
+    value: float                    # as written
+    value_text: str                 # "6,067"
+    unit: str                       # as written: "亿元人民币", "%", "USD billion"
+    currency: str | None            # ISO code or None
+    mult: int                       # power of ten of the unit (亿 = 8)
+    comparator: str                 # eq | lt | gt | approx
+    status: str                     # actual | forecast
+    evidence: Evidence
+    market_key: str = ""            # resolved market / segment keys (filled by resolve())
+    segment_key: str | None = None
+
+    @property
+    def normalized(self) -> float:
+        if self.unit == "%":
+            return self.value
+        return self.value * 10 ** self.mult
+
+    @property
+    def kind(self) -> str:
+        return "cagr" if self.period else "figure"
+
+
+@dataclass
+class Definition:
+    label: str                      # the segment / market as written in the lead
+    text: str
+    deployment: list[str]
+    priorities: list[str]
+    evidence: Evidence
+    market_key: str = ""
+    segment_key: str | None = None
+
+
+@dataclass
+class Driver:
+    label: str
+    text: str
+    segments: list[str]             # segment keys the driver names
+    evidence: Evidence
+
+
+@dataclass
+class Trend:
+    text: str
+    evidence: Evidence
+
+
+@dataclass
+class Chart:
+    title: str
+    period: tuple[int, int] | None
+    unit: str | None
+    forecast: bool
+    evidence: Evidence
+
+
+@dataclass
+class Source:
+    items: list[str]
+    evidence: Evidence
+
+
+@dataclass
+class ReportInfo:
+    title: str
+    publisher: str | None
+    year: int | None
+    contact: list[str]
+    lang: str
+    evidence: Evidence | None
+
+
+@dataclass
+class Market:
+    key: str
+    labels: list[str]               # as written, most frequent first
+    en: str | None
+    zh: str | None
+
+
+@dataclass
+class Segment:
+    key: str                        # "<market key>/<qualifier key>"
+    market_key: str
+    qualifier: str                  # the distinctive part: "云端"
+    labels: list[str]
+    en: str | None
+    zh: str | None
+
+
+@dataclass
+class Claims:
+    report: ReportInfo
+    figures: list[Figure] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
+    drivers: list[Driver] = field(default_factory=list)
+    trends: list[Trend] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    markets: dict[str, Market] = field(default_factory=dict)
+    segments: dict[str, Segment] = field(default_factory=dict)
+
+    def count(self) -> int:
+        return len(self.figures) + len(self.definitions) + len(self.drivers) + len(self.trends)
+
+    def to_json(self) -> list[dict]:
+        """The `reportkg claims --json` array (DESIGN.md): one object per claim."""
+        out: list[dict] = []
+        seg_label = {k: s.labels[0] for k, s in self.segments.items()}
+        for f in self.figures:
+            out.append({
+                "kind": f.kind, "metric": f.metric_label, "market": f.market, "region": f.region_label,
+                "segment": f.segment, "year": f.year, "period": list(f.period) if f.period else None,
+                "value": int(f.value) if float(f.value).is_integer() else f.value, "unit": f.unit,
+                "comparator": f.comparator, "status": f.status, "normalized": f.normalized,
+                "currency": f.currency, **_ev(f.evidence)})
+        for d in self.definitions:
+            out.append({"kind": "definition", "segment": d.label, "text": d.text, "deployment": d.deployment,
+                        "priorities": d.priorities, **_ev(d.evidence)})
+        for d in self.drivers:
+            out.append({"kind": "driver", "label": d.label, "text": d.text,
+                        "segments": [seg_label.get(k, k) for k in d.segments], **_ev(d.evidence)})
+        for t in self.trends:
+            out.append({"kind": "trend", "text": t.text, **_ev(t.evidence)})
+        for c in self.charts:
+            out.append({"kind": "chart", "title": c.title, "period": list(c.period) if c.period else None,
+                        "unit": c.unit, "forecast": c.forecast, **_ev(c.evidence)})
+        for s in self.sources:
+            out.append({"kind": "source", "items": s.items, **_ev(s.evidence)})
+        r = self.report
+        out.append({"kind": "report", "title": r.title, "publisher": r.publisher, "year": r.year,
+                    "contact": r.contact, "lang": r.lang, **(_ev(r.evidence) if r.evidence else {})})
+        return out
+
+
+def _ev(e: Evidence) -> dict:
+    d = asdict(e)
+    return {"section": d["section"], "quote": d["quote"], "line": d["line"], "start": d["start"], "end": d["end"]}

@@ -1,0 +1,435 @@
+"""Report text -> Document: sections by their numbers, blocks, sentences with offsets and lines.
+
+PDF-converted markdown is messy: heading depth (`##` vs `###`) says nothing reliable, the table of
+contents repeats every heading, wrapped lines turn into false headings or split paragraphs. Section
+numbers ("1", "1.3", "一、", "（二）", "第三章") define the tree; unnumbered headings stay sections with
+titles; character offsets always point into the original text.
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Errors, IngestError
+from .text import fold, replace_zh_years, zh_ordinal
+
+MAX_BYTES = 20 * 1024 * 1024
+
+_HASH_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_NUM_TITLE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?(?:\s+|(?=[^\d.\s]))(.+)$")
+_ZH_TOP = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(.+)$")
+_ZH_SUB = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[）)]\s*(.+)$")
+_ZH_CHAPTER = re.compile(r"^第\s*([一二三四五六七八九十\d]{1,3})\s*([章篇部])\s*(.*)$")
+_ZH_SECTION = re.compile(r"^第\s*([一二三四五六七八九十\d]{1,3})\s*节\s*(.*)$")
+_EN_CHAPTER = re.compile(r"^(?:chapter|section|part)\s+(\d{1,2}(?:\.\d{1,2})*)\s*[:.\-]?\s*(.*)$", re.I)
+_TOC_TITLES = re.compile(r"^(目录|目次|contents|table of contents)$", re.I)
+_TOC_LEADER = re.compile(r"\s*(?:\.{2,}|…+|·{2,}|-{3,}|\s{3,})\s*\d*\s*$|\s+\d{1,3}\s*$")
+_SENT_END = "。！？!?；;"
+_CONTINUATION_END = "、，,；;-—"
+_MARKUP = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|\[(?=[^\]]*\]\()|\]\([^)]*\)|<br\s*/?>")
+_LIST_MARK = re.compile(r"^(?:[-*+•·▪●◆]\s+|\d{1,2}[.)]\s+(?=\D))")
+_BOLD_LEAD = re.compile(r"^\s*(?:[-*+•]\s+)?\*\*(.+?)\*\*")
+_SOURCE = re.compile(r"^(资料来源|数据来源|来源|注|sources?|note)\s*[:：]", re.I)
+_UNIT_LINE = re.compile(r"^[(（]\s*([^()（）]{1,30})\s*[)）]$")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+@dataclass
+class Section:
+    id: str                 # "1.3", or the title for an unnumbered section
+    number: str | None
+    title: str
+    level: int
+    parent: str | None
+    order: int
+    line: int               # line of the heading (1-based)
+    start: int              # character offset of the heading
+    end: int = 0            # character offset where the section ends
+
+
+@dataclass
+class Sentence:
+    text: str               # original characters, markup removed
+    norm: str               # fold()ed, same length as text
+    start: int              # offsets into the original file
+    end: int
+    line: int
+    offsets: list[int] = field(repr=False, default_factory=list)
+
+
+@dataclass
+class Block:
+    kind: str               # paragraph | lead | item | chart | unit | source
+    text: str
+    norm: str
+    offsets: list[int] = field(repr=False)
+    line: int
+    section: str
+    lead: str | None = None        # bold lead / list label (without trailing colon)
+    body_start: int = 0            # index in text where the body after the lead starts
+    sentences: list[Sentence] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.offsets[0] if self.offsets else 0
+
+    @property
+    def end(self) -> int:
+        return self.offsets[-1] + 1 if self.offsets else 0
+
+
+@dataclass
+class Document:
+    path: str
+    text: str
+    sections: list[Section]
+    blocks: list[Block]
+    lang: str                    # zh | en
+    content_hash: str
+    front: list[str]             # unnumbered headings before the first body text (title block)
+
+    def section(self, sid: str) -> Section | None:
+        return next((s for s in self.sections if s.id == sid), None)
+
+    def blocks_in(self, sid: str) -> list[Block]:
+        return [b for b in self.blocks if b.section == sid]
+
+    def section_text(self, sid: str) -> str:
+        s = self.section(sid)
+        return self.text[s.start:s.end] if s else ""
+
+
+# --------------------------------------------------------------------------- reading
+
+def read_report(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
+    """Read a report as text, or raise IngestError with a one-line reason."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise IngestError(str(path), Errors.TOO_BIG.format(size=size, limit=max_bytes))
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise IngestError(str(path), Errors.NOT_FOUND) from None
+    except IsADirectoryError:
+        raise IngestError(str(path), "is a directory; give report files") from None
+    except OSError as e:
+        raise IngestError(str(path), f"cannot read: {e.strerror}") from None
+    return decode_report(str(path), data)
+
+
+def decode_report(name: str, data: bytes) -> str:
+    if not data:
+        raise IngestError(name, Errors.EMPTY)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        nul = data.find(b"\x00")
+        if nul >= 0:
+            raise IngestError(name, Errors.BINARY.format(offset=nul))
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            line = data[: e.start].count(b"\n") + 1
+            raise IngestError(name, Errors.ENCODING.format(byte=data[e.start]), line) from None
+    controls = sum(1 for c in text[:4096] if ord(c) < 32 and c not in "\n\r\t\f")
+    if controls > 8:
+        raise IngestError(name, Errors.BINARY.format(offset=0).split(" (")[0])
+    if not text.strip():
+        raise IngestError(name, Errors.BLANK)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --------------------------------------------------------------------------- headings
+
+@dataclass
+class _Heading:
+    number: str | None
+    title: str
+    kind: str        # "num" | "zh_top" | "zh_sub" | "plain"
+    depth: int       # '#' depth (0 for bare lines)
+
+
+def _strip_markup(s: str) -> str:
+    return _MARKUP.sub("", s).strip()
+
+
+def parse_heading(line: str) -> _Heading | None:
+    """Recognise a heading line: `#` headings, or bare numbered lines that look like titles."""
+    m = _HASH_HEADING.match(line)
+    depth = len(m.group(1)) if m else 0
+    body = _strip_markup(m.group(2) if m else line)
+    body = _TOC_LEADER.sub("", body).strip() if not m or "." in body[-4:] or "…" in body else body
+    if not body:
+        return None
+    f = replace_zh_years(fold(body))
+    h = _numbered(f, body)
+    if h:
+        h.depth = depth
+        if not m and not _looks_like_title(h.title):
+            return None
+        return h
+    if m:
+        return _Heading(None, body, "plain", depth)
+    return None
+
+
+def _numbered(f: str, body: str) -> _Heading | None:
+    for rx, kind in ((_NUM_TITLE, "num"), (_EN_CHAPTER, "num")):
+        mm = rx.match(f)
+        if mm and mm.group(2).strip():
+            first = int(mm.group(1).split(".")[0])
+            if 0 < first < 100 and not _YEAR.match(f):
+                return _Heading(mm.group(1), body[mm.start(2):].strip(), kind, 0)
+    mm = _ZH_CHAPTER.match(f)
+    if mm and zh_ordinal(mm.group(1)):
+        return _Heading(str(zh_ordinal(mm.group(1))), body[mm.start(3):].strip() or body, "num", 0)
+    mm = _ZH_TOP.match(f)
+    if mm and zh_ordinal(mm.group(1)):
+        return _Heading(str(zh_ordinal(mm.group(1))), body[mm.start(2):].strip(), "zh_top", 0)
+    for rx in (_ZH_SUB, _ZH_SECTION):
+        mm = rx.match(f)
+        if mm and zh_ordinal(mm.group(1)):
+            return _Heading(str(zh_ordinal(mm.group(1))), body[mm.start(2):].strip(), "zh_sub", 0)
+    return None
+
+
+def _looks_like_title(title: str) -> bool:
+    t = title.strip()
+    return 0 < len(t) <= 40 and t[-1] not in "。.;；:：,，" and not re.search(r"\d[\d,.]*\s*(%|亿|万|billion|million)", t)
+
+
+# --------------------------------------------------------------------------- parsing
+
+@dataclass
+class _Line:
+    no: int
+    start: int
+    raw: str
+
+
+def parse_document(text: str, path: str = "<text>") -> Document:
+    lines, pos = [], 0
+    for no, raw in enumerate(text.split("\n"), 1):
+        lines.append(_Line(no, pos, raw))
+        pos += len(raw) + 1
+    lang = "zh" if len(re.findall(r"[\u4e00-\u9fff]", text)) > 0.05 * max(1, len(re.findall(r"\S", text))) else "en"
+
+    sections: list[Section] = []
+    blocks: list[Block] = []
+    front: list[str] = []
+    numbers_seen: set[str] = set()
+    current: Section | None = None
+    top_number: str | None = None       # for （一） style sub-sections
+    cur_depth = 0
+    in_toc, toc_numbers, toc_titles = False, set(), set()
+    body_seen = False
+    pending: list[_Line] = []           # lines of the paragraph being collected
+
+    def flush():
+        nonlocal body_seen
+        if pending:
+            _emit_block(pending, blocks, current.id if current else "", lang)
+            pending.clear()
+            body_seen = True
+
+    def new_section(h: _Heading, ln: _Line, number: str | None):
+        nonlocal current, cur_depth
+        flush()
+        if number:
+            level = number.count(".") + 1
+            parent = number.rsplit(".", 1)[0] if "." in number else None
+            sid = number
+            numbers_seen.add(number)
+        else:
+            nested = current is not None and current.number and h.depth > cur_depth > 0
+            level = current.level + 1 if nested else 1
+            parent = current.id if nested else None
+            sid = h.title
+            base, k = sid, 2
+            while any(s.id == sid for s in sections):
+                sid, k = f"{base} ({k})", k + 1
+        if current is not None:
+            current.end = ln.start
+        current = Section(sid, number, h.title, level, parent, len(sections), ln.no, ln.start)
+        sections.append(current)
+        cur_depth = h.depth
+
+    for i, ln in enumerate(lines):
+        stripped = ln.raw.strip()
+        if not stripped:
+            if pending:
+                # a wrapped line: the paragraph goes on after the blank when it ends mid-phrase
+                nxt = next((l for l in lines[i + 1:] if l.raw.strip()), None)
+                if not (nxt and _continues(pending[-1].raw, nxt.raw)):
+                    flush()
+            continue
+        h = parse_heading(stripped)
+        if h and h.kind == "plain" and _TOC_TITLES.match(fold(h.title).strip()):
+            flush()
+            in_toc, toc_numbers, toc_titles = True, set(), set()
+            continue
+        if in_toc:
+            key = h.number if h and h.number else None
+            plain = _TOC_LEADER.sub("", _strip_markup(stripped)).strip()
+            if (key and key in toc_numbers) or (not key and h and h.title in toc_titles) or \
+                    (not h and len(plain) > 60):
+                in_toc = False
+            else:
+                if key:
+                    toc_numbers.add(key)
+                elif h:
+                    toc_titles.add(h.title)
+                continue
+        if h and h.number is None and pending and _continues(pending[-1].raw, stripped, heading=True):
+            # a false heading: the tail of the previous (wrapped) line
+            pending.append(_Line(ln.no, ln.start + ln.raw.index(stripped[0]) + (len(stripped) - len(stripped.lstrip("#").lstrip())), stripped.lstrip("#").lstrip()))
+            continue
+        if h:
+            number = h.number
+            if h.kind == "zh_top":
+                top_number = number
+            elif h.kind == "zh_sub":
+                number = f"{top_number}.{number}" if top_number else number
+            elif h.kind == "num" and "." not in (number or ""):
+                top_number = number
+            if number and number in numbers_seen:
+                number = None if h.depth else number   # a repeated number: keep as a titled section
+            if number is None and not body_seen:
+                front.append(h.title)
+            new_section(h, ln, number)
+            continue
+        if pending and _starts_new_block(stripped):
+            flush()
+        pending.append(ln)
+    flush()
+    if current is not None:
+        current.end = len(text)
+    if not sections:
+        raise IngestError(path, Errors.NO_SECTIONS)
+    content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Document(path, text, sections, blocks, lang, content_hash, front)
+
+
+def _continues(prev: str, nxt: str, heading: bool = False) -> bool:
+    """Does `nxt` continue the wrapped line `prev` (PDF line-wrap artifacts)?"""
+    p = _strip_markup(prev).rstrip()
+    n = _strip_markup(nxt.lstrip("#").strip())
+    if not p or not n or _BOLD_LEAD.match(nxt) or _LIST_MARK.match(nxt.strip()):
+        return False
+    if heading and parse_heading(nxt) and parse_heading(nxt).number:
+        return False
+    if p[-1] in _CONTINUATION_END:
+        return True
+    if p[-1] in _SENT_END + "。:：)）" or _UNIT_LINE.match(n):
+        return False
+    return len(n) <= 4 and not heading
+
+
+def _starts_new_block(line: str) -> bool:
+    return bool(_BOLD_LEAD.match(line) or _LIST_MARK.match(line) or _SOURCE.match(_strip_markup(line))
+                or _UNIT_LINE.match(_strip_markup(line)))
+
+
+def _clean(lines: list[_Line], lang: str) -> tuple[str, list[int]]:
+    """Join lines, dropping markup, keeping each kept character's offset in the original text."""
+    chars: list[str] = []
+    offs: list[int] = []
+    for ln in lines:
+        raw = ln.raw
+        lead_ws = len(raw) - len(raw.lstrip())
+        body = raw.strip()
+        skip = 0
+        m = _LIST_MARK.match(body)
+        if m:
+            skip = m.end()
+        if chars and chars[-1] != " " and lang == "en":
+            chars.append(" ")
+            offs.append(ln.start + lead_ws - 1 if ln.start + lead_ws > 0 else 0)
+        pos = skip
+        for mm in list(_MARKUP.finditer(body, skip)) + [None]:
+            stop = mm.start() if mm else len(body)
+            for k in range(pos, stop):
+                chars.append(body[k])
+                offs.append(ln.start + lead_ws + k)
+            if mm:
+                pos = mm.end()
+    # collapse runs of spaces (keep the first)
+    out_c, out_o = [], []
+    for c, o in zip(chars, offs):
+        if c in " \t" and out_c and out_c[-1] == " ":
+            continue
+        out_c.append(" " if c == "\t" else c)
+        out_o.append(o)
+    while out_c and out_c[-1] == " ":
+        out_c.pop(); out_o.pop()
+    while out_c and out_c[0] == " ":
+        out_c.pop(0); out_o.pop(0)
+    return "".join(out_c), out_o
+
+
+def _emit_block(lines: list[_Line], blocks: list[Block], section: str, lang: str) -> None:
+    first = lines[0].raw.strip()
+    text, offs = _clean(lines, lang)
+    if not text:
+        return
+    norm = replace_zh_years(fold(text))
+    kind, lead, body_start = "paragraph", None, 0
+    bold = _BOLD_LEAD.match(first)
+    if bold or _LIST_MARK.match(first):
+        label_src = _strip_markup(bold.group(1)) if bold else text
+        colon = re.search(r"[:：]", fold(label_src))
+        if bold:
+            label = label_src[: colon.start()] if colon else label_src
+        else:
+            label = text[: colon.start()] if colon and colon.start() < 40 else None
+        if label is not None and label.strip():
+            lead = label.strip()
+            idx = text.find(lead)
+            body_start = idx + len(lead) if idx >= 0 else 0
+            while body_start < len(text) and text[body_start] in " :：":
+                body_start += 1
+        kind = "lead" if bold else "item"
+    elif _SOURCE.match(norm):
+        kind = "source"
+    elif _UNIT_LINE.match(norm):
+        kind = "unit"
+    block = Block(kind, text, norm, offs, lines[0].no, section, lead, body_start)
+    block.sentences = _split_sentences(block, lines, lang)
+    if kind == "paragraph" and blocks and len(text) <= 80 and text[-1] not in _SENT_END + ".:：" and \
+            len(_YEAR.findall(norm)) >= 2:
+        block.kind = "chart"
+    blocks.append(block)
+
+
+_EN_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z(\"'])")
+_ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|inc|ltd|co|corp|no|fig|u\.s|mr|ms|dr|st)\.$", re.I)
+
+
+def _split_sentences(block: Block, lines: list[_Line], lang: str) -> list[Sentence]:
+    text, norm = block.text, block.norm
+    cuts = [0]
+    for i, ch in enumerate(norm):
+        if ch in "。！？；" or (ch in "!?;" and lang == "zh"):
+            cuts.append(i + 1)
+    for m in _EN_SPLIT.finditer(norm):
+        if not _ABBREV.search(norm[: m.start()]) and not re.search(r"\d\.$", norm[: m.start()]):
+            cuts.append(m.end())
+    cuts = sorted(set(cuts)) + [len(text)]
+    line_starts = [ln.start for ln in lines]
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        while a < b and text[a] == " ":
+            a += 1
+        while b > a and text[b - 1] == " ":
+            b -= 1
+        if a >= b:
+            continue
+        start = block.offsets[a]
+        li = bisect.bisect_right(line_starts, start) - 1
+        out.append(Sentence(text[a:b], norm[a:b], start, block.offsets[b - 1] + 1, lines[max(li, 0)].no,
+                            block.offsets[a:b]))
+    return out

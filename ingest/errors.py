@@ -1,0 +1,24 @@
+"""The one catalogue of errors users see from ingestion (one line each, naming the file and line)."""
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    """A report could not be ingested; the message is one line fit for a user."""
+
+    def __init__(self, path: str, message: str, line: int | None = None):
+        self.path, self.line, self.detail = path, line, message
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+class Errors:
+    EMPTY = "the file is empty"
+    BLANK = "the file holds only whitespace"
+    TOO_BIG = "the file is {size:,} bytes, above the {limit:,}-byte limit for one report"
+    BINARY = "this is a binary file, not report text (NUL byte at offset {offset})"
+    ENCODING = "the text is not UTF-8 (invalid byte 0x{byte:02x}); save it as UTF-8 and try again"
+    NOT_FOUND = "no such file"
+    NO_CLAIMS = "no recognisable claims (no market figures, growth rates, definitions or drivers) in this report"
+    HEADING_NO_NUMBER = "heading '{title}' has no section number and the report has no numbered sections"
+    NO_SECTIONS = "no sections found: the report needs headings (numbered like '1.2 Title' or titled)"
+    SHACL = "the graph for this report fails validation: {detail}"

@@ -1,0 +1,633 @@
+"""Document -> Claims, with spaCy rule components on blank pipelines.
+
+The annotator is a blank ``zh`` / ``en`` pipeline with an ``entity_ruler`` whose phrase patterns come
+from the glossary (regions, metrics) and a ``reportkg_quantities`` component that marks amounts,
+percentages, years and periods. The extractor then reads each sentence's spans with a few general
+rules: which market a figure measures (the noun phrase before 市场/行业/market), its region and year
+(nearest mention, else inherited from the sentence that introduces a list), forecast cues, bounds.
+Nothing here names a report's markets, segments or figures.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.lexicon import Concept, Lexicon, load_lexicon
+
+from .claims import (Chart, Claims, Definition, Driver, Evidence, Figure, Market, ReportInfo, Segment, Source,
+                     Trend)
+from .document import Block, Document, Sentence
+from .quantities import find_periods, find_quantities, find_years, parse_unit_line
+from .text import fold, has_cjk, replace_zh_years, squash
+
+if not Doc.has_extension("quantities"):
+    Doc.set_extension("quantities", default=None)
+    Doc.set_extension("years", default=None)
+    Doc.set_extension("periods", default=None)
+
+
+@Language.component("reportkg_quantities")
+def quantities_component(doc: Doc) -> Doc:
+    text = doc.text
+    periods = find_periods(text)
+    doc._.periods = periods
+    doc._.years = find_years(text, periods)
+    doc._.quantities = find_quantities(text, doc.user_data.get("original", text))
+    return doc
+
+
+MARKET_WORDS_ZH = ("市场规模", "行业规模", "产业规模", "市场总规模", "市场", "行业", "产业")
+MARKET_WORDS_EN = re.compile(r"\b(market|industry|sector)s?\b", re.I)
+GENERIC_HEADS = {"细分", "整体", "总体", "该", "此", "本", "全", "国内", "国际", "相关", "上述", "各", "各细分",
+                 "其", "这一", "总", "细分行业", "细分市场", "overall", "total", "entire", "whole", "same", "this",
+                 "that", "its", "their", "global", "the", "our", "end", "each", "target", "addressable",
+                 "total addressable", "broader", "wider", "overall global"}
+FORECAST_CUES = re.compile(r"预计|预期|预测|将会|将达|将|有望|估计|forecast|expected|expects|projected|projection|"
+                           r"will|estimated to|anticipated|is set to|by\s+(?:19|20)\d{2}", re.I)
+EN_STOP = {"the", "a", "an", "in", "of", "for", "and", "with", "by", "to", "at", "was", "is", "were", "are", "its",
+           "this", "that", "from", "on", "as", "which", "while", "whereas", "where", "total", "overall", "be",
+           "has", "have", "had", "been", "reach", "reached", "valued", "worth", "size", "sized"}
+SEGMENT_INTRO = re.compile(r"(如下|分别为|分别是|包括|细分为|as follows|following|breaks down|splits|by segment|"
+                           r"by product|by type|by application)\s*[:：]?\s*$|[:：]\s*$", re.I)
+DRIVER_SECTION = re.compile(r"驱动|推动因素|动力|增长因素|driver|growth factor|catalyst|tailwind", re.I)
+TREND_SECTION = re.compile(r"趋势|trend", re.I)
+SHIFT = re.compile(r"从.{1,24}?(?:向|到|转向|转为).{1,24}?(?:转变|转型|转移|演进|迁移|过渡|发展)|"
+                   r"\b(?:shift(?:ing|s)?|transition(?:ing|s)?|mov(?:ing|es)|migrat(?:ing|es|ion))\b.{0,40}?\bfrom\b.{1,60}?\bto\b",
+                   re.I)
+DEPLOY = re.compile(r"(?:通常)?(?:用于|部署于|部署在|应用于|应用在|适用于|安装于|用在|used in|deployed (?:in|at|on)|"
+                    r"installed in|found in|embedded in|applied in|serve[sd]?)\s*(.+?)(?:[，,。；;]|$)", re.I)
+PRIORITY = re.compile(r"(?:优先考量|优先考虑|注重|侧重|强调|需要在|要求|prioriti[sz]es?|focus(?:es)? on|emphasi[sz]es?|"
+                      r"require[sd]?|optimi[sz]ed for)\s*(.+?)(?:。|$)", re.I)
+EXAMPLE = re.compile(r"(?:例如|比如|如|包括|such as|including|e\.g\.)\s*(.+?)(?:等|[。]|$)", re.I)
+SOURCE_PREFIX = re.compile(r"^(资料来源|数据来源|来源|sources?)\s*[:：]\s*", re.I)
+COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?P<y>(?:19|20)\d{2})?\s*(?P<p>[^。.,，|]+?)\s*(?:版权所有|保留所有权利|all rights reserved|[.。,，]|$)", re.I)
+PUBLISHED_BY = re.compile(r"(?:published by|prepared by|由)\s*(?P<p>[^。.,，]{2,40}?)\s*(?:发布|编制|出具|[.。,，]|$)", re.I)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+URL = re.compile(r"https?://[^\s)\]>]+")
+TITLE_WORDS = re.compile(r"报告|白皮书|蓝皮书|研究|report|outlook|study|analysis|review|survey|white paper", re.I)
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    iri: str
+    text: str
+
+
+@dataclass
+class Context:
+    """What a sentence inherits when it does not say it (the list intro, the paragraph before)."""
+    market: str | None = None
+    region: str | None = None
+    year: int | None = None
+    status: str | None = None
+
+
+@dataclass
+class _Annotated:
+    sent: Sentence
+    block: Block
+    regions: list[Mention]
+    metrics: list[Mention]
+    doc: Doc
+
+
+@functools.lru_cache(maxsize=4)
+def build_annotator(lang: str) -> Language:
+    """A blank spaCy pipeline with glossary phrase patterns and the quantity component."""
+    lex = load_lexicon()
+    nlp = spacy.blank("zh" if lang == "zh" else "en")
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": True})
+    patterns, seen = [], set()
+    for concepts, label in ((lex.regions, "REGION"), (lex.metrics, "METRIC")):
+        for c in concepts:
+            for text, _lang in c.labels():
+                key = (label, fold(text).lower(), c.iri)
+                if key in seen or len(text.strip()) < 2:
+                    continue
+                seen.add(key)
+                patterns.append({"label": label, "pattern": fold(text).lower(), "id": c.iri})
+    ruler.add_patterns(patterns)
+    nlp.add_pipe("reportkg_quantities")
+    return nlp
+
+
+def _ascii_bounded(text: str, start: int, end: int) -> bool:
+    span = text[start:end]
+    if not span.isascii():
+        return True
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+
+
+class Extractor:
+    def __init__(self, doc: Document, lexicon: Lexicon | None = None):
+        self.doc = doc
+        self.lex = lexicon or load_lexicon()
+        self.nlp = build_annotator(doc.lang)
+        self.region_label = {c.iri: c.label("en") for c in self.lex.regions}
+        self.metric_by_iri = {c.iri: c for c in self.lex.metrics}
+        self.cagr_iris = {c.iri for c in self.lex.metrics if "cagr" in c.iri.lower() or
+                          any("compound" in t.lower() for t, _ in c.labels())}
+        self.market_size_iri = next((c.iri for c in self.lex.metrics if c.unit_kind == "amount"),
+                                    "https://w3id.org/reportkg/vocab/metric-market-size")
+        self.share_iri = next((c.iri for c in self.lex.metrics if "share" in c.label("en").lower()), None)
+        self.sentences: list[_Annotated] = []
+        self.claims: Claims | None = None
+
+    # ------------------------------------------------------------------ annotate
+    def annotate(self) -> None:
+        items = [(s, b) for b in self.doc.blocks for s in b.sentences]
+        max_len = self.nlp.max_length
+        texts = []
+        for s, _ in items:
+            texts.append(s.norm.lower() if len(s.norm) < max_len else s.norm[:max_len - 1].lower())
+        for (s, b), d in zip(items, self.nlp.pipe(texts)):
+            d.user_data["original"] = s.text
+            d._.quantities = find_quantities(d.text, s.text)
+            regions = [Mention(e.start_char, e.end_char, e.ent_id_, e.text) for e in d.ents
+                       if e.label_ == "REGION" and _ascii_bounded(d.text, e.start_char, e.end_char)]
+            metrics = [Mention(e.start_char, e.end_char, e.ent_id_, e.text) for e in d.ents
+                       if e.label_ == "METRIC" and _ascii_bounded(d.text, e.start_char, e.end_char)]
+            self.sentences.append(_Annotated(s, b, regions, metrics, d))
+
+    # ------------------------------------------------------------------ run
+    def run(self) -> Claims:
+        self.annotate()
+        info = self.report_info()
+        self.claims = Claims(report=info)
+        self.figures()
+        self.resolve_markets()
+        self.definitions()
+        self.drivers_and_trends()
+        self.charts_and_sources()
+        return self.claims
+
+    def evidence(self, a: _Annotated | None = None, sent: Sentence | None = None, block: Block | None = None) -> Evidence:
+        s = sent or a.sent
+        b = block or a.block
+        return Evidence(b.section, s.text, s.start, s.end, s.line)
+
+    # ------------------------------------------------------------------ report metadata
+    def report_info(self) -> ReportInfo:
+        d = self.doc
+        title = next((t for t in d.front if TITLE_WORDS.search(t)), None) or \
+            next((s.title for s in d.sections if TITLE_WORDS.search(s.title)), None) or \
+            (d.front[-1] if d.front else d.sections[0].title)
+        publisher, year, ev = None, None, None
+        for a in self.sentences:
+            m = COPYRIGHT.search(fold(a.sent.text))
+            if m and m.group("p").strip():
+                publisher = a.sent.text[m.start("p"):m.end("p")].strip()
+                year = int(m.group("y")) if m.group("y") else None
+                ev = self.evidence(a)
+                break
+        if publisher is None:
+            for a in self.sentences:
+                parts = [p.strip() for p in a.sent.text.split("|")]
+                if len(parts) == 2 and squash(title) in (squash(parts[0]), squash(parts[1])):
+                    publisher = parts[0] if squash(parts[1]) == squash(title) else parts[1]
+                    ev = self.evidence(a)
+                    break
+        if publisher is None:
+            for a in self.sentences:
+                m = PUBLISHED_BY.search(a.sent.text)
+                if m:
+                    publisher, ev = m.group("p").strip(), self.evidence(a)
+                    break
+        if publisher is None and d.front and d.front[0] != title:
+            publisher = d.front[0]
+        if year is None:
+            m = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", title)
+            year = int(m.group(1)) if m else None
+        contact = sorted(set(EMAIL.findall(d.text)) | set(u.rstrip(".,;") for u in URL.findall(d.text)))
+        return ReportInfo(title=title, publisher=publisher, year=year, contact=contact, lang=d.lang, evidence=ev)
+
+    # ------------------------------------------------------------------ figures
+    def market_phrases(self, text: str, a: _Annotated) -> list[tuple[int, int, str]]:
+        """(start, end, market label as written) for each 'X 市场规模' / 'the X market' in the sentence."""
+        out = []
+        original = a.sent.text
+        if self.doc.lang == "zh" or has_cjk(text):
+            for m in re.finditer("|".join(MARKET_WORDS_ZH), text):
+                left = m.start()
+                i = left
+                while i > 0 and left - i < 24 and text[i - 1] not in "，,。：:；;、（）()\"“”「」|的在从和与及或对为是达至到":
+                    i -= 1
+                chunk = self._trim_chunk(text, i, left, a)
+                if chunk:
+                    cs, ce = chunk
+                    out.append((cs, m.end(), original[cs:ce].strip()))
+        for m in MARKET_WORDS_EN.finditer(text):
+            words = list(re.finditer(r"[A-Za-z0-9][\w\-&/+.]*", text[:m.start()]))
+            keep = []
+            for w in reversed(words):
+                lw = w.group().lower().rstrip(".")
+                gap = text[w.end():(keep[-1].start() if keep else m.start())]
+                if lw in EN_STOP or re.search(r"[,;:()\"]", gap) or len(keep) >= 6 or \
+                        any(r.start <= w.start() < r.end for r in a.regions) or re.fullmatch(r"(19|20)\d\d", lw):
+                    break
+                keep.append(w)
+            if keep:
+                cs, ce = keep[-1].start(), keep[0].end()
+                label = original[cs:ce].strip()
+                if squash(label) not in GENERIC_HEADS and not re.fullmatch(r"[\d.,]+", label):
+                    out.append((cs, m.end(), label))
+        return out
+
+    def _trim_chunk(self, text: str, i: int, left: int, a: _Annotated) -> tuple[int, int] | None:
+        # drop leading years, cue words and region names
+        for r in a.regions:
+            if i <= r.start < left and r.end <= left:
+                i = max(i, r.end)
+        while True:
+            seg = text[i:left]
+            m = re.match(r"\s*(?:(?:19|20)\d{2}\s*年?|预计到?|到|其中|而|则|全部|其|该|此|这一|整个|已|将|年)\s*", seg)
+            if m and m.end() > 0 and m.end() < len(seg):
+                i += m.end()
+                continue
+            break
+        while i < left and text[i] == " ":
+            i += 1
+        end = left
+        while end > i and text[end - 1] == " ":
+            end -= 1
+        chunk = text[i:end]
+        if len(squash(chunk)) < 2 or squash(chunk) in GENERIC_HEADS or re.search(r"\d", chunk) and not re.search(r"[a-z\u4e00-\u9fff]", chunk):
+            return None
+        return i, end
+
+    def figures(self) -> None:
+        ctx_by_section: dict[str, Context] = {}
+        list_ctx: Context | None = None
+        list_block_idx = -10
+        for idx, a in enumerate(self.sentences):
+            b = a.block
+            ctx = ctx_by_section.setdefault(b.section, Context())
+            qs = a.doc._.quantities or []
+            in_list = (list_ctx is not None and b.kind in ("lead", "item") and b.lead
+                       and self._block_index(b) == list_block_idx + 1)
+            if in_list:
+                list_block_idx += 1
+                for q in qs[:1]:
+                    if q.percent and not q.amount and list_ctx.market is None:
+                        continue
+                    self.claims.figures.append(self._segment_figure(a, q, list_ctx))
+                continue
+            if b.kind not in ("lead", "item") or not (list_ctx and self._block_index(b) == list_block_idx + 1):
+                list_ctx = None
+            figs = self._sentence_figures(a, ctx) if qs else []
+            self.claims.figures.extend(figs)
+            if figs:
+                last = next((f for f in reversed(figs) if f.metric_label != "CAGR"), figs[-1])
+                ctx.market, ctx.region = last.market, last.region
+                ctx.year = last.year or ctx.year
+                ctx.status = last.status
+            if SEGMENT_INTRO.search(a.sent.norm) and a.sent is b.sentences[-1]:
+                base = next((f for f in reversed(figs) if f.kind == "figure" and not f.segment), None)
+                yr = a.doc._.years
+                list_ctx = Context(market=base.market if base else ctx.market,
+                                   region=base.region if base else (a.regions[-1].iri if a.regions else ctx.region),
+                                   year=base.year if base else (yr[-1].year if yr else ctx.year),
+                                   status=base.status if base else ctx.status)
+                list_block_idx = self._block_index(b)
+
+    @functools.cached_property
+    def _block_positions(self) -> dict[int, int]:
+        return {id(b): i for i, b in enumerate(self.doc.blocks)}
+
+    def _block_index(self, b: Block) -> int:
+        return self._block_positions[id(b)]
+
+    def _segment_figure(self, a: _Annotated, q, ctx: Context) -> Figure:
+        label = a.block.lead
+        status = ctx.status or "actual"
+        metric = self.market_size_iri if q.amount else (self.share_iri or self.market_size_iri)
+        return Figure(metric=metric, metric_label=self._metric_label(metric), market=ctx.market or "",
+                      region=ctx.region, region_label=self.region_label.get(ctx.region), segment=label,
+                      year=ctx.year, period=None, value=q.value, value_text=q.value_text, unit=q.unit,
+                      currency=q.currency, mult=q.mult, comparator=q.comparator, status=status,
+                      evidence=self.evidence(a))
+
+    def _metric_label(self, iri: str) -> str:
+        c = self.metric_by_iri.get(iri)
+        if not c:
+            return iri.rsplit("/", 1)[-1]
+        lab = c.label("en")
+        return lab if lab.isupper() else lab.lower()
+
+    def _sentence_figures(self, a: _Annotated, ctx: Context) -> list[Figure]:
+        text = a.doc.text
+        qs = a.doc._.quantities
+        years = list(a.doc._.years)
+        periods = a.doc._.periods
+        markets = self.market_phrases(text, a)
+        report_year = self.claims.report.year
+        out: list[Figure] = []
+        plain = []       # (quantity, metric) needing a year
+        prev_end = 0
+        for q in qs:
+            cue_text = text[prev_end:q.start]
+            prev_end = q.end
+            metric, period = None, None
+            if q.percent:
+                cagr = [m for m in a.metrics if m.iri in self.cagr_iris and (m.end <= q.start or 0 <= m.start - q.end <= 12)]
+                if cagr:
+                    metric = cagr[-1].iri
+                    near = min(periods, key=lambda p: abs(p.start - q.start), default=None)
+                    if near:
+                        period = (near.first, near.last)
+                    elif len(years) >= 2:
+                        period = (years[0].year, years[-1].year)
+                    else:
+                        continue
+                else:
+                    rate = [m for m in a.metrics if m.iri not in self.cagr_iris and m.iri != self.market_size_iri
+                            and m.end <= q.start]
+                    if rate:
+                        metric = rate[-1].iri
+                    elif re.search(r"accounted for|account for|represent(?:ed|s)?|made up|占据?|占比|share of", text[:q.start], re.I) and self.share_iri:
+                        metric = self.share_iri
+                    else:
+                        continue
+            elif q.amount:
+                metric = self.market_size_iri
+            else:
+                continue
+            region = self._nearest_before(a.regions, q.start) or ctx.region
+            market, segment = self._market_for(markets, q.start, metric, a, text, ctx)
+            fc = bool(FORECAST_CUES.search(cue_text)) or bool(re.search(r"预计|预测|expected|forecast|projected", text[:q.start], re.I) and period)
+            fig = Figure(metric=metric, metric_label=self._metric_label(metric), market=market, region=region,
+                         region_label=self.region_label.get(region), segment=segment, year=None, period=period,
+                         value=q.value, value_text=q.value_text, unit=q.unit, currency=q.currency, mult=q.mult,
+                         comparator=q.comparator, status="forecast" if fc else "actual", evidence=self.evidence(a))
+            if period:
+                if (report_year and period[1] > report_year) or any(p.estimate for p in periods):
+                    fig.status = "forecast"
+                out.append(fig)
+            else:
+                plain.append((q, fig))
+                out.append(fig)
+        # years: greedy nearest assignment, a year used once while others are free
+        pairs = sorted(((abs((y.start if y.start >= q.end else y.end) - (q.start if y.start < q.start else q.end))
+                         * (1.0 if y.start < q.start or self.doc.lang == "en" else 1.6), i, j)
+                        for i, (q, _) in enumerate(plain) for j, y in enumerate(years)))
+        taken_q, taken_y = set(), set()
+        for _, i, j in pairs:
+            if i in taken_q or j in taken_y:
+                continue
+            taken_q.add(i); taken_y.add(j)
+            plain[i][1].year = years[j].year
+            if years[j].estimate:
+                plain[i][1].status = "forecast"
+        for i, (q, fig) in enumerate(plain):
+            if fig.year is None:
+                near = min(years, key=lambda y: abs(y.start - q.start), default=None)
+                fig.year = near.year if near else ctx.year
+            if report_year and fig.year and fig.year > report_year:
+                fig.status = "forecast"
+        return [f for f in out if f.market or f.metric != self.market_size_iri]
+
+    @staticmethod
+    def _nearest_before(mentions: list[Mention], pos: int) -> str | None:
+        before = [m for m in mentions if m.end <= pos]
+        if before:
+            return before[-1].iri
+        return mentions[0].iri if mentions else None
+
+    def _market_for(self, markets, pos: int, metric: str, a: _Annotated, text: str, ctx: Context):
+        before = [m for m in markets if m[0] < pos]
+        if metric != self.market_size_iri and metric not in self.cagr_iris and metric != self.share_iri:
+            # a rate: its subject is the phrase just before the metric word ("AI 智能设备渗透率")
+            m = [x for x in a.metrics if x.iri == metric and x.end <= pos][-1]
+            i = m.start
+            while i > 0 and m.start - i < 20 and text[i - 1] not in "，,。：:；;、（）()\"“”的在从和与及或":
+                i -= 1
+            chunk = self._trim_chunk(text, i, m.start, a)
+            if chunk:
+                return a.sent.text[chunk[0]:chunk[1]].strip(), None
+            return ctx.market or "", None
+        if before:
+            return before[-1][2], None
+        after = [m for m in markets if m[0] >= pos]
+        if after and self.doc.lang == "en":
+            return after[0][2], None
+        return ctx.market or "", None
+
+    # ------------------------------------------------------------------ markets and segments
+    def resolve_markets(self) -> None:
+        """Decide which market labels are markets and which are segments of another market."""
+        figs = self.claims.figures
+        counts = Counter(squash(f.market) for f in figs if f.market)
+        labels: dict[str, Counter] = {}
+        for f in figs:
+            if f.market:
+                labels.setdefault(squash(f.market), Counter())[f.market] += 1
+        keys = sorted(counts, key=lambda k: (len(k), -counts[k]))
+        market_of: dict[str, str] = {}
+        for k in keys:
+            parent = next((p for p in keys if p != k and len(p) < len(k) and p in k and p in market_of.values()), None)
+            market_of[k] = parent or k
+        for k in keys:
+            if market_of[k] == k:
+                lab = labels[k].most_common(1)[0][0]
+                self.claims.markets[k] = self._market(k, [l for l, _ in labels[k].most_common()])
+        for f in figs:
+            if not f.market:
+                continue
+            k = squash(f.market)
+            mk = market_of.get(k, k)
+            f.market_key = mk
+            if mk != k and not f.segment:           # "全球云端 AI 推理芯片市场" -> segment of the market
+                f.segment = f.market
+                f.market = self.claims.markets[mk].labels[0]
+            if f.segment:
+                f.segment_key = self.segment(mk, f.segment).key
+
+    def _market(self, key: str, labels: list[str]) -> Market:
+        lab = labels[0]
+        tr = self.lex.translate(lab)
+        zh = lab if has_cjk(lab) else tr
+        en = tr if has_cjk(lab) else lab
+        return Market(key, labels, en, zh)
+
+    def segment(self, market_key: str, label: str) -> Segment:
+        qual = qualifier(squash(label), market_key)
+        key = f"{market_key}/{qual}"
+        seg = self.claims.segments.get(key)
+        if seg is None:
+            market = self.claims.markets.get(market_key)
+            qual_text = _qualifier_text(label, market.labels[0] if market else "")
+            q_tr = self.lex.translate(qual_text) if qual_text else None
+            m_en = market.en if market else None
+            m_zh = market.zh if market else None
+            if has_cjk(label):
+                zh = label
+                en = f"{q_tr} {m_en}" if q_tr and m_en else self.lex.translate(label)
+            else:
+                en = label
+                zh = f"{q_tr}{m_zh}" if q_tr and m_zh else self.lex.translate(label)
+            seg = Segment(key, market_key, qual_text or label, [label], en, zh)
+            self.claims.segments[key] = seg
+        elif label not in seg.labels:
+            seg.labels.append(label)
+        return seg
+
+    def _market_for_label(self, label: str) -> str | None:
+        """The market a lead label (definition) belongs to, if it shares most of a market's name."""
+        k = squash(label)
+        best = None
+        for mk in self.claims.markets:
+            if mk == k:
+                return mk
+            common = _lcs(k, mk)
+            if len(common) >= 2 and len(common) >= 0.5 * len(mk):
+                if best is None or len(common) > best[1]:
+                    best = (mk, len(common))
+        return best[0] if best else None
+
+    # ------------------------------------------------------------------ definitions
+    def definitions(self) -> None:
+        seen = set()
+        for a in self.sentences:
+            b = a.block
+            if b.kind != "lead" or not b.lead or a.sent is not b.sentences[0] or id(b) in seen:
+                continue
+            sec = self.doc.section(b.section)
+            if sec and DRIVER_SECTION.search(fold(sec.title)):
+                continue
+            if any(q.amount for s in b.sentences for q in find_quantities(s.norm, s.text)):
+                continue
+            mk = self._market_for_label(b.lead)
+            if not mk:
+                continue
+            seen.add(id(b))
+            body = b.text[b.body_start:] if b.body_start else b.text
+            deployment, priorities = [], []
+            for s in b.sentences:
+                for m in DEPLOY.finditer(s.text):
+                    deployment.extend(_items(m.group(1)))
+                for m in EXAMPLE.finditer(s.text):
+                    deployment.extend(_items(m.group(1)))
+                for m in PRIORITY.finditer(s.text):
+                    priorities.extend(_items(m.group(1)))
+            d = Definition(b.lead, b.text, _dedupe(deployment), _dedupe(priorities),
+                           Evidence(b.section, b.text, b.start, b.end, b.line), market_key=mk)
+            if squash(b.lead) != mk:
+                d.segment_key = self.segment(mk, b.lead).key
+            self.claims.definitions.append(d)
+
+    # ------------------------------------------------------------------ drivers and trends
+    def drivers_and_trends(self) -> None:
+        seen_blocks, seen_trends = set(), set()
+        for a in self.sentences:
+            b = a.block
+            sec = self.doc.section(b.section)
+            title = fold(sec.title) if sec else ""
+            if DRIVER_SECTION.search(title) and id(b) not in seen_blocks and b.kind in ("lead", "paragraph", "item"):
+                seen_blocks.add(id(b))
+                label = b.lead or re.split(r"[，,。:：;；]", b.text, 1)[0][:30]
+                body = b.text[b.body_start:].strip() if b.lead else b.text
+                if len(body) < 8:
+                    continue
+                self.claims.drivers.append(Driver(label.strip().rstrip(":："), body, self._segments_named(body),
+                                                  Evidence(b.section, b.text, b.start, b.end, b.line)))
+                continue
+            if DRIVER_SECTION.search(title):
+                continue
+            is_trend = bool(SHIFT.search(a.sent.norm)) or (TREND_SECTION.search(title) and b.kind in ("lead", "paragraph", "item"))
+            if is_trend and a.sent.text not in seen_trends and len(a.sent.text) > 8:
+                seen_trends.add(a.sent.text)
+                self.claims.trends.append(Trend(a.sent.text, self.evidence(a)))
+
+    def _segments_named(self, text: str) -> list[str]:
+        t = squash(text)
+        out = []
+        for seg in self.claims.segments.values():
+            names = {squash(seg.qualifier)} | {squash(l) for l in seg.labels}
+            if seg.en:
+                names.add(squash(seg.en.split()[0]))
+            if any(n and len(n) >= 2 and n in t for n in names):
+                out.append(seg.key)
+        return out
+
+    # ------------------------------------------------------------------ charts and sources
+    def charts_and_sources(self) -> None:
+        blocks = self.doc.blocks
+        for i, b in enumerate(blocks):
+            if b.kind == "chart":
+                ys = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", b.norm)]
+                period = (min(ys), max(ys)) if len(ys) >= 2 else None
+                unit = None
+                nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+                if nxt is not None and nxt.kind == "unit" and nxt.section == b.section:
+                    unit = nxt.text.strip("()（） ")
+                forecast = bool(re.search(r"预测|forecast|projected|\d{4}\s?E\b", b.norm, re.I))
+                self.claims.charts.append(Chart(b.text, period, unit, forecast,
+                                                Evidence(b.section, b.text, b.start, b.end, b.line)))
+            elif b.kind == "source":
+                body = SOURCE_PREFIX.sub("", b.text)
+                items = [x.strip() for x in re.split(r"[、,;；，]", body) if x.strip()]
+                if items:
+                    self.claims.sources.append(Source(items, Evidence(b.section, b.text, b.start, b.end, b.line)))
+
+
+def qualifier(seg_key: str, market_key: str) -> str:
+    """The distinctive part of a segment name: '云端ai推理芯片' - 'ai推理芯片' -> '云端'; '端侧推理' -> '端侧'."""
+    if not market_key:
+        return seg_key
+    common = _lcs(seg_key, market_key)
+    if len(common) >= 2:
+        rest = seg_key.replace(common, "", 1)
+        # remove remaining pieces of the market name ("ai" left over in "云端ai推理芯片")
+        for piece in re.findall(r"[a-z0-9]+|[\u4e00-\u9fff]{2,}", market_key):
+            if piece in rest and rest != piece:
+                rest = rest.replace(piece, "", 1)
+        if len(rest) >= 1:
+            return rest
+    return seg_key
+
+
+def _qualifier_text(label: str, market_label: str) -> str:
+    q = qualifier(squash(label), squash(market_label))
+    # recover the written form of the qualifier from the label
+    flat = re.sub(r"\s+", "", fold(label))
+    i = flat.lower().find(q)
+    return flat[i:i + len(q)] if i >= 0 else q
+
+
+def _lcs(a: str, b: str) -> str:
+    best = ""
+    for i in range(len(a)):
+        for j in range(i + len(best) + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = a[i:j]
+            else:
+                break
+    return best
+
+
+def _items(text: str) -> list[str]:
+    text = re.sub(r"^(?:靠近数据源的|the|a|an)\s*", "", text.strip())
+    parts = re.split(r"[、,，;；/]|\s*(?:及|和|或|与|以及|以保障|and|or)\s*", text)
+    return [p.strip(" 。.等") for p in parts if p and len(p.strip(" 。.等")) >= 2]
+
+
+def _dedupe(xs: list[str]) -> list[str]:
+    out = []
+    for x in xs:
+        if x not in out:
+            out.append(x)
+    return out
+
+
+def extract(doc: Document, lexicon: Lexicon | None = None) -> Claims:
+    return Extractor(doc, lexicon).run()

@@ -1,0 +1,92 @@
+"""Length-preserving text normalisation and number parsing shared by ingestion and QA.
+
+``fold`` maps a string to a same-length string so that character offsets found in the folded text
+are offsets in the original: full-width ASCII to half-width, ideographic space to space, traditional
+to simplified Chinese, and a few typographic variants. Case is left alone (callers lower() when needed).
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+import opencc
+
+_T2S = opencc.OpenCC("t2s")
+
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FULLWIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2013: 0x2D, 0x2014: 0x2D, 0x2212: 0x2D, 0x2010: 0x2D,
+                   0x2011: 0x2D, 0xFE50: 0x2C, 0x201C: 0x22, 0x201D: 0x22, 0x2018: 0x27, 0x2019: 0x27,
+                   0x3007: ord("〇")})
+
+
+@functools.lru_cache(maxsize=4096)
+def _t2s(chunk: str) -> str:
+    out = _T2S.convert(chunk)
+    if len(out) == len(chunk):
+        return out
+    return "".join(_T2S.convert(ch) if len(_T2S.convert(ch)) == 1 else ch for ch in chunk)
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def fold(text: str) -> str:
+    """Same-length normal form: half-width ASCII, simplified Chinese."""
+    text = text.translate(_FULLWIDTH)
+    return _CJK_RUN.sub(lambda m: _t2s(m.group()), text)
+
+
+_ZH_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+ZH_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})(?=\s*年)")
+
+
+def zh_year_value(s: str) -> int | None:
+    """二〇三〇 -> 2030 (digit-by-digit Chinese numeral years)."""
+    try:
+        return int("".join(str(_ZH_DIGITS[c]) for c in s))
+    except KeyError:
+        return None
+
+
+def replace_zh_years(text: str) -> str:
+    """Same-length replacement of Chinese-numeral years by ASCII digits (二〇三〇年 -> 2030年)."""
+    return ZH_YEAR.sub(lambda m: str(zh_year_value(m.group(1))), text)
+
+
+_ZH_SMALL = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "两": 2}
+
+
+def zh_ordinal(s: str) -> int | None:
+    """一 -> 1, 十二 -> 12, 二十 -> 20 (section ordinals up to 99)."""
+    s = s.strip()
+    if not s:
+        return None
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        head, _, tail = s.partition("十")
+        tens = _ZH_SMALL.get(head, 0) if head else 1
+        ones = _ZH_SMALL.get(tail, 0) if tail else 0
+        if (head and head not in _ZH_SMALL) or (tail and tail not in _ZH_SMALL):
+            return None
+        return tens * 10 + ones
+    return _ZH_SMALL.get(s) if len(s) == 1 else None
+
+
+def parse_number(s: str) -> float:
+    """'6,067' -> 6067.0; '31.0' -> 31.0 (thousands separators of either width)."""
+    return float(s.replace(",", "").replace("，", "").replace(" ", ""))
+
+
+def number_as_written(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def squash(text: str) -> str:
+    """Key form for labels: folded, lower-case, no spaces or punctuation between words."""
+    return re.sub(r"[\s\-_·・/]+", "", fold(text).lower())
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_RUN.search(text))
