@@ -1,0 +1,72 @@
+"""Ingest one report (or many) into a store: read -> parse -> extract -> RDF -> validate -> replace graph."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.store import Store
+
+from .claims import Claims
+from .document import Document, parse_document, read_report
+from .errors import Errors, IngestError
+from .extract import extract
+from .to_rdf import report_iri, to_quads
+
+BUNDLED = Path(__file__).resolve().parent.parent / "data" / "reports"
+REPORT_SUFFIXES = {".md", ".markdown", ".txt", ".text"}
+
+
+@dataclass
+class IngestResult:
+    path: str
+    report: str
+    claims: int
+    figures: int
+    triples: int
+    seconds: float
+    skipped: bool = False
+
+
+def read_claims(path: str | Path) -> tuple[Document, Claims]:
+    """Parse and extract a report without storing it; IngestError when there is nothing to claim."""
+    text = read_report(path)
+    doc = parse_document(text, str(path))
+    claims = extract(doc)
+    if claims.count() == 0:
+        raise IngestError(str(path), Errors.NO_CLAIMS)
+    return doc, claims
+
+
+def ingest_file(store: Store, path: str | Path, *, validate: bool = True, skip_unchanged: bool = False) -> IngestResult:
+    t0 = time.perf_counter()
+    rep = report_iri(path)
+    if skip_unchanged:
+        text = read_report(path)
+        import hashlib
+        h = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if store.report_hashes().get(rep) == h:
+            return IngestResult(str(path), rep, 0, 0, 0, time.perf_counter() - t0, skipped=True)
+    doc, claims = read_claims(path)
+    rep, quads = to_quads(doc, claims, path)
+    if validate:
+        from kg.validate import validate_quads
+        ok, report = validate_quads(quads)
+        if not ok:
+            raise IngestError(str(path), Errors.SHACL.format(detail=report))
+    store.replace_graph(rep, quads)
+    return IngestResult(str(path), rep, claims.count(), len(claims.figures), len(quads), time.perf_counter() - t0)
+
+
+def report_files(paths: list[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in REPORT_SUFFIXES))
+        else:
+            out.append(p)
+    return out
+
+
+def ingest_bundled(store: Store) -> list[IngestResult]:
+    return [ingest_file(store, p) for p in report_files([BUNDLED])] if BUNDLED.exists() else []

@@ -1,0 +1,85 @@
+"""Consistency checks over the graph: segments vs stated total, stated CAGR vs the CAGR implied by figures."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .namespaces import sparql_prefixes
+from .store import Store
+
+P = sparql_prefixes()
+
+FIGURES = P + """
+SELECT ?obs ?report ?market ?region ?segment ?year ?value ?norm ?unit ?status ?sec ?secTitle ?quote ?line WHERE {
+  ?obs a qb:Observation ; rk:report ?report ; rk:metric ?metric ; rk:market ?market ; rk:year ?year ;
+       rk:value ?value ; rk:normalizedValue ?norm ; rk:unitText ?unit ; sdmx-attribute:obsStatus ?status ;
+       prov:wasDerivedFrom ?s ; rk:evidence ?ev .
+  ?metric rk:unitKind "amount" .
+  ?s dcterms:identifier ?sec ; dcterms:title ?secTitle .
+  ?ev oa:exact ?quote ; rk:line ?line .
+  OPTIONAL { ?obs sdmx-dimension:refArea ?region }
+  OPTIONAL { ?obs rk:segment ?segment }
+}"""
+
+CAGRS = P + """
+SELECT ?obs ?report ?market ?region ?start ?end ?value ?sec ?quote ?line WHERE {
+  ?obs a qb:Observation ; rk:report ?report ; rk:market ?market ; rk:periodStart ?start ; rk:periodEnd ?end ;
+       rk:value ?value ; prov:wasDerivedFrom ?s ; rk:evidence ?ev .
+  ?s dcterms:identifier ?sec . ?ev oa:exact ?quote ; rk:line ?line .
+  OPTIONAL { ?obs sdmx-dimension:refArea ?region }
+  FILTER NOT EXISTS { ?obs rk:segment ?anySeg }
+}"""
+
+
+@dataclass
+class Finding:
+    kind: str                 # segments_vs_total | cagr
+    ok: bool
+    report: str
+    market: str
+    region: str | None
+    year: int | None
+    stated: float
+    computed: float
+    unit: str
+    detail: str
+    used: list[dict] = field(default_factory=list)   # the figures used (rows of FIGURES / CAGRS)
+
+
+def segment_sums(store: Store, tolerance: float = 0.0005) -> list[Finding]:
+    rows = store.select(FIGURES)
+    out = []
+    totals = [r for r in rows if "segment" not in r]
+    for t in totals:
+        parts = [r for r in rows if "segment" in r and r["report"] == t["report"] and r["market"] == t["market"]
+                 and r.get("region") == t.get("region") and r["year"] == t["year"]]
+        if len(parts) < 2:
+            continue
+        total = sum(p["norm"] for p in parts)
+        ratio = total / t["norm"] if t["norm"] else 0
+        ok = abs(ratio - 1) <= tolerance
+        scale = t["norm"] / t["value"] if t["value"] else 1
+        computed = round(total / scale, 6)
+        out.append(Finding("segments_vs_total", ok, t["report"], t["market"], t.get("region"), t["year"],
+                           t["value"], computed, t["unit"],
+                           f"segments sum to {computed:,.10g} {t['unit']} against a stated total of {t['value']:,.10g} {t['unit']}"
+                           f" (difference {computed - t['value']:+,.10g})", [t] + parts))
+    return out
+
+
+def implied_cagrs(store: Store, tolerance_pp: float = 0.3) -> list[Finding]:
+    figs = [r for r in store.select(FIGURES) if "segment" not in r]
+    out = []
+    for c in store.select(CAGRS):
+        start = next((f for f in figs if f["report"] == c["report"] and f["market"] == c["market"]
+                      and f.get("region") == c.get("region") and f["year"] == c["start"]), None)
+        end = next((f for f in figs if f["report"] == c["report"] and f["market"] == c["market"]
+                    and f.get("region") == c.get("region") and f["year"] == c["end"]), None)
+        if not start or not end or start["norm"] <= 0:
+            continue
+        n = c["end"] - c["start"]
+        implied = ((end["norm"] / start["norm"]) ** (1 / n) - 1) * 100
+        ok = abs(implied - c["value"]) <= tolerance_pp
+        out.append(Finding("cagr", ok, c["report"], c["market"], c.get("region"), None, c["value"], round(implied, 2), "%",
+                           f"stated CAGR {c['value']}% ({c['start']}-{c['end']}); implied by "
+                           f"{start['value']:,.10g} -> {end['value']:,.10g} {start['unit']}: {implied:.2f}%", [c, start, end]))
+    return out

@@ -1,0 +1,349 @@
+"""The graph store: embedded Oxigraph on disk (default) or any SPARQL 1.1 endpoint (query + update URLs).
+
+Both speak the same small interface. Queries take ``bindings`` (variable name -> RDF term): the
+embedded store passes them as Oxigraph substitutions; the remote store writes them, serialised as RDF
+terms by pyoxigraph, into a ``VALUES`` block at the template's ``#BIND`` marker (or the end of the query). User
+text never becomes query text.
+"""
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyoxigraph as ox
+
+from .namespaces import ID_BASE, ONTOLOGY_GRAPH, VOCAB_GRAPH, sparql_prefixes
+
+KG_DIR = Path(__file__).parent
+PREFIXES = sparql_prefixes()
+FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE, "ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
+    "nt": ox.RdfFormat.N_TRIPLES, "ntriples": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
+    "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD, "json-ld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML, "rdfxml": ox.RdfFormat.RDF_XML,
+}
+QUAD_FORMATS = {ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD}
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMERIC = {_XSD + t for t in ("integer", "int", "long", "nonNegativeInteger", "short", "positiveInteger")}
+_FLOATS = {_XSD + t for t in ("decimal", "double", "float")}
+
+
+class StoreError(Exception):
+    """A one-line store problem (cannot open, endpoint unreachable, bad query)."""
+
+
+def py(term: Any) -> Any:
+    """An RDF term as a Python value: IRIs as str, numbers as int/float, gYear as int, other literals as str."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        try:
+            if dt in _NUMERIC or dt == _XSD + "gYear":
+                return int(term.value)
+            if dt in _FLOATS:
+                return float(term.value)
+            if dt == _XSD + "boolean":
+                return term.value == "true"
+        except ValueError:
+            return term.value
+        return term.value
+    return str(term)
+
+
+class Store:
+    """Common interface; see OxigraphStore and RemoteStore."""
+
+    location: str
+
+    def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def ask_query(self, query: str, bindings: dict[str, Any] | None = None) -> bool:
+        raise NotImplementedError
+
+    def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
+        raise NotImplementedError
+
+    def drop_graph(self, graph: str) -> None:
+        raise NotImplementedError
+
+    def dump(self, fmt: str) -> bytes:
+        raise NotImplementedError
+
+    def raw_query(self, query: str, accept: str) -> tuple[bytes, str]:
+        """Run any read-only query text, returning (serialised results, media type)."""
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------- shared helpers
+    def reports(self) -> list[dict[str, Any]]:
+        return self.select(PREFIXES + """
+            SELECT ?report ?title ?publisher ?date ?hash ?file WHERE {
+              ?report a rk:Report ; dcterms:title ?title .
+              OPTIONAL { ?report dcterms:publisher ?publisher }
+              OPTIONAL { ?report dcterms:date ?date }
+              OPTIONAL { ?report rk:contentHash ?hash }
+              OPTIONAL { ?report rk:sourceFile ?file }
+            } ORDER BY ?report""")
+
+    def report_hashes(self) -> dict[str, str]:
+        return {r["report"]: r.get("hash") for r in self.reports()}
+
+    def ensure_vocab(self) -> None:
+        """Load the ontology and glossary graphs when missing or changed."""
+        for path, graph in ((KG_DIR / "ontology.ttl", ONTOLOGY_GRAPH), (KG_DIR / "vocab.ttl", VOCAB_GRAPH)):
+            if not path.exists():
+                continue
+            marker = ox.Literal(f"{path.stat().st_size}-{int(path.stat().st_mtime)}")
+            have = self.select(PREFIXES + "SELECT ?g ?m WHERE { GRAPH ?g { ?g rk:contentHash ?m } }",
+                               {"g": ox.NamedNode(graph.__str__())})
+            if have and have[0]["m"] == marker.value:
+                continue
+            g = ox.NamedNode(str(graph))
+            quads = [ox.Quad(t.subject, t.predicate, t.object, g)
+                     for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+            quads.append(ox.Quad(g, ox.NamedNode(ID_BASE.replace("/id/", "/ns#") + "contentHash"), marker, g))
+            self.replace_graph(str(graph), quads)
+
+    def close(self) -> None:
+        pass
+
+
+def _nt(quads: Iterable[ox.Quad]) -> str:
+    return "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+
+
+class OxigraphStore(Store):
+    def __init__(self, path: str | Path | None = None, read_only: bool = False):
+        self.location = str(path) if path else ":memory:"
+        self._lock = threading.Lock()
+        try:
+            if path is None:
+                self.db = ox.Store()
+            else:
+                Path(path).mkdir(parents=True, exist_ok=True)
+                self.db = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        except OSError as e:
+            if path is not None and not read_only and "lock" in str(e).lower():
+                # another process (a running server) holds the store: read it, do not write
+                self.db = ox.Store.read_only(str(path))
+                self.read_only = True
+                return
+            raise StoreError(f"cannot open the store at {path}: {str(e).splitlines()[0]}") from None
+        self.read_only = read_only
+
+    def _query(self, query: str, bindings: dict[str, Any] | None):
+        subs = {ox.Variable(k): _term(v) for k, v in (bindings or {}).items()} or None
+        try:
+            return self.db.query(query, use_default_graph_as_union=True, substitutions=subs)
+        except SyntaxError as e:
+            raise StoreError(f"SPARQL syntax error: {str(e).splitlines()[0]}") from None
+
+    def select(self, query, bindings=None):
+        res = self._query(query, bindings)
+        names = [v.value for v in res.variables]
+        return [{n: py(sol[n]) for n in names if sol[n] is not None} for sol in res]
+
+    def select_terms(self, query, bindings=None):
+        res = self._query(query, bindings)
+        names = [v.value for v in res.variables]
+        return [{n: sol[n] for n in names if sol[n] is not None} for sol in res]
+
+    def ask_query(self, query, bindings=None):
+        return bool(self._query(query, bindings))
+
+    def replace_graph(self, graph, quads):
+        self._writable()
+        g = ox.NamedNode(graph)
+        body = _nt(ox.Quad(q.subject, q.predicate, q.object, g) for q in quads)
+        with self._lock:
+            # one update request = one transaction: the old graph is never half replaced
+            self.db.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+
+    def drop_graph(self, graph):
+        self._writable()
+        with self._lock:
+            self.db.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def dump(self, fmt):
+        f = FORMATS[fmt]
+        if f in QUAD_FORMATS:
+            return self.db.dump(format=f)
+        # a graph format: the union of all graphs
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.db.quads_for_pattern(None, None, None)}
+        return ox.serialize(sorted(triples, key=str), format=f, prefixes=_prefix_map()) if f == ox.RdfFormat.TURTLE \
+            else ox.serialize(sorted(triples, key=str), format=f)
+
+    def raw_query(self, query, accept):
+        res = self._query(query, None)
+        return serialize_results(res, accept)
+
+    def _writable(self):
+        if self.read_only:
+            raise StoreError(f"the store at {self.location} is in use by another process (a running server?); "
+                             "stop it or ingest through it")
+
+    def flush(self):
+        self.db.flush()
+
+
+def _prefix_map() -> dict[str, str]:
+    from .namespaces import PREFIXES as P
+    return dict(P)
+
+
+def _term(v: Any):
+    if isinstance(v, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        return v
+    if isinstance(v, bool):
+        return ox.Literal("true" if v else "false", datatype=ox.NamedNode(_XSD + "boolean"))
+    if isinstance(v, int):
+        return ox.Literal(str(v), datatype=ox.NamedNode(_XSD + "integer"))
+    if isinstance(v, float):
+        return ox.Literal(repr(v), datatype=ox.NamedNode(_XSD + "double"))
+    return ox.Literal(str(v))
+
+
+RESULT_TYPES = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "application/xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD, "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+}
+
+
+def serialize_results(res, accept: str) -> tuple[bytes, str]:
+    if isinstance(res, ox.QueryTriples):
+        mt = next((m for m in GRAPH_TYPES if m in accept), "text/turtle")
+        return ox.serialize(res, format=GRAPH_TYPES[mt]) or b"", mt
+    mt = next((m for m in RESULT_TYPES if m in accept), "application/sparql-results+json")
+    return res.serialize(format=RESULT_TYPES[mt]), mt
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 endpoint (Oxigraph server, Fuseki, GraphDB, Virtuoso, Neptune …).
+
+    The endpoint must expose the union of named graphs as its default graph (Oxigraph:
+    ``--union-default-graph``; Fuseki: ``tdb2:unionDefaultGraph true``; GraphDB and Virtuoso do so by default).
+    """
+
+    def __init__(self, query_url: str, update_url: str | None = None, timeout: float = 30.0):
+        import httpx
+        self.location = query_url
+        self.query_url = query_url
+        self.update_url = update_url or re.sub(r"/query$|/sparql$", "/update", query_url)
+        if self.update_url == query_url:
+            self.update_url = query_url.rstrip("/") + "/update"
+        self.http = httpx.Client(timeout=timeout)
+        self.read_only = False
+
+    def _post_query(self, query: str, bindings, accept: str):
+        if bindings:
+            query = _with_values(query, bindings)
+        try:
+            r = self.http.post(self.query_url, content=query.encode("utf-8"),
+                               headers={"Content-Type": "application/sparql-query", "Accept": accept})
+        except Exception as e:  # httpx.HTTPError and socket errors: one line for the user
+            raise StoreError(f"cannot reach the SPARQL endpoint {self.query_url}: {type(e).__name__}") from None
+        if r.status_code >= 400:
+            raise StoreError(f"the SPARQL endpoint answered {r.status_code}: {r.text.strip().splitlines()[0][:200] if r.text.strip() else ''}")
+        return r
+
+    def select(self, query, bindings=None):
+        r = self._post_query(query, bindings, "application/sparql-results+json")
+        sols = ox.parse_query_results(r.content, ox.QueryResultsFormat.JSON)
+        names = [v.value for v in sols.variables]
+        return [{n: py(s[n]) for n in names if s[n] is not None} for s in sols]
+
+    def select_terms(self, query, bindings=None):
+        r = self._post_query(query, bindings, "application/sparql-results+json")
+        sols = ox.parse_query_results(r.content, ox.QueryResultsFormat.JSON)
+        names = [v.value for v in sols.variables]
+        return [{n: s[n] for n in names if s[n] is not None} for s in sols]
+
+    def ask_query(self, query, bindings=None):
+        r = self._post_query(query, bindings, "application/sparql-results+json")
+        return bool(ox.parse_query_results(r.content, ox.QueryResultsFormat.JSON))
+
+    def _update(self, text: str):
+        try:
+            r = self.http.post(self.update_url, content=text.encode("utf-8"),
+                               headers={"Content-Type": "application/sparql-update"})
+        except Exception as e:
+            raise StoreError(f"cannot reach the SPARQL update endpoint {self.update_url}: {type(e).__name__}") from None
+        if r.status_code >= 400:
+            raise StoreError(f"the SPARQL update endpoint answered {r.status_code}")
+
+    def replace_graph(self, graph, quads):
+        body = _nt(quads)
+        self._update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+
+    def drop_graph(self, graph):
+        self._update(f"DROP SILENT GRAPH <{graph}>")
+
+    def dump(self, fmt):
+        f = FORMATS[fmt]
+        if f in QUAD_FORMATS:
+            rows = self.select_terms("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            return ox.serialize([ox.Quad(x["s"], x["p"], x["o"], x["g"]) for x in rows], format=f)
+        r = self._post_query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", None, "application/n-triples")
+        triples = list(ox.parse(r.content, ox.RdfFormat.N_TRIPLES))
+        return ox.serialize(triples, format=f)
+
+    def raw_query(self, query, accept):
+        r = self._post_query(query, None, accept)
+        return r.content, r.headers.get("content-type", accept).split(";")[0]
+
+    def close(self):
+        self.http.close()
+
+
+_BIND = re.compile(r"#BIND\b")
+
+
+def _with_values(query: str, bindings: dict[str, Any]) -> str:
+    names = list(bindings)
+    row = " ".join(str(_term(bindings[n])) for n in names)
+    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}"
+    if _BIND.search(query):
+        return _BIND.sub(lambda _: block, query, count=1)
+    return query + "\n" + block
+
+
+def default_store_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "reportkg" / "store"
+
+
+def open_store(spec: str | Path | None = None, *, read_only: bool = False, fill: bool = True) -> Store:
+    """Open the store named by ``spec`` (a directory, ``:memory:`` or an http(s) SPARQL endpoint).
+
+    With no spec: ``$REPORTKG_STORE``, else the per-user data directory. A local store that holds no
+    report is filled from the bundled reports (``data/reports/``) when ``fill`` is true.
+    """
+    spec = str(spec) if spec else os.environ.get("REPORTKG_STORE") or str(default_store_dir())
+    if spec.startswith(("http://", "https://")):
+        q, _, u = spec.partition(" ")
+        store: Store = RemoteStore(q, u or None)
+    elif spec == ":memory:":
+        store = OxigraphStore(None)
+    else:
+        store = OxigraphStore(spec, read_only=read_only)
+    if not getattr(store, "read_only", False):
+        store.ensure_vocab()
+        if fill and not store.reports():
+            from ingest.pipeline import ingest_bundled
+            ingest_bundled(store)
+    return store
