@@ -221,6 +221,6 @@ def _evidence(b: _Builder, claim: str, rep: str, ev: Evidence) -> None:
     b.add(ei, RDF.type, OA.TextQuoteSelector)
     b.add(ei, RDF.type, OA.TextPositionSelector)
     b.add(ei, OA.exact, _lit(ev.quote))
-    b.add(ei, OA.start, _typed(ev.start, XSD.nonNegativeInteger))
-    b.add(ei, OA.end, _typed(ev.end, XSD.nonNegativeInteger))
+    b.add(ei, OA.start, _typed(ev.start, XSD.integer))
+    b.add(ei, OA.end, _typed(ev.end, XSD.integer))
     b.add(ei, RK.line, _typed(ev.line, XSD.integer))

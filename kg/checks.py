@@ -45,7 +45,8 @@ class Finding:
     used: list[dict] = field(default_factory=list)   # the figures used (rows of FIGURES / CAGRS)
 
 
-def segment_sums(store: Store, tolerance: float = 0.0005) -> list[Finding]:
+def segment_sums(store: Store) -> list[Finding]:
+    """Segments vs their stated total, exact to the precision the figures are written in."""
     rows = store.select(FIGURES)
     out = []
     totals = [r for r in rows if "segment" not in r]
@@ -55,10 +56,10 @@ def segment_sums(store: Store, tolerance: float = 0.0005) -> list[Finding]:
         if len(parts) < 2:
             continue
         total = sum(p["norm"] for p in parts)
-        ratio = total / t["norm"] if t["norm"] else 0
-        ok = abs(ratio - 1) <= tolerance
         scale = t["norm"] / t["value"] if t["value"] else 1
         computed = round(total / scale, 6)
+        decimals = max(_decimals(r["value"]) for r in [t] + parts)
+        ok = abs(computed - t["value"]) < 0.5 * 10 ** -decimals
         out.append(Finding("segments_vs_total", ok, t["report"], t["market"], t.get("region"), t["year"],
                            t["value"], computed, t["unit"],
                            f"segments sum to {computed:,.10g} {t['unit']} against a stated total of {t['value']:,.10g} {t['unit']}"
@@ -83,3 +84,8 @@ def implied_cagrs(store: Store, tolerance_pp: float = 0.3) -> list[Finding]:
                            f"stated CAGR {c['value']}% ({c['start']}-{c['end']}); implied by "
                            f"{start['value']:,.10g} -> {end['value']:,.10g} {start['unit']}: {implied:.2f}%", [c, start, end]))
     return out
+
+
+def _decimals(x: float) -> int:
+    s = repr(float(x))
+    return 0 if s.endswith(".0") else len(s.split(".")[1])

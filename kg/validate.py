@@ -28,3 +28,14 @@ def validate_quads(quads: list[ox.Quad]) -> tuple[bool, str]:
         msg = graph.value(r, SH.resultMessage)
         msgs.append(f"{str(focus).rsplit('/', 2)[-2:]} {str(path).rsplit('#', 1)[-1] if path else ''}: {msg}")
     return False, f"{len(msgs)} violation(s): " + "; ".join(sorted(msgs)[:3])
+
+
+def validate_store(store) -> dict[str, tuple[bool, str]]:
+    """SHACL-validate every report graph in the store."""
+    from .namespaces import sparql_prefixes
+    out = {}
+    for r in store.reports():
+        rows = store.select_terms(sparql_prefixes() + "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                  {"g": ox.NamedNode(r["report"])})
+        out[r["report"]] = validate_quads([ox.Quad(x["s"], x["p"], x["o"], x["g"]) for x in rows])
+    return out

@@ -1,0 +1,235 @@
+"""`reportkg` command line: a thin client of `ingest`, `kg` and `qa`.
+
+Heavy imports (spaCy, Gradio) happen inside the commands that need them, so `reportkg --help` and
+`reportkg sparql` stay fast.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def _store(args, **kw):
+    from kg.store import open_store
+    return open_store(args.store, **kw)
+
+
+def cmd_ingest(args) -> int:
+    from ingest.errors import IngestError
+    from ingest.pipeline import ingest_file, report_files
+    from kg.store import StoreError
+
+    store = _store(args, fill=False)
+    files = report_files(args.paths)
+    if not files:
+        print("reportkg: no report files found in " + " ".join(args.paths), file=sys.stderr)
+        return 1
+    if len(files) > 1 or any(Path(p).is_dir() for p in args.paths):
+        from ingest.bulk import ingest_many
+        return ingest_many(store, files, workers=args.workers, quiet=args.quiet)
+    failed = 0
+    for f in files:
+        try:
+            r = ingest_file(store, f, validate=not args.no_validate, skip_unchanged=args.skip_unchanged)
+        except (IngestError, StoreError) as e:
+            print(f"reportkg: {e}", file=sys.stderr)
+            failed += 1
+            continue
+        if not args.quiet:
+            what = "unchanged, skipped" if r.skipped else f"{r.claims} claims ({r.figures} figures), {r.triples} triples, {r.seconds * 1000:.0f} ms"
+            print(f"ingested {f}: {what}")
+    return 1 if failed else 0
+
+
+def cmd_claims(args) -> int:
+    from ingest.errors import IngestError
+    from ingest.pipeline import read_claims
+    try:
+        _doc, claims = read_claims(args.path)
+    except IngestError as e:
+        print(f"reportkg: {e}", file=sys.stderr)
+        return 1
+    rows = claims.to_json()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for r in rows:
+            if r["kind"] in ("figure", "cagr"):
+                when = r["year"] or "-".join(map(str, r["period"] or []))
+                print(f"§{r['section']:<5} {r['metric']:<16} {r['region'] or '-':<14} {r['market']} / {r['segment'] or 'total'}"
+                      f"  {when}  {r['comparator']} {r['value']} {r['unit']}  [{r['status']}]")
+            else:
+                print(f"§{r.get('section', '-'):<5} {r['kind']:<16} {r.get('label') or r.get('segment') or r.get('title') or r.get('text', '')[:60]}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from kg.store import FORMATS
+    store = _store(args)
+    if args.format == "csv":
+        from kg.figures import figures_csv
+        data = figures_csv(store).encode("utf-8")
+    elif args.format in FORMATS:
+        data = store.dump(args.format)
+    else:
+        print(f"reportkg: unknown format {args.format!r}", file=sys.stderr)
+        return 2
+    if args.output:
+        Path(args.output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def cmd_check(args) -> int:
+    from kg.checks import implied_cagrs, segment_sums
+    from kg.validate import validate_store
+
+    store = _store(args)
+    ok_all = True
+    results = validate_store(store)
+    out = {"shacl": [], "consistency": []}
+    for rep, (ok, detail) in results.items():
+        ok_all &= ok
+        out["shacl"].append({"report": rep, "conforms": ok, "detail": detail})
+        if not args.json:
+            print(f"SHACL {'ok  ' if ok else 'FAIL'} {rep}{'' if ok else ': ' + detail}")
+    for f in segment_sums(store) + implied_cagrs(store):
+        out["consistency"].append({"kind": f.kind, "consistent": f.ok, "report": f.report, "market": f.market,
+                                   "region": f.region, "year": f.year, "stated": f.stated, "computed": f.computed,
+                                   "unit": f.unit, "detail": f.detail})
+        if not args.json:
+            label = "consistent  " if f.ok else "MISMATCH    "
+            where = (f.region or "").rsplit("/", 1)[-1]
+            print(f"{label}{f.kind:<18} {where:<16} {f.year or ''} {f.detail}")
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0 if ok_all else 1
+
+
+def cmd_sparql(args) -> int:
+    from kg.store import StoreError
+    query = sys.stdin.read() if args.query == "-" else args.query
+    store = _store(args)
+    try:
+        if args.format == "table":
+            from kg.store import PREFIXES
+            rows = store.select(query if "prefix" in query.lower()[:400] else PREFIXES + query)
+            cols = list(dict.fromkeys(k for r in rows for k in r))
+            print("\t".join(cols))
+            for r in rows:
+                print("\t".join(str(r.get(c, "")) for c in cols))
+        else:
+            accept = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
+                      "xml": "application/sparql-results+xml", "turtle": "text/turtle"}[args.format]
+            from kg.store import PREFIXES
+            data, _ = store.raw_query(query if "prefix" in query.lower()[:400] else PREFIXES + query, accept)
+            sys.stdout.buffer.write(data)
+            sys.stdout.write("\n")
+    except StoreError as e:
+        print(f"reportkg: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_ask(args) -> int:
+    from qa import Conversation, ask
+    store = _store(args)
+    if args.question == "-":
+        for line in sys.stdin:
+            if not line.strip() and not line.endswith("\n"):
+                continue
+            _print_answer(ask(line.rstrip("\n"), store=store), args.json)
+        return 0
+    _print_answer(ask(args.question, store=store), args.json)
+    return 0
+
+
+def cmd_chat(args) -> int:
+    from qa import Conversation
+    conv = Conversation(store=_store(args))
+    interactive = sys.stdin.isatty() and not args.json
+    while True:
+        if interactive:
+            try:
+                line = input("? ")
+            except (EOFError, KeyboardInterrupt):
+                print()
+                return 0
+        else:
+            line = sys.stdin.readline()
+            if not line:
+                return 0
+        _print_answer(conv.ask(line.rstrip("\n")), args.json)
+
+
+def _print_answer(ans, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(ans.to_json(), ensure_ascii=False), flush=True)
+    else:
+        print(ans.render(), flush=True)
+
+
+def cmd_serve(args) -> int:
+    from ui.server import serve
+    return serve(host=args.host, port=args.port, store=args.store)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="reportkg", description="Industry research reports as a cited knowledge graph.")
+    p.add_argument("--store", help="store directory, ':memory:' or a SPARQL endpoint URL (default: $REPORTKG_STORE "
+                                   "or the per-user data directory)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name, fn, help_):
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.add_argument("--store", default=argparse.SUPPRESS, help="store directory, ':memory:' or SPARQL endpoint URL")
+        sp.set_defaults(func=fn)
+        return sp
+
+    sp = add("ingest", cmd_ingest, "add or replace reports (files or directories) in the store")
+    sp.add_argument("paths", nargs="+")
+    sp.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    sp.add_argument("--skip-unchanged", action="store_true", help="skip reports whose content hash is already stored")
+    sp.add_argument("--workers", type=int, default=0, help="parallel workers for many reports (default: cores)")
+    sp.add_argument("-q", "--quiet", action="store_true")
+    sp = add("claims", cmd_claims, "print the claims extracted from one report, without storing them")
+    sp.add_argument("path")
+    sp.add_argument("--json", action="store_true")
+    sp = add("export", cmd_export, "export the graph")
+    sp.add_argument("--format", default="turtle", help="turtle | trig | nt | nq | jsonld | xml | csv (figures)")
+    sp.add_argument("-o", "--output")
+    sp = add("check", cmd_check, "SHACL validation and consistency checks (segments vs total, stated vs implied CAGR)")
+    sp.add_argument("--json", action="store_true")
+    sp = add("sparql", cmd_sparql, "run a SPARQL query ('-' reads it from stdin)")
+    sp.add_argument("query")
+    sp.add_argument("--format", default="table", choices=["table", "json", "csv", "tsv", "xml", "turtle"])
+    sp = add("ask", cmd_ask, "answer a question ('-' answers each stdin line independently)")
+    sp.add_argument("question")
+    sp.add_argument("--json", action="store_true")
+    sp = add("chat", cmd_chat, "a conversation: stdin lines are turns; follow-ups resolve against earlier turns")
+    sp.add_argument("--json", action="store_true")
+    sp = add("serve", cmd_serve, "serve the Gradio app, the SPARQL endpoint and the JSON API")
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=7860)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # the last line of defence: one line, no traceback, for any store/IO failure
+        from kg.store import StoreError
+        if isinstance(e, (StoreError, OSError)):
+            print(f"reportkg: {e}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())
