@@ -34,6 +34,7 @@ class Figure:
     evidence: Evidence
     market_key: str = ""            # resolved market / segment keys (filled by resolve())
     segment_key: str | None = None
+    tentative_segment: str | None = None    # a share's holder, kept if it names a known segment
 
     @property
     def normalized(self) -> float:

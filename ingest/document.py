@@ -225,12 +225,17 @@ def parse_document(text: str, path: str = "<text>") -> Document:
     current: Section | None = None
     top_number: str | None = None       # for （一） style sub-sections
     cur_depth = 0
-    in_toc, toc_numbers, toc_titles = False, set(), set()
+    in_toc, toc_numbers, toc_titles, toc_top = False, set(), set(), None
     body_seen = False
     pending: list[_Line] = []           # lines of the paragraph being collected
 
     def flush():
         nonlocal body_seen
+        if pending and current is None:
+            # text before any heading: the cover, kept as a section named by the report title
+            title = front[0] if front else "front matter"
+            ln0 = pending[0]
+            new_section(_Heading(None, title, "plain", 0), _Line(ln0.no, ln0.start, ln0.raw), None)
         if pending:
             _emit_block(pending, blocks, current.id if current else "", lang)
             pending.clear()
@@ -238,7 +243,8 @@ def parse_document(text: str, path: str = "<text>") -> Document:
 
     def new_section(h: _Heading, ln: _Line, number: str | None):
         nonlocal current, cur_depth
-        flush()
+        if current is not None:
+            flush()
         if number:
             level = number.count(".") + 1
             parent = number.rsplit(".", 1)[0] if "." in number else None
@@ -268,22 +274,29 @@ def parse_document(text: str, path: str = "<text>") -> Document:
                     flush()
             continue
         h = parse_heading(stripped)
-        if h and h.kind == "plain" and _TOC_TITLES.match(fold(h.title).strip()):
+        plain = _TOC_LEADER.sub("", _strip_markup(stripped.lstrip("#"))).strip()
+        if (h and h.kind == "plain" or not h and len(plain) <= 12) and _TOC_TITLES.match(re.sub(r"\s+", "", fold(plain))):
             flush()
-            in_toc, toc_numbers, toc_titles = True, set(), set()
+            in_toc, toc_numbers, toc_top = True, set(), None
             continue
         if in_toc:
-            key = h.number if h and h.number else None
-            plain = _TOC_LEADER.sub("", _strip_markup(stripped)).strip()
-            if (key and key in toc_numbers) or (not key and h and h.title in toc_titles) or \
-                    (not h and len(plain) > 60):
+            key = None
+            if h and h.number:
+                key = h.number
+                if h.kind in ("zh_top", "num") and "." not in key:
+                    toc_top = key
+                elif h.kind == "zh_sub" and toc_top:
+                    key = f"{toc_top}.{key}"
+            if (key and key in toc_numbers) or (not key and plain in toc_titles) or (not h and len(plain) > 60):
                 in_toc = False
             else:
                 if key:
                     toc_numbers.add(key)
-                elif h:
-                    toc_titles.add(h.title)
+                elif plain and len(plain) <= 40:
+                    toc_titles.add(plain)
                 continue
+        if not h and toc_titles and plain in toc_titles and _looks_like_title(plain):
+            h = _Heading(None, plain, "plain", 0)
         if h and h.number is None and pending and _continues(pending[-1].raw, stripped, heading=True):
             # a false heading: the tail of the previous (wrapped) line
             pending.append(_Line(ln.no, ln.start + ln.raw.index(stripped[0]) + (len(stripped) - len(stripped.lstrip("#").lstrip())), stripped.lstrip("#").lstrip()))
@@ -300,8 +313,12 @@ def parse_document(text: str, path: str = "<text>") -> Document:
                 number = None if h.depth else number   # a repeated number: keep as a titled section
             if number is None and not body_seen:
                 front.append(h.title)
+            if h.kind == "plain" and h.title in toc_titles:
+                toc_titles.discard(h.title)
             new_section(h, ln, number)
             continue
+        if not sections and not pending and not body_seen and not front and _looks_like_title(plain) and len(plain) >= 4:
+            front.append(plain)
         if pending and _starts_new_block(stripped):
             flush()
         pending.append(ln)
@@ -393,16 +410,28 @@ def _emit_block(lines: list[_Line], blocks: list[Block], section: str, lang: str
             while body_start < len(text) and text[body_start] in " :：":
                 body_start += 1
         kind = "lead" if bold else "item"
+    elif _is_chart_title(norm):
+        kind = "chart"
+    elif re.match(r"^[^:：。，,;；]{1,24}[:：]\s*\S", norm) and len(norm) <= 60 and \
+            re.search(r"\d", norm.split(":", 1)[-1].split("：", 1)[-1]) and not _SOURCE.match(norm):
+        # "交流 慢充樁: 281.9 億元人民幣": a list line without list markup
+        colon = re.search(r"[:：]", norm)
+        kind, lead, body_start = "item", text[: colon.start()].strip(), colon.end()
+        while body_start < len(text) and text[body_start] == " ":
+            body_start += 1
     elif _SOURCE.match(norm):
         kind = "source"
     elif _UNIT_LINE.match(norm):
         kind = "unit"
     block = Block(kind, text, norm, offs, lines[0].no, section, lead, body_start)
     block.sentences = _split_sentences(block, lines, lang)
-    if kind == "paragraph" and blocks and len(text) <= 80 and text[-1] not in _SENT_END + ".:：" and \
-            len(_YEAR.findall(norm)) >= 2:
-        block.kind = "chart"
     blocks.append(block)
+
+
+def _is_chart_title(norm: str) -> bool:
+    """'全球…市场规模，2020年至2030年（预测）', 'Figure 1: … , 2020-2029E': a chart caption, not a sentence."""
+    return len(norm) <= 90 and norm.rstrip()[-1] not in _SENT_END + ".:：" and len(_YEAR.findall(norm)) >= 2 \
+        and not re.search(r"\d\s*(?:%|亿|万亿|billion|million)", norm)
 
 
 _EN_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z(\"'])")
@@ -416,7 +445,7 @@ def _split_sentences(block: Block, lines: list[_Line], lang: str) -> list[Senten
         if ch in "。！？；" or (ch in "!?;" and lang == "zh"):
             cuts.append(i + 1)
     for m in _EN_SPLIT.finditer(norm):
-        if not _ABBREV.search(norm[: m.start()]) and not re.search(r"\d\.$", norm[: m.start()]):
+        if not _ABBREV.search(norm[: m.start()]):
             cuts.append(m.end())
     cuts = sorted(set(cuts)) + [len(text)]
     line_starts = [ln.start for ln in lines]

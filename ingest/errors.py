@@ -19,6 +19,5 @@ class Errors:
     ENCODING = "the text is not UTF-8 (invalid byte 0x{byte:02x}); save it as UTF-8 and try again"
     NOT_FOUND = "no such file"
     NO_CLAIMS = "no recognisable claims (no market figures, growth rates, definitions or drivers) in this report"
-    HEADING_NO_NUMBER = "heading '{title}' has no section number and the report has no numbered sections"
     NO_SECTIONS = "no sections found: the report needs headings (numbered like '1.2 Title' or titled)"
     SHACL = "the graph for this report fails validation: {detail}"

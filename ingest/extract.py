@@ -70,6 +70,9 @@ COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?P<y>(?:19|20)\d{2})?\s*(?P<p
 PUBLISHED_BY = re.compile(r"(?:published by|prepared by|由)\s*(?P<p>[^。.,，]{2,40}?)\s*(?:发布|编制|出具|[.。,，]|$)", re.I)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL = re.compile(r"https?://[^\s)\]>]+")
+SHARE_CUE = re.compile(r"占据?|accounted for|accounts for|account for|represent(?:ed|s)?|made up|makes up|held|holds", re.I)
+RESPECTIVELY = re.compile(r"分别|respectively|各自", re.I)
+STRONG_TITLE_WORDS = re.compile(r"报告|白皮书|蓝皮书|report|white paper|outlook", re.I)
 TITLE_WORDS = re.compile(r"报告|白皮书|蓝皮书|研究|report|outlook|study|analysis|review|survey|white paper", re.I)
 
 
@@ -179,8 +182,9 @@ class Extractor:
     # ------------------------------------------------------------------ report metadata
     def report_info(self) -> ReportInfo:
         d = self.doc
-        title = next((t for t in d.front if TITLE_WORDS.search(t)), None) or \
-            next((s.title for s in d.sections if TITLE_WORDS.search(s.title)), None) or \
+        title = next((t for t in d.front if STRONG_TITLE_WORDS.search(fold(t))), None) or \
+            next((t for t in d.front if TITLE_WORDS.search(fold(t))), None) or \
+            next((s.title for s in d.sections if TITLE_WORDS.search(fold(s.title))), None) or \
             (d.front[-1] if d.front else d.sections[0].title)
         publisher, year, ev = None, None, None
         for a in self.sentences:
@@ -225,7 +229,7 @@ class Extractor:
                 chunk = self._trim_chunk(text, i, left, a)
                 if chunk:
                     cs, ce = chunk
-                    out.append((cs, m.end(), original[cs:ce].strip()))
+                    out.append((cs, m.end(), _clean_label(original[cs:ce])))
         for m in MARKET_WORDS_EN.finditer(text):
             words = list(re.finditer(r"[A-Za-z0-9][\w\-&/+.]*", text[:m.start()]))
             keep = []
@@ -308,7 +312,7 @@ class Extractor:
         return self._block_positions[id(b)]
 
     def _segment_figure(self, a: _Annotated, q, ctx: Context) -> Figure:
-        label = a.block.lead
+        label = _clean_label(a.block.lead)
         status = ctx.status or "actual"
         metric = self.market_size_iri if q.amount else (self.share_iri or self.market_size_iri)
         return Figure(metric=metric, metric_label=self._metric_label(metric), market=ctx.market or "",
@@ -362,13 +366,19 @@ class Extractor:
                 metric = self.market_size_iri
             else:
                 continue
-            region = self._nearest_before(a.regions, q.start) or ctx.region
+            tentative = None
+            if metric == self.share_iri:
+                region = self._share_region(a, text, q, qs) or ctx.region
+                tentative = self._share_subject(a, text)
+            else:
+                region = self._nearest_before(a.regions, q.start) or ctx.region
             market, segment = self._market_for(markets, q.start, metric, a, text, ctx)
             fc = bool(FORECAST_CUES.search(cue_text)) or bool(re.search(r"预计|预测|expected|forecast|projected", text[:q.start], re.I) and period)
             fig = Figure(metric=metric, metric_label=self._metric_label(metric), market=market, region=region,
                          region_label=self.region_label.get(region), segment=segment, year=None, period=period,
                          value=q.value, value_text=q.value_text, unit=q.unit, currency=q.currency, mult=q.mult,
                          comparator=q.comparator, status="forecast" if fc else "actual", evidence=self.evidence(a))
+            fig.tentative_segment = tentative
             if period:
                 if (report_year and period[1] > report_year) or any(p.estimate for p in periods):
                     fig.status = "forecast"
@@ -394,7 +404,40 @@ class Extractor:
                 fig.year = near.year if near else ctx.year
             if report_year and fig.year and fig.year > report_year:
                 fig.status = "forecast"
-        return [f for f in out if f.market or f.metric != self.market_size_iri]
+        # an amount that names no market counts when the sentence is about a market or region
+        about_market = bool(a.regions) or bool(MARKET_WORDS_EN.search(text)) or any(w in text for w in MARKET_WORDS_ZH) \
+            or bool(re.search(r"revenue|sales|规模|营收|销售额", text, re.I))
+        return [f for f in out if f.market or f.metric != self.market_size_iri or about_market]
+
+    def _share_subject(self, a: _Annotated, text: str) -> str | None:
+        """What holds the share when it is not a region: '直流快充桩占…市场的 68.1%' -> '直流快充桩'."""
+        cue = SHARE_CUE.search(text)
+        if not cue:
+            return None
+        start = max((m.end() for m in re.finditer(r"[，,。;；:：]", text[:cue.start()])), default=0)
+        i = start
+        for r in a.regions:
+            if start <= r.start < cue.start():
+                i = max(i, r.end)
+        chunk = a.sent.text[i:cue.start()].strip()
+        chunk = re.sub(r"^(?:(?:19|20)\d{2}\s*年?|其中|而|the)\s*", "", chunk).strip()
+        return chunk if 2 <= len(squash(chunk)) <= 24 else None
+
+    def _share_region(self, a: _Annotated, text: str, q, qs) -> str | None:
+        """The region whose share it is: the subject before '占 / accounted for', not the whole after it."""
+        cue = SHARE_CUE.search(text)
+        if not cue:
+            share_words = [m for m in a.metrics if m.iri == self.share_iri]
+            pos = share_words[0].start if share_words else q.start
+        else:
+            pos = cue.start()
+        subjects = [r for r in a.regions if r.end <= pos]
+        if not subjects:
+            return None
+        shares = [x for x in qs if x.percent and x.start > pos]
+        if len(subjects) > 1 and len(subjects) == len(shares) and RESPECTIVELY.search(text):
+            return subjects[shares.index(q)].iri if q in shares else subjects[-1].iri
+        return subjects[-1].iri
 
     @staticmethod
     def _nearest_before(mentions: list[Mention], pos: int) -> str | None:
@@ -406,8 +449,16 @@ class Extractor:
     def _market_for(self, markets, pos: int, metric: str, a: _Annotated, text: str, ctx: Context):
         before = [m for m in markets if m[0] < pos]
         if metric != self.market_size_iri and metric not in self.cagr_iris and metric != self.share_iri:
-            # a rate: its subject is the phrase just before the metric word ("AI 智能设备渗透率")
+            # a rate: its subject is the phrase just before the metric word ("AI 智能设备渗透率"),
+            # or after it in English ("the penetration rate of co-packaged optics in ..."),
+            # or the market phrase of the clause ("市场规模达到 …，较上年增长 21.3%")
             m = [x for x in a.metrics if x.iri == metric and x.end <= pos][-1]
+            of = re.match(r"\s+(?:of|for|among)\s+((?:[\w\-/+]+\s*){1,5}?)(?=\s+(?:in|among|across|for|at|by|to|from|was|is|will|has|had|reached|stood|rose|grew)\b|[,;.]|$)", text[m.end:], re.I)
+            if of and not any(m.end <= r.start < m.end + of.end() for r in a.regions):
+                return a.sent.text[m.end + of.start(1):m.end + of.end(1)].strip(), None
+            in_clause = [x for x in before if not re.search(r"[。;；]", text[x[1]:m.start])]
+            if in_clause:
+                return in_clause[-1][2], None
             i = m.start
             while i > 0 and m.start - i < 20 and text[i - 1] not in "，,。：:；;、（）()\"“”的在从和与及或":
                 i -= 1
@@ -434,13 +485,19 @@ class Extractor:
         keys = sorted(counts, key=lambda k: (len(k), -counts[k]))
         market_of: dict[str, str] = {}
         for k in keys:
-            parent = next((p for p in keys if p != k and len(p) < len(k) and p in k and p in market_of.values()), None)
+            # head-final: "云端ai推理芯片" is a segment of "ai推理芯片"; "电动车充电桩" is not one of "电动车"
+            parent = next((p for p in keys if p != k and len(p) < len(k) and k.endswith(p) and p in market_of.values()), None)
             market_of[k] = parent or k
         for k in keys:
             if market_of[k] == k:
                 lab = labels[k].most_common(1)[0][0]
                 self.claims.markets[k] = self._market(k, [l for l, _ in labels[k].most_common()])
+        # figures that name no market ("its market", "the market") measure the report's main market
+        amounts = Counter(market_of[squash(f.market)] for f in figs if f.market and f.metric == self.market_size_iri)
+        main = amounts.most_common(1)[0][0] if amounts else None
         for f in figs:
+            if not f.market and main:
+                f.market = self.claims.markets[main].labels[0]
             if not f.market:
                 continue
             k = squash(f.market)
@@ -451,6 +508,12 @@ class Extractor:
                 f.market = self.claims.markets[mk].labels[0]
             if f.segment:
                 f.segment_key = self.segment(mk, f.segment).key
+        for f in figs:   # a share held by something the lists named a segment
+            t = getattr(f, "tentative_segment", None)
+            if t and not f.segment and f.market_key:
+                key = f"{f.market_key}/{qualifier(squash(t), f.market_key)}"
+                if key in self.claims.segments:
+                    f.segment, f.segment_key = _clean_label(t), key
 
     def _market(self, key: str, labels: list[str]) -> Market:
         lab = labels[0]
@@ -481,6 +544,13 @@ class Extractor:
             seg.labels.append(label)
         return seg
 
+    def _segment_for_label(self, label: str) -> Segment | None:
+        k = squash(label)
+        for seg in self.claims.segments.values():
+            if k in {squash(l) for l in seg.labels} or k == f"{squash(seg.qualifier)}":
+                return seg
+        return None
+
     def _market_for_label(self, label: str) -> str | None:
         """The market a lead label (definition) belongs to, if it shares most of a market's name."""
         k = squash(label)
@@ -499,14 +569,15 @@ class Extractor:
         seen = set()
         for a in self.sentences:
             b = a.block
-            if b.kind != "lead" or not b.lead or a.sent is not b.sentences[0] or id(b) in seen:
+            if b.kind not in ("lead", "item") or not b.lead or a.sent is not b.sentences[0] or id(b) in seen:
                 continue
             sec = self.doc.section(b.section)
             if sec and DRIVER_SECTION.search(fold(sec.title)):
                 continue
             if any(q.amount for s in b.sentences for q in find_quantities(s.norm, s.text)):
                 continue
-            mk = self._market_for_label(b.lead)
+            known = self._segment_for_label(b.lead)
+            mk = known.market_key if known else self._market_for_label(b.lead)
             if not mk:
                 continue
             seen.add(id(b))
@@ -521,8 +592,12 @@ class Extractor:
                     priorities.extend(_items(m.group(1)))
             d = Definition(b.lead, b.text, _dedupe(deployment), _dedupe(priorities),
                            Evidence(b.section, b.text, b.start, b.end, b.line), market_key=mk)
-            if squash(b.lead) != mk:
-                d.segment_key = self.segment(mk, b.lead).key
+            if known:
+                d.segment_key = known.key
+                if _clean_label(b.lead) not in known.labels:
+                    known.labels.append(_clean_label(b.lead))
+            elif squash(b.lead) != mk:
+                d.segment_key = self.segment(mk, _clean_label(b.lead)).key
             self.claims.definitions.append(d)
 
     # ------------------------------------------------------------------ drivers and trends
@@ -538,7 +613,7 @@ class Extractor:
                 body = b.text[b.body_start:].strip() if b.lead else b.text
                 if len(body) < 8:
                     continue
-                self.claims.drivers.append(Driver(label.strip().rstrip(":："), body, self._segments_named(body),
+                self.claims.drivers.append(Driver(label.strip().rstrip(":：.。"), body, self._segments_named(body),
                                                   Evidence(b.section, b.text, b.start, b.end, b.line)))
                 continue
             if DRIVER_SECTION.search(title):
@@ -578,6 +653,11 @@ class Extractor:
                 items = [x.strip() for x in re.split(r"[、,;；，]", body) if x.strip()]
                 if items:
                     self.claims.sources.append(Source(items, Evidence(b.section, b.text, b.start, b.end, b.line)))
+
+
+def _clean_label(label: str) -> str:
+    """PDF noise in labels: no spaces between two CJK characters ('交流 慢充樁' -> '交流慢充樁')."""
+    return re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", label).strip()
 
 
 def qualifier(seg_key: str, market_key: str) -> str:

@@ -1,0 +1,122 @@
+"""Ingesting into a real store: atomic, idempotent, SHACL-valid; bad input gets one line and changes nothing."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ALL_REPORTS, SEED
+from ingest.document import MAX_BYTES, parse_document, read_report
+from ingest.errors import IngestError
+from ingest.pipeline import ingest_file, read_claims
+from ingest.to_rdf import to_quads
+from kg.checks import implied_cagrs, segment_sums
+from kg.validate import validate_quads
+
+
+def _count(store) -> int:
+    return store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]
+
+
+@pytest.mark.parametrize("path", ALL_REPORTS, ids=lambda p: p.stem)
+def test_every_report_passes_shacl(path):
+    doc, claims = read_claims(path)
+    _rep, quads = to_quads(doc, claims, path)
+    ok, detail = validate_quads(quads)
+    assert ok, detail
+
+
+def test_reingest_replaces_without_duplicates(empty_store):
+    ingest_file(empty_store, SEED)
+    n = _count(empty_store)
+    ingest_file(empty_store, SEED)
+    assert _count(empty_store) == n
+    assert len(empty_store.reports()) == 1
+
+
+def test_seed_consistency_checks(seed_store):
+    sums = {(f.region.rsplit("-", 1)[-1], f.ok, f.computed, f.stated) for f in segment_sums(seed_store)}
+    assert ("global", False, 6068, 6067) in sums
+    assert ("china", True, 1608, 1608) in sums
+    cagrs = implied_cagrs(seed_store)
+    assert len(cagrs) == 2 and all(c.ok for c in cagrs)
+
+
+BAD = {
+    "empty.md": (b"", "empty"),
+    "blank.md": (b"   \n\n  ", "whitespace"),
+    "binary.md": (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary"),
+    "latin1.md": ("# 1. Überblick\n\nDer Markt wächst.".encode("latin-1"), "UTF-8"),
+    "noclaims.md": ("# 1. 概览\n\n今天天气很好。我们去公园散步。\n".encode(), "no recognisable claims"),
+    "noheadings.md": ("just some words without any heading at all".encode(), "no recognisable claims"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_input_one_line_store_unchanged(tmp_path, seed_store, name):
+    data, words = BAD[name]
+    p = tmp_path / name
+    p.write_bytes(data)
+    before = _count(seed_store)
+    with pytest.raises(IngestError) as e:
+        ingest_file(seed_store, p)
+    msg = str(e.value)
+    assert name in msg and words.lower() in msg.lower() and "\n" not in msg
+    assert _count(seed_store) == before
+
+
+def test_wrong_encoding_names_the_line(tmp_path):
+    p = tmp_path / "gbk.md"
+    p.write_bytes("# 1. 概览\n\n第二行\n".encode("utf-8") + "市场规模".encode("gbk"))
+    with pytest.raises(IngestError) as e:
+        read_report(p)
+    assert e.value.line == 4
+
+
+def test_oversized_file_refused_before_reading(tmp_path):
+    p = tmp_path / "huge.md"
+    with open(p, "wb") as f:
+        f.truncate(50 * 1024 * 1024)
+    with pytest.raises(IngestError) as e:
+        read_report(p)
+    assert "limit" in str(e.value) and str(MAX_BYTES // (1024 * 1024)) in f"{MAX_BYTES // (1024 * 1024)}"
+
+
+def test_text_longer_than_spacy_max_length_is_processed(monkeypatch):
+    from ingest import extract as ex
+    text = SEED.read_text(encoding="utf-8")
+    nlp = ex.build_annotator("zh")
+    monkeypatch.setattr(nlp, "max_length", 200)
+    claims = ex.extract(parse_document(text, "seed.md"))
+    assert len(claims.figures) == 15
+
+
+def test_cli_ingest_bad_file_exit_code_and_one_line(tmp_path):
+    p = tmp_path / "bin.md"
+    p.write_bytes(b"\x00\x01\x02")
+    r = subprocess.run([sys.executable, "-m", "ui.cli", "--store", str(tmp_path / "s"), "ingest", str(p)],
+                       capture_output=True, text=True)
+    assert r.returncode != 0
+    assert r.stderr.strip().count("\n") == 0 and "bin.md" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_claims_json_contract(tmp_path):
+    import json
+    r = subprocess.run([sys.executable, "-m", "ui.cli", "claims", str(SEED), "--json"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    figs = [x for x in rows if x["kind"] in ("figure", "cagr")]
+    assert len(figs) == 15
+    for f in figs:
+        assert {"metric", "market", "region", "segment", "year", "period", "value", "unit", "comparator", "status",
+                "section", "quote"} <= set(f)
+
+
+def test_heading_without_number_is_a_titled_section(tmp_path):
+    p = tmp_path / "titled.md"
+    p.write_text("# Market Overview\n\nThe global widget market was valued at $2.5 billion in 2024.\n", encoding="utf-8")
+    doc, claims = read_claims(p)
+    assert [s.id for s in doc.sections] == ["Market Overview"]
+    assert claims.figures[0].evidence.section == "Market Overview"
+    assert claims.figures[0].value == 2.5 and claims.figures[0].region_label == "Global"
