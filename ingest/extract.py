@@ -18,7 +18,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.lexicon import Concept, Lexicon, load_lexicon
+from kg.lexicon import Lexicon, load_lexicon
+from kg.namespaces import METRIC_CAGR, METRIC_MARKET_SIZE, METRIC_SHARE
 
 from .claims import (Chart, Claims, Definition, Driver, Evidence, Figure, Market, ReportInfo, Segment, Source,
                      Trend)
@@ -138,11 +139,9 @@ class Extractor:
         self.nlp = build_annotator(doc.lang)
         self.region_label = {c.iri: c.label("en") for c in self.lex.regions}
         self.metric_by_iri = {c.iri: c for c in self.lex.metrics}
-        self.cagr_iris = {c.iri for c in self.lex.metrics if "cagr" in c.iri.lower() or
-                          any("compound" in t.lower() for t, _ in c.labels())}
-        self.market_size_iri = next((c.iri for c in self.lex.metrics if c.unit_kind == "amount"),
-                                    "https://w3id.org/reportkg/vocab/metric-market-size")
-        self.share_iri = next((c.iri for c in self.lex.metrics if "share" in c.label("en").lower()), None)
+        self.cagr_iris = {METRIC_CAGR}
+        self.market_size_iri = METRIC_MARKET_SIZE
+        self.share_iri = METRIC_SHARE
         self.sentences: list[_Annotated] = []
         self.claims: Claims | None = None
 

@@ -13,7 +13,7 @@ SELECT ?obs ?report ?market ?region ?segment ?year ?value ?norm ?unit ?status ?s
   ?obs a qb:Observation ; rk:report ?report ; rk:metric ?metric ; rk:market ?market ; rk:year ?year ;
        rk:value ?value ; rk:normalizedValue ?norm ; rk:unitText ?unit ; sdmx-attribute:obsStatus ?status ;
        prov:wasDerivedFrom ?s ; rk:evidence ?ev .
-  ?metric rk:unitKind "amount" .
+  FILTER(?metric = rkv:metric-market-size)
   ?s dcterms:identifier ?sec ; dcterms:title ?secTitle .
   ?ev oa:exact ?quote ; rk:line ?line .
   OPTIONAL { ?obs sdmx-dimension:refArea ?region }
@@ -21,10 +21,10 @@ SELECT ?obs ?report ?market ?region ?segment ?year ?value ?norm ?unit ?status ?s
 }"""
 
 CAGRS = P + """
-SELECT ?obs ?report ?market ?region ?start ?end ?value ?sec ?quote ?line WHERE {
+SELECT ?obs ?report ?market ?region ?start ?end ?value ?sec ?secTitle ?quote ?line WHERE {
   ?obs a qb:Observation ; rk:report ?report ; rk:market ?market ; rk:periodStart ?start ; rk:periodEnd ?end ;
        rk:value ?value ; prov:wasDerivedFrom ?s ; rk:evidence ?ev .
-  ?s dcterms:identifier ?sec . ?ev oa:exact ?quote ; rk:line ?line .
+  ?s dcterms:identifier ?sec ; dcterms:title ?secTitle . ?ev oa:exact ?quote ; rk:line ?line .
   OPTIONAL { ?obs sdmx-dimension:refArea ?region }
   FILTER NOT EXISTS { ?obs rk:segment ?anySeg }
 }"""

@@ -92,6 +92,13 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 RKV = Namespace(VOCAB_BASE)
 ID = Namespace(ID_BASE)
 
+# the glossary's canonical metrics (kg/vocab.ttl) that rules refer to
+METRIC_MARKET_SIZE = VOCAB_BASE + "metric-market-size"
+METRIC_CAGR = VOCAB_BASE + "metric-cagr"
+METRIC_SHARE = VOCAB_BASE + "metric-market-share"
+METRIC_GROWTH = VOCAB_BASE + "metric-growth-rate"
+REGION_GLOBAL = VOCAB_BASE + "region-global"
+
 ONTOLOGY_GRAPH = URIRef(ID_BASE + "graph/ontology")
 VOCAB_GRAPH = URIRef(ID_BASE + "graph/vocab")
 

@@ -60,6 +60,7 @@ class Store:
     """Common interface; see OxigraphStore and RemoteStore."""
 
     location: str
+    generation: int = 0          # bumped on every write from this process (caches key on it)
 
     def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         raise NotImplementedError
@@ -164,11 +165,13 @@ class OxigraphStore(Store):
         with self._lock:
             # one update request = one transaction: the old graph is never half replaced
             self.db.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+            self.generation += 1
 
     def drop_graph(self, graph):
         self._writable()
         with self._lock:
             self.db.update(f"DROP SILENT GRAPH <{graph}>")
+            self.generation += 1
 
     def dump(self, fmt):
         f = FORMATS[fmt]
@@ -289,9 +292,11 @@ class RemoteStore(Store):
     def replace_graph(self, graph, quads):
         body = _nt(quads)
         self._update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+        self.generation += 1
 
     def drop_graph(self, graph):
         self._update(f"DROP SILENT GRAPH <{graph}>")
+        self.generation += 1
 
     def dump(self, fmt):
         f = FORMATS[fmt]

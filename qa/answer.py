@@ -1,0 +1,66 @@
+"""The Answer: what every front end shows. Schema in DESIGN.md (Interfaces)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Value:
+    label: str
+    value: float
+    unit: str
+    year: int | None = None
+    market: str | None = None
+    region: str | None = None
+    segment: str | None = None
+    comparator: str = "eq"
+    status: str = "actual"          # actual | forecast | derived
+    period: list[int] | None = None
+    normalized: float | None = None
+    report: str | None = None
+
+
+@dataclass
+class Citation:
+    report: str
+    section: str
+    section_title: str
+    quote: str
+    line: int | None = None
+    report_title: str | None = None
+
+
+@dataclass
+class Answer:
+    question: str
+    lang: str
+    status: str                      # answered | derived | not_found
+    answer: str
+    values: list[Value] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    sparql: str = ""
+    interpretation: str = ""
+    family: str = ""
+    formula: str | None = None       # for derived answers: how the number was computed
+
+    def to_json(self) -> dict:
+        d = {
+            "question": self.question, "lang": self.lang, "status": self.status, "answer": self.answer,
+            "values": [{k: v for k, v in asdict(x).items() if v is not None or k in ("year", "segment", "region", "market")}
+                       for x in self.values],
+            "citations": [asdict(c) for c in self.citations],
+            "sparql": self.sparql, "interpretation": self.interpretation, "family": self.family,
+        }
+        if self.formula:
+            d["formula"] = self.formula
+        return d
+
+    def render(self) -> str:
+        """Plain text for the terminal: answer, then citations."""
+        lines = [self.answer]
+        for c in self.citations:
+            sec = f"§{c.section} {c.section_title}" if c.section != c.section_title else c.section_title
+            lines.append(f"  [{sec}] “{c.quote}” (line {c.line})")
+        if self.interpretation:
+            lines.append(f"  ({self.interpretation})")
+        return "\n".join(lines)

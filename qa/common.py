@@ -1,0 +1,278 @@
+"""What every question family shares: figures from the graph, market resolution, value formatting, citations."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.namespaces import METRIC_CAGR, METRIC_MARKET_SIZE, METRIC_SHARE, REGION_GLOBAL  # noqa: F401
+
+from .answer import Answer, Citation, Value
+from .frame import Frame
+from .lexicon import QALexicon
+from . import queries as Q
+
+XSD_INT = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+UNIT_CODE = {"CNY": "CNY", "USD": "USD", "TWD": "TWD", "EUR": "EUR", "JPY": "JPY", "HKD": "HKD", "GBP": "GBP",
+             "KRW": "KRW", "INR": "INR"}
+CUR_EN = {"CNY": "RMB", "USD": "USD", "TWD": "NT$", "EUR": "EUR", "JPY": "JPY", "HKD": "HK$", "GBP": "GBP"}
+CUR_ZH = {"CNY": "元人民币", "USD": "美元", "TWD": "新台币", "EUR": "欧元", "JPY": "日元", "HKD": "港元", "GBP": "英镑"}
+
+
+@dataclass
+class Fig:
+    """One observation row, with everything needed to phrase and cite it."""
+    obs: str
+    report: str
+    report_title: str
+    market: str
+    metric: str
+    region: str
+    segment: str | None
+    value: float
+    value_text: str
+    unit: str
+    currency: str | None
+    mult: int
+    norm: float
+    comparator: str
+    status: str                 # actual | forecast
+    section: str
+    section_title: str
+    quote: str
+    line: int
+    year: int | None = None
+    period: tuple[int, int] | None = None
+
+    @classmethod
+    def from_row(cls, r: dict) -> "Fig":
+        cur = r["currency"].rsplit("#", 1)[-1]
+        return cls(obs=r["obs"], report=r["report"], report_title=r["reportTitle"], market=r["market"],
+                   metric=r["metric"], region=r["region"], segment=r.get("segment"), value=float(r["value"]),
+                   value_text=r["valueText"], unit=r["unit"], currency=UNIT_CODE.get(cur), mult=int(r["mult"]),
+                   norm=float(r["norm"]), comparator=r["comparator"].rsplit("#", 1)[-1],
+                   status="forecast" if r["status"].endswith("obsStatus-F") else "actual", section=str(r["section"]),
+                   section_title=r["sectionTitle"], quote=r["quote"], line=int(r["line"]), year=r.get("year"),
+                   period=(r["start"], r["end"]) if "start" in r else None)
+
+    @property
+    def percent(self) -> bool:
+        return self.unit.strip() == "%"
+
+
+@dataclass
+class Context:
+    """What a family needs to answer: the store, its lexicon, the conversation's previous answer."""
+    store: object
+    lex: QALexicon
+    previous: Answer | None = None
+    previous_frame: Frame | None = None
+    queries_run: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ querying
+    def select(self, template: str, **bindings) -> list[dict]:
+        terms = {k: (ox.NamedNode(v) if isinstance(v, str) else ox.Literal(str(v), datatype=XSD_INT))
+                 for k, v in bindings.items() if v is not None}
+        self.queries_run.append(_display(template, terms))
+        return self.store.select(template, terms)
+
+    def figures(self, *, market=None, metric=None, region=None, year=None) -> list[Fig]:
+        return [Fig.from_row(r) for r in self.select(Q.FIGURES, market=market, metric=metric, region=region, year=year)]
+
+    def cagrs(self, *, market=None, region=None, metric=None) -> list[Fig]:
+        return [Fig.from_row(r) for r in self.select(Q.CAGRS, market=market, region=region, metric=metric)]
+
+    # ------------------------------------------------------------------ lexicon helpers
+    def label(self, iri: str | None, lang: str) -> str:
+        if not iri:
+            return ""
+        e = self.lex.entities.get(iri)
+        return e.label(lang) if e else iri.rsplit("/", 1)[-1]
+
+    def is_cagr(self, iri: str) -> bool:
+        return iri == METRIC_CAGR
+
+    def segment_market(self, seg: str) -> str | None:
+        return self.lex.market_of(seg)
+
+    def markets_for(self, frame: Frame, metric: str | None) -> list[str]:
+        """Candidate markets: named, implied by a named segment, or those holding figures of the metric."""
+        named = list(frame.markets)
+        for s in frame.segments:
+            m = self.segment_market(s)
+            if m and m not in named:
+                named.append(m)
+        if named:
+            return named
+        if metric:
+            have = self.lex.markets_with.get(metric, set())
+            if self.is_cagr(metric) or metric == METRIC_MARKET_SIZE:
+                # a market-size or CAGR question: markets that have amounts
+                have = self.lex.markets_with.get(METRIC_MARKET_SIZE, set()) | (have if self.is_cagr(metric) else set())
+            return sorted(have)
+        return sorted(self.lex.reports_of)
+
+    def pick_segment(self, frame: Frame, market: str) -> list[str]:
+        """The frame's segments that belong to the market (a bare '边缘' / 'edge' can name several markets' segments)."""
+        return [s for s in frame.segments if self.segment_market(s) == market]
+
+    # ------------------------------------------------------------------ phrasing
+    def describe(self, f: Fig, lang: str, with_market: bool = True) -> str:
+        """'2024年全球AI推理芯片市场' / 'the global AI inference chip market in 2024'."""
+        region = self.label(f.region, lang)
+        seg = self.label(f.segment, lang) if f.segment else None
+        market = self.label(f.market, lang)
+        when = f"{f.year}" if f.year else (f"{f.period[0]}-{f.period[1]}" if f.period else "")
+        if lang == "zh":
+            what = seg or market
+            if seg and market and not _contains(seg, market):
+                what = f"{market}（{seg}）"
+            return f"{when}年{region}{what if with_market or seg else ''}" if when else f"{region}{what}"
+        what = seg or market
+        return f"{region} {what}" + (f" ({when})" if when else "")
+
+    def cite(self, f: Fig) -> Citation:
+        return Citation(report=f.report, section=f.section, section_title=f.section_title, quote=f.quote, line=f.line,
+                        report_title=f.report_title)
+
+    def value_of(self, f: Fig, lang: str, label: str | None = None) -> Value:
+        return Value(label=label or self.describe(f, lang), value=_num(f.value), unit=f.unit, year=f.year,
+                     market=self.label(f.market, lang), region=self.label(f.region, lang),
+                     segment=self.label(f.segment, lang) if f.segment else None, comparator=f.comparator,
+                     status=f.status, period=list(f.period) if f.period else None, normalized=f.norm, report=f.report)
+
+
+def _contains(a: str, b: str) -> bool:
+    from ingest.text import squash
+    return squash(b) in squash(a)
+
+
+def _num(x: float):
+    return int(x) if float(x).is_integer() else x
+
+
+def fmt_number(x: float, decimals: int | None = None) -> str:
+    if decimals is None:
+        decimals = 0 if float(x).is_integer() or abs(x) >= 1000 else (1 if abs(x) >= 10 else 2)
+    s = f"{x:,.{decimals}f}"
+    return s
+
+
+COMPARATOR_WORDS = {"zh": {"lt": "不足", "gt": "超过", "approx": "约", "eq": ""},
+                    "en": {"lt": "less than ", "gt": "more than ", "approx": "about ", "eq": ""}}
+
+
+def written(f: Fig, lang: str) -> str:
+    """The value as the report writes it, with its bound: '6,067 亿元人民币', 'less than 1%'."""
+    cmp = COMPARATOR_WORDS[lang][f.comparator]
+    if f.percent:
+        return f"{cmp}{f.value_text}%"
+    unit = f.unit
+    if unit.startswith(("USD", "CNY", "EUR", "TWD")) and " " in unit:
+        cur, scale = unit.split(" ", 1)
+        sym = {"USD": "$", "EUR": "€"}.get(cur)
+        return f"{cmp}{sym}{f.value_text} {scale}" if sym else f"{cmp}{cur} {f.value_text} {scale}"
+    sep = "" if lang == "zh" else " "
+    return f"{cmp}{f.value_text}{sep}{unit}"
+
+
+def normalised(value: float, currency: str | None, lang: str) -> str:
+    """606.7e9 CNY -> 'RMB 606.7 billion' / '6,067亿元人民币'."""
+    if currency is None:
+        return ""
+    if lang == "en":
+        for p, w in ((12, "trillion"), (9, "billion"), (6, "million")):
+            if abs(value) >= 10 ** p:
+                return f"{CUR_EN.get(currency, currency)} {fmt_number(value / 10 ** p, _dec(value / 10 ** p))} {w}"
+        return f"{CUR_EN.get(currency, currency)} {fmt_number(value, 0)}"
+    for p, w in ((12, "万亿"), (8, "亿"), (4, "万")):
+        if abs(value) >= 10 ** p:
+            return f"{fmt_number(value / 10 ** p, _dec(value / 10 ** p))}{w}{CUR_ZH.get(currency, currency)}"
+    return f"{fmt_number(value, 0)}{CUR_ZH.get(currency, currency)}"
+
+
+def _dec(x: float) -> int:
+    if float(round(x, 1)).is_integer() and abs(x) >= 100:
+        return 0
+    return 1 if abs(x) >= 1 else 3
+
+
+def both(f: Fig, lang: str) -> str:
+    """As written plus normalised in the other convention: '6,067亿元人民币（RMB 606.7 billion）'."""
+    w = written(f, lang)
+    if f.percent or not f.currency:
+        return w
+    other = normalised(f.norm, f.currency, "en" if lang == "zh" else "zh")
+    return f"{w}（{other}）" if lang == "zh" else f"{w} ({other})"
+
+
+def scaled(value: float, currency: str | None, mult: int, unit: str, lang: str) -> str:
+    """A computed amount in the unit of the figures it came from, plus the normalised form."""
+    w = f"{fmt_number(value, 1 if not float(round(value, 1)).is_integer() else 0)}{'' if lang == 'zh' else ' '}{unit}"
+    if not currency:
+        return w
+    other = normalised(value * 10 ** mult, currency, "en" if lang == "zh" else "zh")
+    return f"{w}（{other}）" if lang == "zh" else f"{w} ({other})"
+
+
+def _display(template: str, terms: dict) -> str:
+    """The query that ran, runnable as shown: the bound terms as a VALUES block (for display only)."""
+    if not terms:
+        return template
+    names = list(terms)
+    return template.rstrip() + f"\nVALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(terms[n]) for n in names)}) }}"
+
+
+def not_found(frame: Frame, text_zh: str, text_en: str, interpretation: str = "", ctx: Context | None = None,
+              family: str = "") -> Answer:
+    return Answer(question=frame.text, lang=frame.lang, status="not_found",
+                  answer=text_zh if frame.lang == "zh" else text_en, interpretation=interpretation,
+                  sparql="\n\n".join(ctx.queries_run) if ctx else "", family=family)
+
+
+def build(frame: Frame, ctx: Context, *, status: str, zh: str, en: str, figs=(), values=None, family: str = "",
+          interpretation: str | None = None, formula: str | None = None, extra_citations=()) -> Answer:
+    """An Answer in the question's language citing every figure it used."""
+    cites, seen = [], set()
+    for c in [ctx.cite(f) for f in figs] + list(extra_citations):
+        key = (c.report, c.section, c.quote)
+        if key not in seen:
+            seen.add(key)
+            cites.append(c)
+    if values is None:
+        values = [ctx.value_of(f, frame.lang) for f in figs]
+    return Answer(question=frame.text, lang=frame.lang, status=status, answer=zh if frame.lang == "zh" else en,
+                  values=list(values), citations=cites, sparql="\n\n".join(ctx.queries_run),
+                  interpretation=interpretation if interpretation is not None else interpret(frame, ctx),
+                  family=family, formula=formula)
+
+
+def interpret(frame: Frame, ctx: Context, metric: str | None = None) -> str:
+    """How the question was understood, in words: 'Market size · Global · Cloud · 2024'."""
+    parts = []
+    if frame.family:
+        parts.append(frame.family.replace("_", " "))
+    mets = [ctx.label(m, "en") for m in ([metric] if metric else frame.metrics)] or ["market size"]
+    parts.append(", ".join(mets))
+    parts += [ctx.label(m, "en") for m in frame.markets]
+    parts += [ctx.label(r, "en") for r in frame.regions] or []
+    parts += [ctx.label(s, "en") for s in frame.segments]
+    if frame.period:
+        parts.append(f"{frame.period[0]}-{frame.period[1]}")
+    parts += [str(y) for y in frame.years]
+    return " · ".join(p for p in parts if p)
+
+
+def cite_row(r: dict) -> Citation:
+    return Citation(report=r["report"], section=str(r["section"]), section_title=r["sectionTitle"], quote=r["quote"],
+                    line=r.get("line"), report_title=r.get("reportTitle"))
+
+
+def join(items: list[str], lang: str) -> str:
+    if lang == "zh":
+        return "、".join(items)
+    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1] if items else ""
+
+
+def years_text(years: list[int], lang: str) -> str:
+    return ("、".join(f"{y}年" for y in years)) if lang == "zh" else join([str(y) for y in years], "en")

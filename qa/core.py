@@ -1,0 +1,185 @@
+"""The one core every front end calls: ``ask`` and ``Conversation``."""
+from __future__ import annotations
+
+import re
+import threading
+
+from .answer import Answer
+from .common import Context, Fig, join, not_found
+from .families import FAMILIES
+from .frame import Frame
+from .lexicon import QALexicon, lexicon_for
+from .parse import MAX_QUESTION, Parser, detect_lang, normalise
+
+_PARSERS: dict[int, tuple[QALexicon, Parser]] = {}
+_LOCK = threading.Lock()
+_DEFAULT_STORE = None
+
+
+def default_store():
+    global _DEFAULT_STORE
+    if _DEFAULT_STORE is None:
+        from kg.store import open_store
+        _DEFAULT_STORE = open_store()
+    return _DEFAULT_STORE
+
+
+def parser_for(store) -> tuple[QALexicon, Parser]:
+    lex = lexicon_for(store)
+    hit = _PARSERS.get(id(store))
+    if hit and hit[0] is lex:
+        return hit
+    with _LOCK:
+        hit = _PARSERS.get(id(store))
+        if not (hit and hit[0] is lex):
+            hit = (lex, Parser(lex, FAMILIES))
+            _PARSERS[id(store)] = hit
+    return hit
+
+
+class Conversation:
+    """Questions asked in turn; follow-ups ("那中国呢？", "And in 2030?", "What share … is that?") resolve
+    against the previous turn."""
+
+    def __init__(self, store=None):
+        self.store = store
+        self.frame: Frame | None = None
+        self.answer: Answer | None = None
+        self.figs: list[Fig] = []
+        self.turns: list[Answer] = []
+
+    def ask(self, question: str) -> Answer:
+        ans = ask(question, store=self.store, conversation=self)
+        self.turns.append(ans)
+        return ans
+
+
+def ask(question: str, store=None, conversation: Conversation | None = None) -> Answer:
+    """Answer one question (optionally as a turn of a conversation). Never raises for any text."""
+    if not isinstance(question, str):
+        question = "" if question is None else str(question)
+    store = store if store is not None else (conversation.store if conversation and conversation.store else default_store())
+    if conversation is not None and conversation.store is None:
+        conversation.store = store
+    text = normalise(question)
+    lang = detect_lang(text)
+    if not text:
+        return _refuse(question, lang, "请输入一个问题。", "Please ask a question.")
+    if len(question) > MAX_QUESTION:
+        return _refuse(question[:200], lang, f"问题过长（上限 {MAX_QUESTION} 个字符）。",
+                       f"The question is too long (limit {MAX_QUESTION} characters).")
+    if not re.search(r"[\w\u4e00-\u9fff]", text):
+        return _refuse(question, lang, "没有看懂这个问题：请用中文或英文提问。", "I could not read a question in that text; "
+                       "please ask in Chinese or English.")
+    lex, parser = parser_for(store)
+    frame = parser.parse(question)
+    if conversation is not None and conversation.frame is not None:
+        frame = merge(frame, conversation.frame)
+    ctx = Context(store, lex, previous=conversation.answer if conversation else None,
+                  previous_frame=conversation.frame if conversation else None)
+    ctx.previous_figs = conversation.figs if conversation else []
+    ans = None
+    if frame.unknown:
+        ans = _unknown(frame, ctx)
+    else:
+        for fam in FAMILIES:
+            frame.family = fam.NAME
+            if fam.matches(frame, ctx):
+                ans = fam.answer(frame, ctx)
+                if ans is not None:
+                    break
+        else:
+            frame.family = None
+    if ans is None:
+        ans = _not_understood(frame, ctx)
+    ans.question = question if len(question) <= MAX_QUESTION else question[:MAX_QUESTION]
+    if conversation is not None:
+        conversation.frame = frame
+        if ans.status != "not_found":
+            conversation.answer = ans
+            conversation.figs = _figs_of(ans, ctx)
+    return ans
+
+
+def merge(new: Frame, prev: Frame) -> Frame:
+    """Fill the slots a follow-up leaves out from the previous turn; what it says replaces what was said."""
+    elliptical = new.followup or new.refers_back or (not new.cues - {"lookup"} and not new.metrics and not new.markets
+                                                     and len(new.regions) + len(new.segments) + len(new.years) <= 2)
+    if not elliptical:
+        return new
+    merged = new.copy()
+    if not new.markets and not new.segments:
+        merged.markets = list(prev.markets)
+    if not new.segments and not (new.markets and new.markets != prev.markets):
+        merged.segments = list(prev.segments)
+    if not new.regions:
+        merged.regions = list(prev.regions)
+    if not new.metrics:
+        merged.metrics = list(prev.metrics)
+    if not new.years and not new.period:
+        merged.years, merged.period = list(prev.years), prev.period
+    if not (new.cues - {"lookup"}):
+        merged.cues = set(prev.cues) | new.cues
+    if new.segments and not new.markets and prev.markets:
+        merged.markets = list(prev.markets)
+    return merged
+
+
+def _figs_of(ans: Answer, ctx: Context) -> list[Fig]:
+    """The stated figures an answer used (for 'that' in the next turn)."""
+    obs = []
+    for q in ctx.queries_run:
+        pass
+    figs = getattr(ctx, "_used", None)
+    if figs:
+        return figs
+    out = []
+    for v in ans.values:
+        if v.status in ("actual", "forecast") and v.normalized is not None:
+            out.append(v)
+    # rebuild Fig objects from the cited observations (cheap: the answer already holds their values)
+    res = []
+    for v, c in zip(out, ans.citations):
+        res.append(Fig(obs="", report=v.report or c.report, report_title=c.report_title or "", market=_iri(ctx, v.market, "Market"),
+                       metric="", region=_iri(ctx, v.region, "Region"), segment=_iri(ctx, v.segment, "Segment") if v.segment else None,
+                       value=float(v.value), value_text=f"{v.value:,}", unit=v.unit, currency=None, mult=0, norm=float(v.normalized),
+                       comparator=v.comparator, status=v.status, section=c.section, section_title=c.section_title,
+                       quote=c.quote, line=c.line or 0, year=v.year))
+    return res
+
+
+def _iri(ctx: Context, label: str | None, kind: str) -> str | None:
+    if not label:
+        return None
+    for e in ctx.lex.of_kind(kind):
+        if label in e.labels.values() or label in e.aliases:
+            return e.iri
+    return None
+
+
+def _refuse(question: str, lang: str, zh: str, en: str) -> Answer:
+    return Answer(question=question, lang=lang, status="not_found", answer=zh if lang == "zh" else en,
+                  interpretation="no question recognised")
+
+
+def _coverage(ctx: Context, lang: str) -> str:
+    markets = [ctx.label(m, lang) for m in sorted(ctx.lex.reports_of)]
+    regions = sorted({ctx.label(r, lang) for f in ctx.lex.of_kind("Region") for r in [f.iri]
+                      if any(True for _ in ())})
+    del regions
+    return join(markets, lang)
+
+
+def _unknown(frame: Frame, ctx: Context) -> Answer:
+    names = join(frame.unknown, frame.lang)
+    cov = _coverage(ctx, frame.lang)
+    return not_found(frame, f"报告没有提到{names}；报告涵盖的是：{cov}。",
+                     f"The report does not mention {names}; it covers: {cov}.",
+                     interpretation=f"unknown name(s): {', '.join(frame.unknown)}", ctx=ctx, family="unknown")
+
+
+def _not_understood(frame: Frame, ctx: Context) -> Answer:
+    cov = _coverage(ctx, frame.lang)
+    return not_found(frame, f"报告中没有找到可以回答这个问题的内容。报告涵盖：{cov}（市场规模、年复合增长率、驱动因素、细分市场定义等）。",
+                     f"The report does not say. It covers: {cov} (market sizes, CAGRs, drivers, segment definitions).",
+                     interpretation="no question family matched", ctx=ctx)

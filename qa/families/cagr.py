@@ -1,0 +1,66 @@
+"""CAGR: the stated compound annual growth rate for a market and period, or the one implied by two
+stated figures (marked derived). '2024至2030年全球市场的年复合增长率是多少？'"""
+from __future__ import annotations
+
+from kg.namespaces import METRIC_CAGR
+
+from ..common import Context, build, written
+from ..frame import Frame
+from ..resolve import cagr_select, select
+
+NAME = "cagr"
+CUES = {"zh": ["复合增长", "年均增长"], "en": ["cagr", "compound annual", "annual growth"]}
+EXAMPLES = ["2024至2030年全球市场的年复合增长率是多少？", "What is the CAGR of the China market from 2024 to 2030?"]
+
+
+def matches(frame: Frame, ctx: Context) -> bool:
+    return METRIC_CAGR in frame.metrics or "cagr" in frame.cues
+
+
+def answer(frame: Frame, ctx: Context):
+    sel = cagr_select(frame, ctx)
+    if sel.figs:
+        zh, en = [], []
+        for f in sel.figs:
+            p = f"{f.period[0]}-{f.period[1]}"
+            fc_zh = "（预测期）" if f.status == "forecast" else ""
+            zh.append(f"{f.period[0]}至{f.period[1]}年{ctx.label(f.region, 'zh')}{ctx.label(f.segment or f.market, 'zh')}"
+                      f"市场的年复合增长率{fc_zh}为{written(f, 'zh')}")
+            en.append(f"The {ctx.label(f.region, 'en')} {ctx.label(f.segment or f.market, 'en')} market's CAGR over {p}"
+                      f"{' (forecast period)' if f.status == 'forecast' else ''} is {written(f, 'en')}")
+        return build(frame, ctx, status="answered", zh="；".join(zh) + "。", en="; ".join(en) + ".", figs=sel.figs,
+                     family=NAME)
+    return implied(frame, ctx)
+
+
+def implied(frame: Frame, ctx: Context):
+    """No stated CAGR for the period: compute it from the two stated figures, marked derived."""
+    if frame.period:
+        a, b = frame.period
+    elif len(frame.years) >= 2:
+        a, b = sorted(frame.years[:2])
+    else:
+        from .lookup import explain_missing
+        s = select(frame, ctx)
+        s.reason = s.reason or "no_figures"
+        return explain_missing(frame, ctx, s)
+    sel = select(frame, ctx, years=[a, b])
+    pairs = {}
+    for f in sel.figs:
+        pairs.setdefault((f.report, f.market, f.region, f.segment), {})[f.year] = f
+    for key, by_year in pairs.items():
+        if a in by_year and b in by_year and by_year[a].norm > 0:
+            fa, fb = by_year[a], by_year[b]
+            rate = ((fb.norm / fa.norm) ** (1 / (b - a)) - 1) * 100
+            formula = f"({fb.value_text} / {fa.value_text})^(1/{b - a}) - 1 = {rate:.1f}%"
+            zh = (f"报告未直接给出{a}至{b}年的年复合增长率；按{a}年{written(fa, 'zh')}与{b}年{written(fb, 'zh')}推算，"
+                  f"隐含年复合增长率约为{rate:.1f}%（计算值：{formula}）。")
+            en = (f"The report states no CAGR for {a}-{b}; from {written(fa, 'en')} in {a} and {written(fb, 'en')} in {b}, "
+                  f"the implied CAGR is about {rate:.1f}% (computed: {formula}).")
+            from ..answer import Value
+            v = Value(label=f"implied CAGR {a}-{b}", value=round(rate, 1), unit="%", status="derived", period=[a, b],
+                      region=ctx.label(fa.region, frame.lang), market=ctx.label(fa.market, frame.lang))
+            return build(frame, ctx, status="derived", zh=zh, en=en, figs=[fa, fb],
+                         values=[v] + [ctx.value_of(f, frame.lang) for f in (fa, fb)], family=NAME, formula=formula)
+    from .lookup import explain_missing
+    return explain_missing(frame, ctx, sel if not sel.figs else sel)

@@ -1,0 +1,53 @@
+"""Compare two: 'Compare cloud and edge inference in China in 2024.', '2024年中国和全球哪个更大？'.
+Both stated figures, which is larger, by how much and how many times (the difference is derived)."""
+from __future__ import annotations
+
+from ..answer import Value
+from ..common import Context, build, scaled, written
+from ..frame import Frame
+from ..resolve import select
+
+NAME = "compare"
+CUES = {"zh": ["比较", "对比", "相比", "哪个大", "哪个更大", "谁更大", "差距", "相差", "孰大"],
+        "en": ["compare", "comparison", "versus", "vs", "bigger than", "larger than", "smaller than", "difference between"]}
+EXAMPLES = ["Compare cloud and edge inference in China in 2024.", "2024年中国云端和边缘推理芯片市场相比哪个更大？"]
+
+
+def matches(frame: Frame, ctx: Context) -> bool:
+    two = len(frame.segments) >= 2 or len(frame.regions) >= 2 or len(frame.markets) >= 2
+    return two and ("compare" in frame.cues or "superlative" in frame.cues or len(frame.years) <= 1)
+
+
+def answer(frame: Frame, ctx: Context):
+    lang = frame.lang
+    sel = select(frame, ctx, default_global=False)
+    figs = sel.figs
+    if len(frame.segments) >= 2 and not frame.regions:
+        glob = [f for f in figs if f.region.endswith("region-global")]
+        figs = glob or figs
+    if frame.years == [] and figs:
+        latest = max(f.year for f in figs if f.status == "actual") if any(f.status == "actual" for f in figs) else figs[0].year
+        figs = [f for f in figs if f.year == latest]
+    if len(figs) < 2:
+        from .lookup import explain_missing
+        return explain_missing(frame, ctx, sel)
+    figs = sorted(figs, key=lambda f: -f.norm)[:2] if len(figs) > 2 and len(frame.segments) < 3 and len(frame.regions) < 3 else sorted(figs, key=lambda f: -f.norm)
+    a, b = figs[0], figs[1]
+    if a.currency != b.currency or a.percent != b.percent:
+        return None
+    diff = (a.norm - b.norm) / 10 ** a.mult if not a.percent else a.value - b.value
+    ratio = a.norm / b.norm if b.norm else float("inf")
+    listing_zh = "；".join(f"{ctx.describe(f, 'zh')}为{written(f, 'zh')}" for f in figs)
+    listing_en = "; ".join(f"{ctx.describe(f, 'en')}: {written(f, 'en')}" for f in figs)
+    unit = a.unit
+    formula = f"{a.value_text} - {b.value_text} = {diff:,.10g}; {a.value_text} / {b.value_text} = {ratio:.2f}"
+    zh = (f"{listing_zh}。{ctx.label(a.segment or a.region, 'zh') if a.segment else ctx.describe(a, 'zh')}更大，"
+          f"高出{scaled(diff, a.currency, a.mult, unit, 'zh') if not a.percent else f'{diff:.1f}个百分点'}，约为后者的{ratio:.2f}倍"
+          f"（计算值：{formula}）。")
+    en = (f"{listing_en}. The {ctx.label(a.segment, 'en') if a.segment else ctx.describe(a, 'en')} is larger by "
+          f"{scaled(diff, a.currency, a.mult, unit, 'en') if not a.percent else f'{diff:.1f} percentage points'}, "
+          f"about {ratio:.2f} times the other (computed: {formula}).")
+    vals = [ctx.value_of(f, lang) for f in figs] + [Value(label="difference", value=round(diff, 2), unit=unit if not a.percent else "pp",
+                                                          year=a.year, status="derived"),
+                                                    Value(label="ratio", value=round(ratio, 2), unit="x", year=a.year, status="derived")]
+    return build(frame, ctx, status="derived", zh=zh, en=en, figs=figs, values=vals, family=NAME, formula=formula)

@@ -1,0 +1,60 @@
+"""Sums and consistency checks: do the segments add up to the stated total? is the stated CAGR the one the
+stated figures imply? '全球细分市场加总是否等于总规模？'. Derived, citing every figure used."""
+from __future__ import annotations
+
+from kg.checks import implied_cagrs, segment_sums
+from kg.namespaces import METRIC_CAGR, REGION_GLOBAL
+
+from ..answer import Citation, Value
+from ..common import Context, build, fmt_number
+from ..frame import Frame
+
+NAME = "consistency"
+CUES = {"zh": ["加总", "合计", "总和", "之和", "相加", "加起来", "是否等于", "一致", "吻合", "核对", "校验"],
+        "en": ["sum", "add up", "adds up", "total of the segments", "combined", "consistent", "consistency", "match",
+               "reconcile", "check"]}
+EXAMPLES = ["全球细分市场加总是否等于总规模？", "Do the China segments add up to the total?", "Is the stated global CAGR consistent?"]
+
+
+def matches(frame: Frame, ctx: Context) -> bool:
+    return "consistency" in frame.cues
+
+
+def answer(frame: Frame, ctx: Context):
+    lang = frame.lang
+    cagr = METRIC_CAGR in frame.metrics
+    findings = implied_cagrs(ctx.store) if cagr else segment_sums(ctx.store)
+    ctx.queries_run.append("# kg.checks." + ("CAGRS" if cagr else "FIGURES") + " (consistency check)")
+    markets = set(ctx.markets_for(frame, None)) if (frame.markets or frame.segments) else None
+    regions = frame.regions or ([REGION_GLOBAL] if any(f.region == REGION_GLOBAL for f in findings) else [])
+    sel = [f for f in findings if (not regions or f.region in regions) and (markets is None or f.market in markets)
+           and (not frame.years or f.year in frame.years)]
+    if not sel:
+        from ..common import not_found
+        return not_found(frame, "报告中没有可供核对的细分数据与总额。", "The report has no segment figures and total to check "
+                         "against each other for this.", ctx=ctx, family=NAME)
+    zh, en, cites, vals = [], [], [], []
+    for f in sel:
+        where_zh = f"{f.year or ''}年{ctx.label(f.region, 'zh')}" if f.year else ctx.label(f.region, "zh")
+        where_en = f"{ctx.label(f.region, 'en')} {f.year or ''}".strip()
+        if cagr:
+            zh.append(f"{where_zh}：报告所述年复合增长率为{fmt_number(f.stated, 1)}%，由首末年数据推算为{f.computed:.2f}%，"
+                      f"{'一致' if f.ok else '不一致'}")
+            en.append(f"{where_en}: stated CAGR {fmt_number(f.stated, 1)}%, implied by the start and end figures "
+                      f"{f.computed:.2f}% — {'consistent' if f.ok else 'inconsistent'}")
+        else:
+            diff = f.computed - f.stated
+            zh.append(f"{where_zh}：各细分市场加总为{fmt_number(f.computed)}{f.unit}，报告所述总规模为{fmt_number(f.stated)}{f.unit}，"
+                      + ("二者一致" if f.ok else f"相差{fmt_number(diff)}{f.unit}（多为四舍五入所致）"))
+            en.append(f"{where_en}: the segments sum to {fmt_number(f.computed)} {f.unit} against a stated total of "
+                      f"{fmt_number(f.stated)} {f.unit}" + (" — consistent" if f.ok else f" — off by {fmt_number(diff)} {f.unit} (likely rounding)"))
+        vals.append(Value(label="computed" if not cagr else "implied CAGR", value=f.computed, unit=f.unit, year=f.year,
+                          region=ctx.label(f.region, lang), status="derived"))
+        vals.append(Value(label="stated", value=f.stated, unit=f.unit, year=f.year, region=ctx.label(f.region, lang),
+                          status="actual"))
+        for r in f.used:
+            cites.append(Citation(report=r["report"], section=str(r["sec"]), section_title=r.get("secTitle", r["sec"]),
+                                  quote=r["quote"], line=r["line"]))
+    formula = "; ".join(f.detail for f in sel)
+    return build(frame, ctx, status="derived", zh="；".join(zh) + "。", en="; ".join(en) + ".", values=vals,
+                 extra_citations=cites, family=NAME, formula=formula)

@@ -1,0 +1,52 @@
+"""Drivers: all of them, those that name a segment, or 'why is X growing': '核心驱动因素有哪些？',
+'Why is the edge segment growing?'."""
+from __future__ import annotations
+
+from .. import queries as Q
+from ..common import Context, build, cite_row, not_found
+
+NAME = "drivers"
+CUES = {"zh": ["驱动", "推动因素", "动力", "原因", "为什么", "为何", "增长因素", "利好"],
+        "en": ["driver", "drivers", "drive", "driving", "why", "growth factor", "factors", "reasons", "what is behind",
+               "tailwind"]}
+EXAMPLES = ["核心驱动因素有哪些？", "What drives the edge inference chip market?", "Why is the device segment growing?"]
+
+
+def matches(frame, ctx: Context) -> bool:
+    return "drivers" in frame.cues
+
+
+def answer(frame, ctx: Context):
+    rows = ctx.select(Q.DRIVERS)
+    markets = set(ctx.markets_for(frame, None)) if (frame.markets or frame.segments) else None
+    drivers: dict[str, dict] = {}
+    for r in rows:
+        d = drivers.setdefault(r["driver"], {**r, "segments": set()})
+        if "segment" in r:
+            d["segments"].add(r["segment"])
+    items = list(drivers.values())
+    if markets is not None:
+        reports = {rep for m in markets for rep in ctx.lex.reports_of.get(m, ())}
+        items = [d for d in items if d["report"] in reports]
+    if frame.segments:
+        named = [d for d in items if d["segments"] & set(frame.segments)]
+        items = named or items
+    if not items:
+        return not_found(frame, "报告未列出增长驱动因素。", "The report lists no growth drivers.", ctx=ctx, family=NAME)
+    lang = frame.lang
+    about_zh = f"（涉及{'、'.join(ctx.label(s, 'zh') for s in frame.segments)}）" if frame.segments else ""
+    about_en = f" (naming {', '.join(ctx.label(s, 'en') for s in frame.segments)})" if frame.segments else ""
+    zh = f"报告列出{len(items)}项核心驱动因素{about_zh}：" + "；".join(f"{i + 1}. {d['label']}——{d['text']}" for i, d in enumerate(items))
+    en = f"The report names {len(items)} growth drivers{about_en}: " + "; ".join(
+        f"{i + 1}. {d['label']}" + (f" [{_translate(d['label'], ctx)}]" if _translate(d['label'], ctx) else "")
+        for i, d in enumerate(items)) + "."
+    return build(frame, ctx, status="answered", zh=zh, en=en, values=[], extra_citations=[cite_row(d) for d in items],
+                 family=NAME)
+
+
+def _translate(label: str, ctx: Context) -> str | None:
+    from ingest.text import has_cjk
+    from kg.lexicon import load_lexicon
+    if not has_cjk(label):
+        return None
+    return load_lexicon().translate(label)

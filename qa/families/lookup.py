@@ -1,0 +1,92 @@
+"""Figure look-up and forecasts: 'What was the global AI inference chip market size in 2024?',
+'2030年全球AI推理芯片市场规模预计是多少？'. The fallback family for any question about a figure."""
+from __future__ import annotations
+
+from ..common import Context, both, build, join, not_found, years_text
+from ..frame import Frame
+from ..resolve import select
+
+NAME = "lookup"
+CUES = {"zh": ["是多少", "多少", "多大", "规模", "预计", "预测", "将达到"],
+        "en": ["how big", "how large", "what was", "what is", "forecast", "expected", "projected", "size"]}
+EXAMPLES = ["2024年全球AI推理芯片市场规模是多少？", "What is the China AI inference chip market size forecast for 2030?"]
+
+
+def matches(frame: Frame, ctx: Context) -> bool:
+    return frame.has_content()
+
+
+def answer(frame: Frame, ctx: Context):
+    sel = select(frame, ctx)
+    if not sel.figs:
+        return explain_missing(frame, ctx, sel)
+    return phrase_figures(frame, ctx, sel.figs, NAME)
+
+
+def phrase_figures(frame: Frame, ctx: Context, figs, family: str):
+    lang = frame.lang
+    multi_report = len({f.report for f in figs}) > 1
+    lines_zh, lines_en = [], []
+    for f in figs:
+        fc_zh = "（预测）" if f.status == "forecast" else ""
+        fc_en = " (forecast)" if f.status == "forecast" else ""
+        src_zh = f"〔{f.report_title}〕" if multi_report else ""
+        src_en = f" [{f.report_title}]" if multi_report else ""
+        metric_zh = ctx.label(f.metric, "zh")
+        metric_en = ctx.label(f.metric, "en")
+        lines_zh.append(f"{ctx.describe(f, 'zh')}{metric_zh}{fc_zh}为{both(f, 'zh')}{src_zh}")
+        lines_en.append(f"{metric_en[0].upper() + metric_en[1:]} of the {ctx.describe(f, 'en')}{fc_en}: {both(f, 'en')}{src_en}")
+    zh = "；".join(lines_zh) + "。"
+    en = "; ".join(lines_en) + "."
+    if multi_report:
+        zh = "多份报告给出了这一数据：" + zh
+        en = "Several reports state this: " + en
+    return build(frame, ctx, status="answered", zh=zh, en=en, figs=figs, family=family)
+
+
+def explain_missing(frame: Frame, ctx: Context, sel):
+    """not_found that says what the report does cover nearest to the question."""
+    lang = frame.lang
+    cov = sel.coverage
+    metric_zh, metric_en = ctx.label(sel.metric, "zh"), ctx.label(sel.metric, "en")
+    asked_zh = "".join([years_text(frame.years, "zh")] + [ctx.label(r, "zh") for r in frame.regions] +
+                       [ctx.label(s, "zh") for s in frame.segments]) + metric_zh
+    asked_en = " ".join([ctx.label(r, "en") for r in frame.regions] + [ctx.label(s, "en") for s in frame.segments] +
+                        [metric_en] + ([f"in {years_text(frame.years, 'en')}"] if frame.years else []))
+    near_zh, near_en = [], []
+    if cov.get("years"):
+        near_zh.append(f"报告给出的年份为{years_text(cov['years'], 'zh')}")
+        near_en.append(f"it gives figures for {years_text(cov['years'], 'en')}")
+    if cov.get("regions") and sel.reason in ("region", "no_figures"):
+        near_zh.append(f"覆盖的地区为{join([ctx.label(r, 'zh') for r in cov['regions']], 'zh')}")
+        near_en.append(f"it covers {join([ctx.label(r, 'en') for r in cov['regions']], 'en')}")
+    if cov.get("segments") and sel.reason == "segment":
+        near_zh.append(f"细分市场有{join([ctx.label(s, 'zh') for s in cov['segments']], 'zh')}")
+        near_en.append(f"its segments are {join([ctx.label(s, 'en') for s in cov['segments']], 'en')}")
+    charts = chart_hint(frame, ctx)
+    if charts:
+        near_zh.append(f"图表「{charts[0]['title']}」覆盖{charts[0].get('start', '')}–{charts[0].get('end', '')}年，但正文未给出其数据")
+        near_en.append(f"the chart “{charts[0]['title']}” spans {charts[0].get('start', '')}-{charts[0].get('end', '')}, "
+                       "but the text does not give its data")
+    if not sel.markets:
+        near_zh, near_en = ["图谱中没有相关的市场数据"], ["the graph holds no market figures for this"]
+    zh = f"报告未给出{asked_zh}" + ("；" + "；".join(near_zh) if near_zh else "") + "。"
+    en = f"The report does not state the {asked_en}" + ("; " + "; ".join(near_en) if near_en else "") + "."
+    return not_found(frame, zh, en, ctx=ctx, family=NAME, interpretation=_interp(frame, ctx, sel.metric))
+
+
+def _interp(frame, ctx, metric):
+    from ..common import interpret
+    return interpret(frame, ctx, metric)
+
+
+def chart_hint(frame: Frame, ctx: Context) -> list[dict]:
+    """Charts whose period covers an asked year the text has no figure for."""
+    if not frame.years:
+        return []
+    from .. import queries as Q
+    out = []
+    for r in ctx.select(Q.CHARTS):
+        if "start" in r and all(r["start"] <= y <= r["end"] for y in frame.years):
+            out.append(r)
+    return out

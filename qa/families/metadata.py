@@ -1,0 +1,62 @@
+"""Report metadata and sources: 'Who published the report?', '报告的数据来源是什么？', 'When was it published?'."""
+from __future__ import annotations
+
+from .. import queries as Q
+from ..answer import Citation
+from ..common import Context, build, cite_row, not_found
+
+NAME = "metadata"
+SOURCE_CUES = ["来源", "出处", "数据来源", "资料来源", "source", "sources", "data from", "based on"]
+CUES = {"zh": ["发布", "出版", "作者", "哪家机构", "谁写", "谁发布", "标题", "报告名称", "联系", "邮箱", "出具", "哪个机构"] + SOURCE_CUES[:4],
+        "en": ["publisher", "published", "publish", "author", "who wrote", "who is behind", "title", "contact", "email",
+               "when was", "issued"] + SOURCE_CUES[4:]}
+EXAMPLES = ["Who published the report?", "报告的数据来源有哪些？", "What is the report's title?"]
+
+
+def matches(frame, ctx: Context) -> bool:
+    return "metadata" in frame.cues and not frame.years and not frame.metrics
+
+
+def answer(frame, ctx: Context):
+    low = frame.text.lower()
+    if any(c in low for c in SOURCE_CUES):
+        return _sources(frame, ctx)
+    rows = ctx.select(Q.REPORTS)
+    if frame.markets or frame.segments:
+        reports = {rep for m in ctx.markets_for(frame, None) for rep in ctx.lex.reports_of.get(m, ())}
+        rows = [r for r in rows if r["report"] in reports] or rows
+    if not rows:
+        return not_found(frame, "图谱中没有报告。", "The store holds no report.", ctx=ctx, family=NAME)
+    reps: dict[str, dict] = {}
+    for r in rows:
+        d = reps.setdefault(r["report"], {**r, "contacts": []})
+        if "contact" in r and r["contact"] not in d["contacts"]:
+            d["contacts"].append(r["contact"])
+    zh, en, cites = [], [], []
+    for d in reps.values():
+        pub = d.get("publisher")
+        date = d.get("date")
+        zh.append(f"《{d['reportTitle']}》由{pub or '（未注明）'}发布" + (f"（{date}年）" if date else "") +
+                  (f"，联系方式：{'、'.join(d['contacts'])}" if d["contacts"] else ""))
+        en.append(f"“{d['reportTitle']}” was published by {pub or '(not stated)'}" + (f" in {date}" if date else "") +
+                  (f"; contact: {', '.join(d['contacts'])}" if d["contacts"] else ""))
+        if "quote" in d:
+            cites.append(cite_row(d))
+        else:
+            cites.append(Citation(report=d["report"], section="", section_title=d["reportTitle"], quote=d["reportTitle"]))
+    return build(frame, ctx, status="answered", zh="；".join(zh) + "。", en="; ".join(en) + ".", values=[],
+                 extra_citations=cites, family=NAME)
+
+
+def _sources(frame, ctx: Context):
+    rows = ctx.select(Q.SOURCES)
+    if not rows:
+        return not_found(frame, "报告未列出数据来源。", "The report lists no data sources.", ctx=ctx, family=NAME)
+    items = list(dict.fromkeys(r["item"] for r in rows))
+    first = {}
+    for r in rows:
+        first.setdefault(r["src"], r)
+    zh = "报告列出的数据来源：" + "、".join(items) + "。"
+    en = "The report lists these sources: " + ", ".join(items) + "."
+    return build(frame, ctx, status="answered", zh=zh, en=en, values=[], extra_citations=[cite_row(r) for r in first.values()],
+                 family=NAME)

@@ -1,0 +1,30 @@
+"""Rates with bounds: penetration, growth rate, stated shares. 'AI智能设备渗透率在2024年是多少？',
+'What was AI smart device penetration in 2020?' ("不足 1%" stays "less than 1%")."""
+from __future__ import annotations
+
+from kg.namespaces import METRIC_CAGR, METRIC_MARKET_SIZE
+
+from ..common import Context
+from ..frame import Frame
+from ..resolve import select
+from .lookup import explain_missing, phrase_figures
+
+NAME = "rate"
+CUES = {"zh": ["渗透率", "比率"], "en": ["rate", "penetration"]}
+EXAMPLES = ["AI智能设备渗透率在2024年是多少？", "What was AI smart device penetration in 2020?"]
+
+
+def rate_metric(frame: Frame) -> str | None:
+    return next((m for m in frame.metrics if m not in (METRIC_MARKET_SIZE, METRIC_CAGR)), None)
+
+
+def matches(frame: Frame, ctx: Context) -> bool:
+    return rate_metric(frame) is not None
+
+
+def answer(frame: Frame, ctx: Context):
+    metric = rate_metric(frame)
+    sel = select(frame, ctx, metric=metric, any_segment=bool(frame.segments))
+    if not sel.figs:
+        return None if metric and "share" in metric else explain_missing(frame, ctx, sel)
+    return phrase_figures(frame, ctx, sel.figs, NAME)

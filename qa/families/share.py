@@ -1,0 +1,77 @@
+"""Share of a total: a segment of its region's market, a region of the global market, or 'that' figure of
+another ('What share of the global edge market is that?'). Stated shares are answered as stated;
+computed ones are derived and cite both figures."""
+from __future__ import annotations
+
+from kg.namespaces import METRIC_MARKET_SIZE, METRIC_SHARE, REGION_GLOBAL
+
+from ..answer import Value
+from ..common import Context, Fig, build, fmt_number, written
+from ..frame import Frame
+from ..resolve import select
+from .lookup import explain_missing, phrase_figures
+
+NAME = "share"
+CUES = {"zh": ["占", "比例", "比重", "份额", "占比", "百分之几"],
+        "en": ["share", "proportion", "percentage of", "percent of", "fraction of", "portion"]}
+EXAMPLES = ["2024年全球边缘推理占整体市场的比例是多少？", "What share of the global market was China in 2024?"]
+
+
+def matches(frame: Frame, ctx: Context) -> bool:
+    return "share" in frame.cues or METRIC_SHARE in frame.metrics
+
+
+def answer(frame: Frame, ctx: Context):
+    lang = frame.lang
+    # a share the report states
+    stated = select(frame, ctx, metric=METRIC_SHARE, any_segment=bool(frame.segments), default_global=False)
+    if stated.figs and not frame.refers_back:
+        return phrase_figures(frame, ctx, stated.figs, NAME)
+    part, whole = _part_and_whole(frame, ctx)
+    if part is None or whole is None:
+        sel = select(frame, ctx, any_segment=True)
+        sel.reason = sel.reason or "no_figures"
+        return explain_missing(frame, ctx, sel) if not sel.figs else None
+    if part.currency != whole.currency or whole.norm == 0:
+        return None
+    share = part.norm / whole.norm * 100
+    formula = f"{part.value_text} / {whole.value_text} = {share:.1f}%"
+    zh = (f"{ctx.describe(part, 'zh')}为{written(part, 'zh')}，占{ctx.describe(whole, 'zh')}（{written(whole, 'zh')}）的"
+          f"约{fmt_number(share, 1)}%（计算值：{formula}）。")
+    en = (f"The {ctx.describe(part, 'en')} ({written(part, 'en')}) is about {fmt_number(share, 1)}% of the "
+          f"{ctx.describe(whole, 'en')} ({written(whole, 'en')}) (computed: {formula}).")
+    v = Value(label="share", value=round(share, 1), unit="%", year=part.year, region=ctx.label(part.region, lang),
+              segment=ctx.label(part.segment, lang) if part.segment else None, market=ctx.label(part.market, lang),
+              status="derived")
+    return build(frame, ctx, status="derived", zh=zh, en=en, figs=[part, whole],
+                 values=[v, ctx.value_of(part, lang), ctx.value_of(whole, lang)], family=NAME, formula=formula)
+
+
+def _part_and_whole(frame: Frame, ctx: Context) -> tuple[Fig | None, Fig | None]:
+    prev = ctx.previous
+    if frame.refers_back and prev is not None and prev.values and getattr(ctx, "previous_figs", None):
+        part = ctx.previous_figs[0]
+        regions = frame.regions or [REGION_GLOBAL]
+        segs = frame.segments or ([part.segment] if part.segment else [])
+        sel = select(frame, ctx, metric=METRIC_MARKET_SIZE, years=[part.year] if part.year else frame.years,
+                     regions=regions, segments=segs)
+        whole = next((f for f in sel.figs if f.obs != part.obs), None)
+        return part, whole
+    years = frame.years
+    if frame.segments:
+        sel = select(frame, ctx, metric=METRIC_MARKET_SIZE)
+        if not sel.figs:
+            return None, None
+        part = sel.figs[0]
+        tot = select(frame, ctx, metric=METRIC_MARKET_SIZE, segments=[], regions=[part.region],
+                     years=[part.year] if part.year else years)
+        return part, (tot.figs[0] if tot.figs else None)
+    non_global = [r for r in frame.regions if r != REGION_GLOBAL]
+    if non_global:
+        sel = select(frame, ctx, metric=METRIC_MARKET_SIZE, regions=non_global[:1])
+        if not sel.figs:
+            return None, None
+        part = sel.figs[-1] if not years else sel.figs[0]
+        tot = select(frame, ctx, metric=METRIC_MARKET_SIZE, regions=[REGION_GLOBAL], years=[part.year])
+        return part, (tot.figs[0] if tot.figs else None)
+    return None, None

@@ -1,0 +1,51 @@
+"""Superlative and ranking: 'Which segment was the largest globally in 2024?', '2024年中国哪个细分市场规模最大？',
+'Rank the segments by size'. A selection among stated figures, so the status stays answered."""
+from __future__ import annotations
+
+from ..common import Context, build, written
+from ..frame import Frame
+from ..resolve import select
+
+NAME = "superlative"
+CUES = {"zh": ["最大", "最小", "最高", "最低", "排名", "排序", "领先", "第一", "哪个细分", "哪一个"],
+        "en": ["largest", "biggest", "smallest", "highest", "lowest", "top", "leading", "rank", "ranking", "order by",
+               "which segment", "which region", "fastest"]}
+EXAMPLES = ["2024年中国哪个细分市场规模最大？", "Which segment was the largest globally in 2024?", "Rank the segments in China in 2024."]
+SMALL = ("最小", "最低", "smallest", "lowest")
+
+
+def matches(frame: Frame, ctx: Context) -> bool:
+    return "superlative" in frame.cues
+
+
+def answer(frame: Frame, ctx: Context):
+    lang = frame.lang
+    by_region = bool(__import__("re").search(r"哪个地区|哪个区域|哪个国家|which region|which country", frame.text.lower()))
+    if by_region:
+        sel = select(frame, ctx, regions=[], default_global=False)
+        figs = [f for f in sel.figs if not f.region.endswith("region-global")]
+    else:
+        sel = select(frame, ctx, any_segment=True)
+        figs = [f for f in sel.figs if f.segment]
+    if not frame.years and figs:
+        actual = [f.year for f in figs if f.status == "actual"]
+        year = max(actual) if actual else min(f.year for f in figs)
+        figs = [f for f in figs if f.year == year]
+    if len(figs) < 2:
+        from .lookup import explain_missing
+        sel.reason = sel.reason or "segment"
+        return explain_missing(frame, ctx, sel)
+    small = any(w in frame.text.lower() for w in SMALL)
+    ranked = sorted(figs, key=lambda f: f.norm, reverse=not small)
+    top = ranked[0]
+    name_zh = ctx.label(top.segment, "zh") if not by_region else ctx.label(top.region, "zh")
+    name_en = ctx.label(top.segment, "en") if not by_region else ctx.label(top.region, "en")
+    order_zh = " > ".join(f"{ctx.label(f.segment if not by_region else f.region, 'zh')}（{written(f, 'zh')}）" for f in ranked) \
+        if not small else " < ".join(f"{ctx.label(f.segment if not by_region else f.region, 'zh')}（{written(f, 'zh')}）" for f in ranked)
+    order_en = ", ".join(f"{ctx.label(f.segment if not by_region else f.region, 'en')} ({written(f, 'en')})" for f in ranked)
+    where_zh = f"{top.year}年{ctx.label(top.region, 'zh') if not by_region else ''}"
+    where_en = f"{'' if by_region else ctx.label(top.region, 'en') + ' '}{top.year}"
+    word_zh, word_en = ("最小", "smallest") if small else ("最大", "largest")
+    zh = f"{where_zh}规模{word_zh}的是{name_zh}，为{written(top, 'zh')}。排序：{order_zh}。"
+    en = f"The {word_en} in {where_en} is {name_en} at {written(top, 'en')}. Ranking: {order_en}."
+    return build(frame, ctx, status="answered", zh=zh, en=en, figs=ranked, family=NAME)

@@ -1,0 +1,144 @@
+"""The QA lexicon, read from the graph: SKOS labels of markets, segments, regions and metrics.
+
+A newly ingested report's markets and segments become askable as soon as it is in the store: the
+lexicon is rebuilt when the store's reports change.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+from ingest.text import fold, has_cjk, squash
+from kg.namespaces import sparql_prefixes
+
+P = sparql_prefixes()
+
+CONCEPTS = P + """
+SELECT ?c ?kind ?label ?broader ?code ?unitKind WHERE {
+  VALUES ?kind { rk:Market rk:Segment rk:Region rk:Metric }
+  ?c a ?kind .
+  { ?c skos:prefLabel ?label } UNION { ?c skos:altLabel ?label }
+  OPTIONAL { ?c skos:broader ?broader }
+  OPTIONAL { ?c rk:code ?code }
+  OPTIONAL { ?c rk:unitKind ?unitKind }
+}"""
+
+PREF = P + """
+SELECT ?c ?label WHERE {
+  VALUES ?kind { rk:Market rk:Segment rk:Region rk:Metric }
+  ?c a ?kind ; skos:prefLabel ?label .
+}"""
+
+MARKET_USE = P + """
+SELECT DISTINCT ?market ?report ?metric WHERE { ?obs rk:market ?market ; rk:report ?report ; rk:metric ?metric }"""
+
+VERSION = P + "SELECT (COUNT(?r) AS ?n) (MAX(STR(?h)) AS ?h) WHERE { ?r a rk:Report ; rk:contentHash ?h }"
+
+
+@dataclass
+class Entity:
+    iri: str
+    kind: str                                      # Market | Segment | Region | Metric
+    labels: dict[str, str] = field(default_factory=dict)   # lang -> preferred label
+    aliases: set[str] = field(default_factory=set)
+    broader: set[str] = field(default_factory=set)
+    code: str | None = None
+    unit_kind: str | None = None
+
+    def label(self, lang: str) -> str:
+        return self.labels.get(lang) or self.labels.get("en" if lang == "zh" else "zh") or \
+            next(iter(self.aliases), self.iri.rsplit("/", 1)[-1])
+
+
+@dataclass
+class QALexicon:
+    entities: dict[str, Entity]
+    markets_with: dict[str, set[str]]              # metric IRI -> markets that have figures of it
+    reports_of: dict[str, set[str]]                # market IRI -> reports
+    version: tuple
+
+    def of_kind(self, kind: str) -> list[Entity]:
+        return [e for e in self.entities.values() if e.kind == kind]
+
+    def market_of(self, segment_iri: str) -> str | None:
+        e = self.entities.get(segment_iri)
+        return next((b for b in e.broader if b in self.entities and self.entities[b].kind == "Market"), None) if e else None
+
+    def patterns(self) -> list[tuple[str, str, str]]:
+        """(surface text, kind, iri) for every label and useful variant."""
+        out = []
+        for e in self.entities.values():
+            for text in {*e.labels.values(), *e.aliases}:
+                for v in variants(text, e.kind):
+                    out.append((v, e.kind, e.iri))
+        return out
+
+
+def variants(text: str, kind: str) -> set[str]:
+    """Surface forms of a label: as is, without spaces, without a leading acronym ('AI 推理芯片' -> '推理芯片'),
+    English plurals ('inference chips')."""
+    t = fold(text).strip()
+    out = {t.lower()}
+    if has_cjk(t):
+        out.add(re.sub(r"\s+", "", t).lower())
+        stripped = re.sub(r"^[A-Za-z0-9]+\s*", "", t)
+        if kind in ("Market", "Segment") and len(stripped) >= 3 and stripped != t:
+            out.add(stripped.lower())
+    else:
+        low = t.lower()
+        if kind in ("Market", "Segment"):
+            words = low.split()
+            if words and len(words[-1]) > 2 and not words[-1].endswith("s"):
+                out.add(" ".join(words[:-1] + [words[-1] + "s"]))
+            if len(words) >= 3 and len(words[0]) <= 3 and words[0].isalpha():   # "ai inference chip" -> "inference chip"
+                out.add(" ".join(words[1:]))
+        out.add(low.replace("-", " "))
+    return {o for o in out if len(squash(o)) >= 2}
+
+
+_CACHE: dict[int, tuple[float, QALexicon]] = {}
+RECHECK_SECONDS = 2.0
+
+
+def lexicon_for(store) -> QALexicon:
+    """The lexicon of a store, rebuilt when its reports change (checked at most every few seconds)."""
+    now = time.monotonic()
+    hit = _CACHE.get(id(store))
+    gen = getattr(store, "generation", 0)
+    if hit and hit[1].version[0] == gen and now - hit[0] < RECHECK_SECONDS:
+        return hit[1]
+    v = store.select(VERSION)
+    version = (gen, v[0].get("n", 0) if v else 0, v[0].get("h") if v else None)
+    if hit and hit[1].version == version:
+        _CACHE[id(store)] = (now, hit[1])
+        return hit[1]
+    lex = build(store, version)
+    _CACHE[id(store)] = (now, lex)
+    return lex
+
+
+def build(store, version: tuple = ()) -> QALexicon:
+    ents: dict[str, Entity] = {}
+    for r in store.select(CONCEPTS):
+        e = ents.get(r["c"])
+        if e is None:
+            e = ents[r["c"]] = Entity(r["c"], r["kind"].rsplit("#", 1)[-1])
+        e.aliases.add(r["label"])
+        if "broader" in r:
+            e.broader.add(r["broader"])
+        if "code" in r:
+            e.code = r["code"]
+        if "unitKind" in r:
+            e.unit_kind = r["unitKind"]
+    for r in store.select_terms(PREF):
+        e = ents.get(r["c"].value)
+        lang = (r["label"].language or "en").lower()
+        if e is not None:
+            e.labels.setdefault("zh" if lang.startswith("zh") else lang, r["label"].value)
+    markets_with: dict[str, set[str]] = {}
+    reports_of: dict[str, set[str]] = {}
+    for r in store.select(MARKET_USE):
+        markets_with.setdefault(r["metric"], set()).add(r["market"])
+        reports_of.setdefault(r["market"], set()).add(r["report"])
+    return QALexicon(ents, markets_with, reports_of, version)

@@ -1,0 +1,246 @@
+"""Question -> Frame with spaCy rule components on blank pipelines (no model download).
+
+The pipelines are ``spacy.blank("zh")`` (character tokens) and ``spacy.blank("en")`` plus:
+- ``reportkg_norm``: English token norms, singular and typo-corrected against the lexicon's vocabulary;
+- a PhraseMatcher whose patterns are the graph's SKOS labels (markets, segments, regions, metrics),
+  so a newly ingested report's terms are recognised with no code change;
+- a PhraseMatcher of cue phrases declared by each question family (qa/families/*).
+Years, periods, units and thresholds are read by the shared number normaliser (ingest.quantities).
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ingest.quantities import EN_SCALES, ZH_SCALES, find_periods, find_quantities, find_years
+from ingest.text import fold, has_cjk, replace_zh_years
+
+from .frame import Frame
+from .lexicon import QALexicon
+
+MAX_QUESTION = 2000
+EN_STOP = set("""a an the of in on for to by at and or is are was were be been what which who whom whose how why when where
+much many did does do will would could should can shall may might this that these those it its their there here than then
+as with from into about over under between among per vs versus also just please tell me show give list i we you our your
+any all each every some more most less least size market markets value report reports figure figures number""".split())
+_NON_NAMES = {"I", "CAGR", "RMB", "USD", "CNY", "AI", "What", "Which", "Who", "How", "Why", "When", "Where", "Is", "Are",
+              "Was", "Were", "Do", "Does", "Did", "Compare", "List", "Show", "Give", "Tell", "Estimate", "And", "Rank",
+              "Sum", "Check", "E", "US", "U.S.", "EU", "UK", "YoY"}
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width, traditional to simplified, one space, no control characters."""
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in " \t")
+    text = replace_zh_years(fold(text[:MAX_QUESTION]))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def detect_lang(text: str) -> str:
+    return "zh" if has_cjk(text) else "en"
+
+
+# ----------------------------------------------------------------------------- typo-tolerant English norms
+
+def _singular(w: str) -> str:
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def _deletes(w: str) -> set[str]:
+    return {w[:i] + w[i + 1:] for i in range(len(w))}
+
+
+class Speller:
+    """Edit-distance-1 correction (deletes index) against the lexicon's English words."""
+
+    def __init__(self, words: set[str]):
+        self.words = {w for w in words if w.isalpha()}
+        self.index: dict[str, str] = {}
+        for w in sorted(self.words):
+            if len(w) >= 5:
+                for d in _deletes(w):
+                    self.index.setdefault(d, w)
+
+    def correct(self, w: str) -> str:
+        if w in self.words or len(w) < 5 or not w.isalpha() or w in EN_STOP:
+            return w
+        hit = self.index.get(w)                     # one letter too many
+        if hit:
+            return hit
+        for d in _deletes(w):                       # one letter wrong or missing / swapped
+            if d in self.words:
+                return d
+            if d in self.index:
+                return self.index[d]
+        return w
+
+
+@Language.factory("reportkg_norm", default_config={})
+def make_norm(nlp: Language, name: str):
+    return NormComponent()
+
+
+class NormComponent:
+    speller: Speller | None = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        sp = self.speller
+        for t in doc:
+            w = t.lower_
+            if w.isalpha():
+                w = _singular(w)
+                if sp is not None:
+                    w = _singular(sp.correct(w))
+            t.norm_ = w
+        return doc
+
+
+# ----------------------------------------------------------------------------- the parser
+
+class Parser:
+    """Question parser for one lexicon (rebuilt when the lexicon changes)."""
+
+    def __init__(self, lex: QALexicon, families):
+        self.lex = lex
+        self.families = families
+        self.nlp = {"zh": spacy.blank("zh"), "en": spacy.blank("en")}
+        norm = self.nlp["en"].add_pipe("reportkg_norm")
+        en_words = set()
+        for text, kind, iri in lex.patterns():
+            if not has_cjk(text):
+                en_words.update(_singular(w) for w in re.findall(r"[a-z]+", text.lower()))
+        for fam in families:
+            for cue in fam.CUES.get("en", ()):
+                en_words.update(_singular(w) for w in re.findall(r"[a-z]+", cue.lower()))
+        norm.speller = Speller(en_words)
+        self.entities = {lang: PhraseMatcher(nlp.vocab, attr="NORM" if lang == "en" else "ORTH")
+                         for lang, nlp in self.nlp.items()}
+        self.cues = {lang: PhraseMatcher(nlp.vocab, attr="NORM" if lang == "en" else "ORTH")
+                     for lang, nlp in self.nlp.items()}
+        by_key: dict[str, dict[str, list[str]]] = {"zh": {}, "en": {}}
+        for text, kind, iri in lex.patterns():
+            for lang in ("zh", "en"):
+                if lang == "en" and has_cjk(text):
+                    continue
+                by_key[lang].setdefault(f"{kind}|{iri}", []).append(text)
+        for lang, nlp in self.nlp.items():
+            for key, texts in by_key[lang].items():
+                self.entities[lang].add(key, list(nlp.pipe(sorted(set(texts)))))
+            for fam in families:
+                for cue_lang in ("zh", "en"):
+                    cues = fam.CUES.get(cue_lang, ())
+                    if cues and (lang == cue_lang or cue_lang == "en"):
+                        self.cues[lang].add(fam.NAME, list(nlp.pipe([c.lower() for c in cues])))
+
+    def parse(self, question: str) -> Frame:
+        text = normalise(question)
+        lang = detect_lang(text)
+        low = text.lower()
+        doc = self.nlp[lang](low)
+        frame = Frame(text=text, lang=lang)
+        spans = []
+        for key, start, end in self.entities[lang](doc):
+            span = Span(doc, start, end, label=key)
+            if lang == "zh" and _inside_ascii_word(low, span.start_char, span.end_char):
+                continue
+            spans.append(span)
+        for span in filter_spans(spans):
+            kind, iri = span.label_.split("|", 1)
+            target = {"Market": frame.markets, "Segment": frame.segments, "Region": frame.regions,
+                      "Metric": frame.metrics}[kind]
+            if iri not in target:
+                target.append(iri)
+        cue_spans = []
+        for key, start, end in self.cues[lang](doc):
+            if lang == "zh" and _inside_ascii_word(low, doc[start:end].start_char, doc[start:end].end_char):
+                continue
+            frame.cues.add(self.nlp[lang].vocab.strings[key])
+            cue_spans.append(doc[start:end])
+        periods = find_periods(text)
+        if periods:
+            frame.period = (periods[0].first, periods[0].last)
+        years = [y.year for y in find_years(text, periods)]
+        frame.years = sorted(set(years), key=years.index)
+        if periods and not years:
+            frame.years = []
+        frame.unit = _asked_unit(low)
+        frame.threshold = _threshold(text)
+        frame.unknown = _unknown_names(question if lang == "en" else "", self.lex)
+        frame.followup = bool(re.search(r"呢[?？]?\s*$|^(那|那么|and|what about|how about|same for|and in|and for)\b|^那", low))
+        frame.refers_back = bool(re.search(r"\b(that|this|it)\b|这个|这一|该数|那个", low)) and lang == "en" or \
+            bool(re.search(r"(这个|这一|该|那)(数字|数值|规模|值)?(占|是)", low))
+        return frame
+
+
+def _inside_ascii_word(text: str, start: int, end: int) -> bool:
+    span = text[start:end]
+    if not span.isascii():
+        return False
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum())
+
+
+_UNIT_ASK = re.compile(r"(?:in|以|按|用)\s*(?P<cur>rmb|cny|usd|us\$|\$|人民币|美元|元)?\s*(?P<scale>trillion|billion|million|万亿|亿|十亿|百万)"
+                       r"|多少\s*(?P<zscale>万亿|千亿|百亿|十亿|亿|百万|万)\s*(?P<zcur>元|美元|人民币)?"
+                       r"|(?P<cur2>in rmb|in usd|in us dollars|in dollars|in yuan)", re.I)
+
+
+def _asked_unit(low: str) -> tuple[str | None, int | None] | None:
+    m = _UNIT_ASK.search(low)
+    if not m:
+        return None
+    scale = m.group("scale") or m.group("zscale")
+    cur = m.group("cur") or m.group("zcur") or m.group("cur2") or ""
+    mult = ZH_SCALES.get(scale) if scale in ZH_SCALES else EN_SCALES.get(scale or "")
+    code = "USD" if re.search(r"usd|\$|美元|dollar", cur) else ("CNY" if re.search(r"rmb|cny|人民币|元|yuan", cur) else None)
+    return code, mult
+
+
+_THRESHOLD = re.compile(r"(?P<cmp>above|over|more than|greater than|exceeding|larger than|bigger than|超过|高于|大于|多于|"
+                        r"below|under|less than|smaller than|低于|小于|少于|不足)\s*", re.I)
+
+
+def _threshold(text: str) -> tuple[str, float] | None:
+    for m in _THRESHOLD.finditer(text):
+        qs = find_quantities(text[m.end():], text[m.end():])
+        if qs and qs[0].start == 0 and not qs[0].percent:
+            q = qs[0]
+            op = "lt" if re.match(r"below|under|less|smaller|低于|小于|少于|不足", m.group("cmp"), re.I) else "gt"
+            return op, q.value * 10 ** q.mult
+    m = re.search(r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万亿|亿|十亿|billion|million)[^\d]{0,6}?(以上|以下)", text, re.I)
+    if m:
+        q = find_quantities(m.group(0), m.group(0))
+        if q:
+            return ("gt" if m.group(3) == "以上" else "lt"), q[0].value * 10 ** q[0].mult
+    return None
+
+
+def _unknown_names(question: str, lex: QALexicon) -> list[str]:
+    """Capitalised names in an English question that the graph does not know (a company, a product)."""
+    if not question:
+        return []
+    known = set()
+    for text, _kind, _iri in lex.patterns():
+        known.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9.&\-]*", text))
+    out = []
+    for i, m in enumerate(re.finditer(r"\b([A-Z][A-Za-z0-9&\-]*(?:'s)?)", question)):
+        w = m.group(1).removesuffix("'s")
+        if w in _NON_NAMES or w.lower() in known or w.lower() in EN_STOP:
+            continue
+        if m.start() == 0 and not (w.isupper() or re.search(r"\d", w) or m.group(1).endswith("'s")):
+            continue
+        if re.fullmatch(r"[A-Z]\d*", w) or re.fullmatch(r"\d+E?", w):
+            continue
+        out.append(w)
+    return out

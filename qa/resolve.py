@@ -1,0 +1,102 @@
+"""Turn a frame's slots into the figures it asks about, or say precisely what is missing."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.namespaces import METRIC_CAGR, METRIC_MARKET_SIZE, REGION_GLOBAL
+
+from .common import Context, Fig
+from .frame import Frame
+
+
+@dataclass
+class Selection:
+    figs: list[Fig]
+    metric: str
+    markets: list[str]
+    reason: str | None = None          # why nothing was found (machine key)
+    coverage: dict = field(default_factory=dict)
+
+
+def target_metric(frame: Frame, default: str = METRIC_MARKET_SIZE) -> str:
+    others = [m for m in frame.metrics if m != METRIC_MARKET_SIZE]
+    return others[0] if others else default
+
+
+def select(frame: Frame, ctx: Context, *, metric: str | None = None, years: list[int] | None = None,
+           segments: list[str] | None = None, regions: list[str] | None = None, any_segment: bool = False,
+           default_global: bool = True) -> Selection:
+    """Figures for the frame's market(s), region(s), segment(s), year(s).
+
+    No segment named -> totals only (unless ``any_segment``); no region named -> the global figure when
+    there is one, else every region; no year named -> every stated year.
+    """
+    metric = metric or target_metric(frame)
+    markets = ctx.markets_for(frame, metric)
+    years = frame.years if years is None else years
+    segments = frame.segments if segments is None else segments
+    regions = frame.regions if regions is None else regions
+    figs: list[Fig] = []
+    for m in markets:
+        region = regions[0] if len(regions) == 1 else None
+        year = years[0] if len(years) == 1 else None
+        figs.extend(ctx.figures(market=m, metric=metric, region=region, year=year))
+    coverage = {"years": sorted({f.year for f in figs if f.year}), "regions": sorted({f.region for f in figs}),
+                "segments": sorted({f.segment for f in figs if f.segment})}
+    if not figs:
+        return Selection([], metric, markets, "no_figures", coverage)
+    if regions:
+        figs = [f for f in figs if f.region in regions]
+    if years:
+        figs = [f for f in figs if f.year in years]
+    if segments:
+        figs = [f for f in figs if f.segment in segments]
+    elif not any_segment:
+        figs = [f for f in figs if not f.segment]
+    if not regions and default_global and figs:
+        glob = [f for f in figs if f.region == REGION_GLOBAL]
+        if glob:
+            figs = glob
+    if not figs:
+        # what the graph does hold nearest to the question
+        all_figs = []
+        for m in markets:
+            all_figs.extend(ctx.figures(market=m, metric=metric))
+        near = [f for f in all_figs if (not regions or f.region in regions)
+                and (not segments or f.segment in segments) and (segments or any_segment or not f.segment)]
+        coverage = {"years": sorted({f.year for f in near if f.year}),
+                    "regions": sorted({f.region for f in all_figs}),
+                    "segments": sorted({f.segment for f in all_figs if f.segment})}
+        reason = "year" if years and near else ("region" if regions else "segment")
+        return Selection([], metric, markets, reason, coverage)
+    return Selection(sorted(figs, key=_order), metric, markets)
+
+
+def _order(f: Fig):
+    return (f.report, f.market, f.region, f.segment or "", f.year or 0)
+
+
+def cagr_select(frame: Frame, ctx: Context, regions: list[str] | None = None) -> Selection:
+    markets = ctx.markets_for(frame, METRIC_CAGR)
+    regions = frame.regions if regions is None else regions
+    figs: list[Fig] = []
+    for m in markets:
+        figs.extend(ctx.cagrs(market=m, region=regions[0] if len(regions) == 1 else None, metric=METRIC_CAGR))
+    if regions:
+        figs = [f for f in figs if f.region in regions]
+    segs = frame.segments
+    figs = [f for f in figs if (f.segment in segs if segs else not f.segment)]
+    if not regions:
+        glob = [f for f in figs if f.region == REGION_GLOBAL]
+        figs = glob or figs
+    if frame.period:
+        exact = [f for f in figs if f.period == tuple(frame.period)]
+        if exact:
+            figs = exact
+        else:
+            return Selection([], METRIC_CAGR, markets, "period", {"periods": sorted({f.period for f in figs})})
+    return Selection(figs, METRIC_CAGR, markets, None if figs else "no_figures")
+
+
+def one_per_report(figs: list[Fig]) -> bool:
+    return len({f.report for f in figs}) <= 1
