@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic corpus (not part of the installed package; run from the repo root)."""
