@@ -113,6 +113,7 @@ class Segment:
     labels: list[str]
     en: str | None
     zh: str | None
+    aliases: list[str] = field(default_factory=list)   # what sets it apart from its siblings ('800G')
 
 
 @dataclass

@@ -171,7 +171,30 @@ class Extractor:
         self.definitions()
         self.drivers_and_trends()
         self.charts_and_sources()
+        self._prefer_full_labels()
         return self.claims
+
+    def _prefer_full_labels(self) -> None:
+        """A segment's preferred label is the one that names its market ('云端 AI 推理芯片', not '云端推理');
+        siblings that share a head ('800G transceivers', '400G transceivers'; '腔镜手术机器人', '骨科手术机器人')
+        are also known by what sets them apart ('800G', '腔镜')."""
+        by_market: dict[str, list[Segment]] = {}
+        for seg in self.claims.segments.values():
+            by_market.setdefault(seg.market_key, []).append(seg)
+        for sibs in by_market.values():
+            heads = Counter(_head(seg.labels[0]) for seg in sibs)
+            for seg in sibs:
+                h = _head(seg.labels[0])
+                if h and heads[h] >= 2:
+                    short = seg.labels[0][: len(seg.labels[0]) - len(h)].strip()
+                    if len(squash(short)) >= 2 and squash(short) != squash(seg.qualifier):
+                        seg.aliases.append(short)
+        for seg in self.claims.segments.values():
+            full = [l for l in seg.labels if seg.market_key and seg.market_key in squash(l)]
+            if full and has_cjk(full[0]):
+                seg.zh = full[0]
+            elif full:
+                seg.en = full[0]
 
     def evidence(self, a: _Annotated | None = None, sent: Sentence | None = None, block: Block | None = None) -> Evidence:
         s = sent or a.sent
@@ -531,12 +554,13 @@ class Extractor:
             q_tr = self.lex.translate(qual_text) if qual_text else None
             m_en = market.en if market else None
             m_zh = market.zh if market else None
+            whole = squash(qual_text or label) == squash(label)
             if has_cjk(label):
                 zh = label
-                en = f"{q_tr} {m_en}" if q_tr and m_en else self.lex.translate(label)
+                en = f"{q_tr} {m_en}" if q_tr and m_en and not whole else self.lex.translate(label)
             else:
                 en = label
-                zh = f"{q_tr}{m_zh}" if q_tr and m_zh else self.lex.translate(label)
+                zh = f"{q_tr}{m_zh}" if q_tr and m_zh and not whole else self.lex.translate(label)
             seg = Segment(key, market_key, qual_text or label, [label], en, zh)
             self.claims.segments[key] = seg
         elif label not in seg.labels:
@@ -652,6 +676,17 @@ class Extractor:
                 items = [x.strip() for x in re.split(r"[、,;；，]", body) if x.strip()]
                 if items:
                     self.claims.sources.append(Source(items, Evidence(b.section, b.text, b.start, b.end, b.line)))
+
+
+def _head(label: str) -> str:
+    """The head of a label: its last English word ('transceivers') or last two Chinese characters and more
+    when shared ('手术机器人' is found by comparing siblings; here the last 2-5 CJK characters)."""
+    label = label.strip()
+    if has_cjk(label):
+        m = re.search(r"[\u4e00-\u9fff]{2,5}$", label)
+        return m.group() if m else ""
+    words = label.split()
+    return words[-1] if len(words) >= 2 else ""
 
 
 def _clean_label(label: str) -> str:

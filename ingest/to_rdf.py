@@ -110,7 +110,7 @@ def to_quads(doc: Document, claims: Claims, path: str | Path) -> tuple[str, list
         b.add(gi, RDF.type, RK.Segment)
         b.add(gi, SKOS.inScheme, f"{ID_BASE}scheme/segments")
         b.add(gi, SKOS.broader, market_iri(sg.market_key))
-        extra = list(sg.labels) + [sg.qualifier]
+        extra = list(sg.labels) + [sg.qualifier] + list(sg.aliases)
         q_en = load_lexicon().translate(sg.qualifier) if has_cjk(sg.qualifier) else None
         if q_en:
             extra.append(q_en)

@@ -129,7 +129,8 @@ class Context:
                 what = f"{market}（{seg}）"
             return f"{when}年{region}{what if with_market or seg else ''}" if when else f"{region}{what}"
         what = seg or market
-        return f"{region} {what}" + (f" ({when})" if when else "")
+        region = region.lower() if region in ("Global", "Worldwide", "World") else region
+        return f"{region} {what} market" + (f" in {when}" if when else "")
 
     def cite(self, f: Fig) -> Citation:
         return Citation(report=f.report, section=f.section, section_title=f.section_title, quote=f.quote, line=f.line,
@@ -176,42 +177,59 @@ def written(f: Fig, lang: str) -> str:
     return f"{cmp}{f.value_text}{sep}{unit}"
 
 
+def _precise(x: float, max_dec: int = 4) -> str:
+    """Enough decimals to keep the figure's precision, no trailing zeros: 1.1664, 606.7, 2,275."""
+    s = f"{x:,.{max_dec}f}".rstrip("0").rstrip(".")
+    return s
+
+
 def normalised(value: float, currency: str | None, lang: str) -> str:
-    """606.7e9 CNY -> 'RMB 606.7 billion' / '6,067亿元人民币'."""
+    """606.7e9 CNY -> 'RMB 606.7 billion' (en) / '6,067亿元人民币' (zh)."""
     if currency is None:
         return ""
     if lang == "en":
-        for p, w in ((12, "trillion"), (9, "billion"), (6, "million")):
+        for p, w in ((13, None), (9, "billion"), (6, "million")):
+            if w is None:
+                if abs(value) >= 10 ** p:
+                    return f"{CUR_EN.get(currency, currency)} {_precise(value / 1e12, 3)} trillion"
+                continue
             if abs(value) >= 10 ** p:
-                return f"{CUR_EN.get(currency, currency)} {fmt_number(value / 10 ** p, _dec(value / 10 ** p))} {w}"
-        return f"{CUR_EN.get(currency, currency)} {fmt_number(value, 0)}"
+                return f"{CUR_EN.get(currency, currency)} {_precise(value / 10 ** p, 2)} {w}"
+        return f"{CUR_EN.get(currency, currency)} {_precise(value, 0)}"
     for p, w in ((12, "万亿"), (8, "亿"), (4, "万")):
         if abs(value) >= 10 ** p:
-            return f"{fmt_number(value / 10 ** p, _dec(value / 10 ** p))}{w}{CUR_ZH.get(currency, currency)}"
-    return f"{fmt_number(value, 0)}{CUR_ZH.get(currency, currency)}"
-
-
-def _dec(x: float) -> int:
-    if float(round(x, 1)).is_integer() and abs(x) >= 100:
-        return 0
-    return 1 if abs(x) >= 1 else 3
+            return f"{_precise(value / 10 ** p)}{w}{CUR_ZH.get(currency, currency)}"
+    return f"{_precise(value, 0)}{CUR_ZH.get(currency, currency)}"
 
 
 def both(f: Fig, lang: str) -> str:
-    """As written plus normalised in the other convention: '6,067亿元人民币（RMB 606.7 billion）'."""
+    """As written plus normalised: '6,067亿元人民币（RMB 606.7 billion）', '$13.7 billion（137亿美元）'."""
     w = written(f, lang)
     if f.percent or not f.currency:
         return w
-    other = normalised(f.norm, f.currency, "en" if lang == "zh" else "zh")
+    from ingest.text import has_cjk
+    other_lang = "en" if has_cjk(f.unit) else ("zh" if lang == "zh" else None)
+    if other_lang is None:
+        return w
+    other = normalised(f.norm, f.currency, other_lang)
     return f"{w}（{other}）" if lang == "zh" else f"{w} ({other})"
 
 
 def scaled(value: float, currency: str | None, mult: int, unit: str, lang: str) -> str:
     """A computed amount in the unit of the figures it came from, plus the normalised form."""
-    w = f"{fmt_number(value, 1 if not float(round(value, 1)).is_integer() else 0)}{'' if lang == 'zh' else ' '}{unit}"
+    from ingest.text import has_cjk
+    num = fmt_number(value, 1 if not float(round(value, 1)).is_integer() else 0)
+    cur, _, scale = unit.partition(" ")
+    if cur in ("USD", "EUR") and scale:
+        w = f"{'$' if cur == 'USD' else '€'}{num} {scale}"
+    else:
+        w = f"{num}{'' if lang == 'zh' else ' '}{unit}"
     if not currency:
         return w
-    other = normalised(value * 10 ** mult, currency, "en" if lang == "zh" else "zh")
+    other_lang = "en" if has_cjk(unit) else ("zh" if lang == "zh" else None)
+    if other_lang is None:
+        return w
+    other = normalised(value * 10 ** mult, currency, other_lang)
     return f"{w}（{other}）" if lang == "zh" else f"{w} ({other})"
 
 

@@ -41,10 +41,8 @@ def select(frame: Frame, ctx: Context, *, metric: str | None = None, years: list
         region = regions[0] if len(regions) == 1 else None
         year = years[0] if len(years) == 1 else None
         figs.extend(ctx.figures(market=m, metric=metric, region=region, year=year))
-    coverage = {"years": sorted({f.year for f in figs if f.year}), "regions": sorted({f.region for f in figs}),
-                "segments": sorted({f.segment for f in figs if f.segment})}
-    if not figs:
-        return Selection([], metric, markets, "no_figures", coverage)
+    if not markets:
+        return Selection([], metric, markets, "no_figures", {})
     if regions:
         figs = [f for f in figs if f.region in regions]
     if years:
@@ -67,7 +65,7 @@ def select(frame: Frame, ctx: Context, *, metric: str | None = None, years: list
         coverage = {"years": sorted({f.year for f in near if f.year}),
                     "regions": sorted({f.region for f in all_figs}),
                     "segments": sorted({f.segment for f in all_figs if f.segment})}
-        reason = "year" if years and near else ("region" if regions else "segment")
+        reason = "year" if years and near else ("region" if regions and not near else ("segment" if segments else "no_figures"))
         return Selection([], metric, markets, reason, coverage)
     return Selection(sorted(figs, key=_order), metric, markets)
 

@@ -40,10 +40,7 @@ def implied(frame: Frame, ctx: Context):
     elif len(frame.years) >= 2:
         a, b = sorted(frame.years[:2])
     else:
-        from .lookup import explain_missing
-        s = select(frame, ctx)
-        s.reason = s.reason or "no_figures"
-        return explain_missing(frame, ctx, s)
+        return _no_cagr(frame, ctx)
     sel = select(frame, ctx, years=[a, b])
     pairs = {}
     for f in sel.figs:
@@ -62,5 +59,18 @@ def implied(frame: Frame, ctx: Context):
                       region=ctx.label(fa.region, frame.lang), market=ctx.label(fa.market, frame.lang))
             return build(frame, ctx, status="derived", zh=zh, en=en, figs=[fa, fb],
                          values=[v] + [ctx.value_of(f, frame.lang) for f in (fa, fb)], family=NAME, formula=formula)
-    from .lookup import explain_missing
-    return explain_missing(frame, ctx, sel if not sel.figs else sel)
+    return _no_cagr(frame, ctx)
+
+
+def _no_cagr(frame: Frame, ctx: Context):
+    """not_found naming the periods the report does state a CAGR for."""
+    from ..common import not_found
+    stated = cagr_select(frame.copy(period=None), ctx).figs
+    periods = sorted({f.period for f in stated})
+    asked = f"{frame.period[0]}-{frame.period[1]}" if frame.period else ""
+    if periods:
+        ps = ", ".join(f"{a}-{b}" for a, b in periods)
+        return not_found(frame, f"报告未给出{asked}年的年复合增长率，也无法由所述数据推算；报告给出的是{ps}年的年复合增长率。",
+                         f"The report states no CAGR for {asked or 'that'} and its figures do not allow computing one; "
+                         f"it states CAGRs for {ps}.", ctx=ctx, family=NAME)
+    return not_found(frame, "报告未给出相关的年复合增长率。", "The report states no CAGR for this.", ctx=ctx, family=NAME)

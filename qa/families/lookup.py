@@ -35,9 +35,20 @@ def phrase_figures(frame: Frame, ctx: Context, figs, family: str):
         metric_zh = ctx.label(f.metric, "zh")
         metric_en = ctx.label(f.metric, "en")
         lines_zh.append(f"{ctx.describe(f, 'zh')}{metric_zh}{fc_zh}为{both(f, 'zh')}{src_zh}")
-        lines_en.append(f"{metric_en[0].upper() + metric_en[1:]} of the {ctx.describe(f, 'en')}{fc_en}: {both(f, 'en')}{src_en}")
+        verb = "is forecast at" if f.status == "forecast" else "was"
+        if metric_en == "market size":
+            lines_en.append(f"The {ctx.describe(f, 'en')} {verb} {both(f, 'en')}{src_en}")
+        else:
+            lines_en.append(f"The {metric_en} of the {ctx.describe(f, 'en')} {verb} {both(f, 'en')}{src_en}")
+    if frame.unit and frame.unit[1] is not None:
+        conv = [converted(f, frame.unit, "zh") for f in figs]
+        if any(conv):
+            lines_zh = [l + (f"，即{c}" if c else "") for l, c in zip(lines_zh, conv)]
+            lines_en = [l + (f", i.e. {c}" if c else "") for l, c in zip(lines_en, [converted(f, frame.unit, "en") for f in figs])]
     zh = "；".join(lines_zh) + "。"
     en = "; ".join(lines_en) + "."
+    if len(lines_en) > 1:
+        en = en[0].upper() + en[1:]
     if multi_report:
         zh = "多份报告给出了这一数据：" + zh
         en = "Several reports state this: " + en
@@ -49,9 +60,10 @@ def explain_missing(frame: Frame, ctx: Context, sel):
     lang = frame.lang
     cov = sel.coverage
     metric_zh, metric_en = ctx.label(sel.metric, "zh"), ctx.label(sel.metric, "en")
+    named = frame.segments or frame.markets
     asked_zh = "".join([years_text(frame.years, "zh")] + [ctx.label(r, "zh") for r in frame.regions] +
-                       [ctx.label(s, "zh") for s in frame.segments]) + metric_zh
-    asked_en = " ".join([ctx.label(r, "en") for r in frame.regions] + [ctx.label(s, "en") for s in frame.segments] +
+                       [ctx.label(s, "zh") for s in named]) + metric_zh
+    asked_en = " ".join([ctx.label(r, "en") for r in frame.regions] + [ctx.label(s, "en") for s in named] +
                         [metric_en] + ([f"in {years_text(frame.years, 'en')}"] if frame.years else []))
     near_zh, near_en = [], []
     if cov.get("years"):
@@ -85,8 +97,27 @@ def chart_hint(frame: Frame, ctx: Context) -> list[dict]:
     if not frame.years:
         return []
     from .. import queries as Q
+    from ingest.text import squash
+    names = [squash(l) for r in frame.regions for l in ctx.lex.entities[r].aliases] if frame.regions else []
     out = []
     for r in ctx.select(Q.CHARTS):
-        if "start" in r and all(r["start"] <= y <= r["end"] for y in frame.years):
+        if "start" in r and all(r["start"] <= y <= r["end"] for y in frame.years) and \
+                (not names or any(n in squash(r["title"]) for n in names)):
             out.append(r)
     return out
+
+
+SCALE_NAMES = {"zh": {12: "万亿", 11: "千亿", 10: "百亿", 9: "十亿", 8: "亿", 6: "百万", 4: "万"},
+               "en": {12: "trillion", 9: "billion", 6: "million", 3: "thousand"}}
+
+
+def converted(f, unit, lang: str) -> str | None:
+    """The figure in the scale the question asked for ('in RMB billion', '多少万亿元'); no currency conversion."""
+    cur, mult = unit
+    if f.percent or not f.currency or (cur and cur != f.currency):
+        return None
+    from ..common import CUR_EN, CUR_ZH, _precise
+    v = _precise(f.norm / 10 ** mult, 4)
+    if lang == "zh":
+        return f"{v}{SCALE_NAMES['zh'].get(mult, '')}{CUR_ZH.get(f.currency, '')}"
+    return f"{CUR_EN.get(f.currency, f.currency)} {v} {SCALE_NAMES['en'].get(mult, '')}".strip()

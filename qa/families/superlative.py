@@ -31,10 +31,28 @@ def answer(frame: Frame, ctx: Context):
         actual = [f.year for f in figs if f.status == "actual"]
         year = max(actual) if actual else min(f.year for f in figs)
         figs = [f for f in figs if f.year == year]
+    groups: dict[tuple, list] = {}
+    for f in figs:
+        groups.setdefault((f.report, f.market), []).append(f)
+    if len(groups) > 1:
+        # several reports / markets: rank within each, never across
+        parts = [answer_group(frame, ctx, g, by_region) for g in groups.values() if len(g) >= 2]
+        if parts:
+            zh = "多份报告可以回答：" + " ".join(p[0] for p in parts)
+            en = "Several reports answer this: " + " ".join(p[1] for p in parts)
+            return build(frame, ctx, status="answered", zh=zh, en=en, figs=[f for g in groups.values() for f in g],
+                         family=NAME)
     if len(figs) < 2:
         from .lookup import explain_missing
         sel.reason = sel.reason or "segment"
         return explain_missing(frame, ctx, sel)
+    zh, en = answer_group(frame, ctx, figs, by_region)
+    small = any(w in frame.text.lower() for w in SMALL)
+    ranked = sorted(figs, key=lambda f: f.norm, reverse=not small)
+    return build(frame, ctx, status="answered", zh=zh, en=en, figs=ranked, family=NAME)
+
+
+def answer_group(frame: Frame, ctx: Context, figs, by_region: bool) -> tuple[str, str]:
     small = any(w in frame.text.lower() for w in SMALL)
     ranked = sorted(figs, key=lambda f: f.norm, reverse=not small)
     top = ranked[0]
@@ -44,8 +62,10 @@ def answer(frame: Frame, ctx: Context):
         if not small else " < ".join(f"{ctx.label(f.segment if not by_region else f.region, 'zh')}（{written(f, 'zh')}）" for f in ranked)
     order_en = ", ".join(f"{ctx.label(f.segment if not by_region else f.region, 'en')} ({written(f, 'en')})" for f in ranked)
     where_zh = f"{top.year}年{ctx.label(top.region, 'zh') if not by_region else ''}"
-    where_en = f"{'' if by_region else ctx.label(top.region, 'en') + ' '}{top.year}"
+    reg_en = ctx.label(top.region, "en")
+    where_en = f"{top.year}" if by_region else f"the {reg_en.lower() if reg_en == 'Global' else reg_en} market in {top.year}"
     word_zh, word_en = ("最小", "smallest") if small else ("最大", "largest")
-    zh = f"{where_zh}规模{word_zh}的是{name_zh}，为{written(top, 'zh')}。排序：{order_zh}。"
-    en = f"The {word_en} in {where_en} is {name_en} at {written(top, 'en')}. Ranking: {order_en}."
-    return build(frame, ctx, status="answered", zh=zh, en=en, figs=ranked, family=NAME)
+    zh = f"{where_zh}{ctx.label(top.market, 'zh')}规模{word_zh}的是{name_zh}，为{written(top, 'zh')}。排序：{order_zh}。"
+    en = (f"The {word_en} {'region' if by_region else 'segment'} of {where_en.replace(' market', ' ' + ctx.label(top.market, 'en') + ' market')} "
+          f"is {name_en} at {written(top, 'en')}. Ranking: {order_en}.")
+    return zh, en
