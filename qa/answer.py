@@ -42,6 +42,7 @@ class Answer:
     interpretation: str = ""
     family: str = ""
     formula: str | None = None       # for derived answers: how the number was computed
+    used: list = field(default_factory=list, repr=False, compare=False)   # the stated figures behind it (not serialised)
 
     def to_json(self) -> dict:
         d = {

@@ -262,7 +262,7 @@ def build(frame: Frame, ctx: Context, *, status: str, zh: str, en: str, figs=(),
     return Answer(question=frame.text, lang=frame.lang, status=status, answer=zh if frame.lang == "zh" else en,
                   values=list(values), citations=cites, sparql="\n\n".join(ctx.queries_run),
                   interpretation=interpretation if interpretation is not None else interpret(frame, ctx),
-                  family=family, formula=formula)
+                  family=family, formula=formula, used=list(figs))
 
 
 def interpret(frame: Frame, ctx: Context, metric: str | None = None) -> str:

@@ -97,7 +97,7 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
         conversation.frame = frame
         if ans.status != "not_found":
             conversation.answer = ans
-            conversation.figs = _figs_of(ans, ctx)
+            conversation.figs = list(ans.used)
     return ans
 
 
@@ -125,49 +125,13 @@ def merge(new: Frame, prev: Frame) -> Frame:
     return merged
 
 
-def _figs_of(ans: Answer, ctx: Context) -> list[Fig]:
-    """The stated figures an answer used (for 'that' in the next turn)."""
-    obs = []
-    for q in ctx.queries_run:
-        pass
-    figs = getattr(ctx, "_used", None)
-    if figs:
-        return figs
-    out = []
-    for v in ans.values:
-        if v.status in ("actual", "forecast") and v.normalized is not None:
-            out.append(v)
-    # rebuild Fig objects from the cited observations (cheap: the answer already holds their values)
-    res = []
-    for v, c in zip(out, ans.citations):
-        res.append(Fig(obs="", report=v.report or c.report, report_title=c.report_title or "", market=_iri(ctx, v.market, "Market"),
-                       metric="", region=_iri(ctx, v.region, "Region"), segment=_iri(ctx, v.segment, "Segment") if v.segment else None,
-                       value=float(v.value), value_text=f"{v.value:,}", unit=v.unit, currency=None, mult=0, norm=float(v.normalized),
-                       comparator=v.comparator, status=v.status, section=c.section, section_title=c.section_title,
-                       quote=c.quote, line=c.line or 0, year=v.year))
-    return res
-
-
-def _iri(ctx: Context, label: str | None, kind: str) -> str | None:
-    if not label:
-        return None
-    for e in ctx.lex.of_kind(kind):
-        if label in e.labels.values() or label in e.aliases:
-            return e.iri
-    return None
-
-
 def _refuse(question: str, lang: str, zh: str, en: str) -> Answer:
     return Answer(question=question, lang=lang, status="not_found", answer=zh if lang == "zh" else en,
                   interpretation="no question recognised")
 
 
 def _coverage(ctx: Context, lang: str) -> str:
-    markets = [ctx.label(m, lang) for m in sorted(ctx.lex.reports_of)]
-    regions = sorted({ctx.label(r, lang) for f in ctx.lex.of_kind("Region") for r in [f.iri]
-                      if any(True for _ in ())})
-    del regions
-    return join(markets, lang)
+    return join([ctx.label(m, lang) for m in sorted(ctx.lex.reports_of)], lang)
 
 
 def _unknown(frame: Frame, ctx: Context) -> Answer:
