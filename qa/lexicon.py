@@ -5,6 +5,7 @@ lexicon is rebuilt when the store's reports change.
 """
 from __future__ import annotations
 
+import functools
 import re
 import time
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ class QALexicon:
     markets_with: dict[str, set[str]]              # metric IRI -> markets that have figures of it
     reports_of: dict[str, set[str]]                # market IRI -> reports
     version: tuple
+    _patterns: list | None = field(default=None, repr=False)
 
     def of_kind(self, kind: str) -> list[Entity]:
         return [e for e in self.entities.values() if e.kind == kind]
@@ -66,7 +68,20 @@ class QALexicon:
         return next((b for b in e.broader if b in self.entities and self.entities[b].kind == "Market"), None) if e else None
 
     def patterns(self) -> list[tuple[str, str, str]]:
-        """(surface text, kind, iri) for every label and useful variant."""
+        """(surface text, kind, iri) for every label and useful variant (computed once)."""
+        if self._patterns is None:
+            self._patterns = self._make_patterns()
+        return self._patterns
+
+    @functools.cached_property
+    def known_words(self) -> frozenset[str]:
+        """Every Latin-script word of every label: names the graph knows."""
+        words = set()
+        for text, _kind, _iri in self.patterns():
+            words.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9.&\-]*", text))
+        return frozenset(words)
+
+    def _make_patterns(self) -> list[tuple[str, str, str]]:
         out = []
         for e in self.entities.values():
             for text in {*e.labels.values(), *e.aliases}:

@@ -230,9 +230,7 @@ def _unknown_names(question: str, lex: QALexicon) -> list[str]:
     """Capitalised names in an English question that the graph does not know (a company, a product)."""
     if not question:
         return []
-    known = set()
-    for text, _kind, _iri in lex.patterns():
-        known.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9.&\-]*", text))
+    known = lex.known_words
     out = []
     for i, m in enumerate(re.finditer(r"\b([A-Z][A-Za-z0-9&\-]*(?:'s)?)", question)):
         w = m.group(1).removesuffix("'s")
