@@ -19,7 +19,7 @@ from .text import fold, replace_zh_years, zh_ordinal
 MAX_BYTES = 20 * 1024 * 1024
 
 _HASH_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_NUM_TITLE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?(?:\s+|(?=[^\d.\s]))(.+)$")
+_NUM_TITLE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?(?:\s+|(?=[\u4e00-\u9fff]))(.+)$")
 _ZH_TOP = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(.+)$")
 _ZH_SUB = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[）)]\s*(.+)$")
 _ZH_CHAPTER = re.compile(r"^第\s*([一二三四五六七八九十\d]{1,3})\s*([章篇部])\s*(.*)$")
@@ -199,7 +199,8 @@ def _numbered(f: str, body: str) -> _Heading | None:
 
 def _looks_like_title(title: str) -> bool:
     t = title.strip()
-    return 0 < len(t) <= 40 and t[-1] not in "。.;；:：,，" and not re.search(r"\d[\d,.]*\s*(%|亿|万|billion|million)", t)
+    return 0 < len(t) <= 40 and t[-1] not in "。.;；:：,，" and \
+        not re.search(r"\d[\d,.]*\s*(%|亿|万|billion|million)", fold(t))
 
 
 # --------------------------------------------------------------------------- parsing

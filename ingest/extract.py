@@ -313,7 +313,10 @@ class Extractor:
             figs = self._sentence_figures(a, ctx) if qs else []
             self.claims.figures.extend(figs)
             if figs:
-                last = next((f for f in reversed(figs) if f.metric_label != "CAGR"), figs[-1])
+                # the sentence's main figure: the latest actual year ('$13.7 billion in 2024, up from $6.2 billion in 2020')
+                plain = [f for f in figs if f.metric_label != "CAGR"] or figs
+                actual = [f for f in plain if f.status == "actual" and f.year]
+                last = max(actual, key=lambda f: f.year) if actual else plain[-1]
                 ctx.market, ctx.region = last.market, last.region
                 ctx.year = last.year or ctx.year
                 ctx.status = last.status
@@ -372,7 +375,7 @@ class Extractor:
                     if near:
                         period = (near.first, near.last)
                     elif len(years) >= 2:
-                        period = (years[0].year, years[-1].year)
+                        period = (min(y.year for y in years), max(y.year for y in years))
                     else:
                         continue
                 else:

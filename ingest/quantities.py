@@ -138,11 +138,18 @@ def find_quantities(norm: str, original: str) -> list[Quantity]:
 _EN_SCALE_NAMES = {12: "trillion", 9: "billion", 6: "million", 3: "thousand"}
 
 
+APPROX_VERB = re.compile(r"(?:约|大约|近|将近|approximately|about|roughly|nearly|close to)\s*(?:占|为|达|accounts? for|"
+                         r"represent(?:s|ed)?|made up|makes up)", re.I)
+
+
 def _comparator(norm: str, start: int, end: int) -> str:
     before = norm[max(0, start - 16):start]
     for name, rx in COMPARATOR_BEFORE:
         if rx.search(before):
             return name
+    clause = re.split(r"[，,。;；]", norm[max(0, start - 30):start])[-1]
+    if APPROX_VERB.search(clause):
+        return "approx"
     after = norm[end:end + 8]
     for name, rx in COMPARATOR_AFTER:
         if rx.search(after):
