@@ -147,11 +147,9 @@ class Extractor:
 
     # ------------------------------------------------------------------ annotate
     def annotate(self) -> None:
-        items = [(s, b) for b in self.doc.blocks for s in b.sentences]
         max_len = self.nlp.max_length
-        texts = []
-        for s, _ in items:
-            texts.append(s.norm.lower() if len(s.norm) < max_len else s.norm[:max_len - 1].lower())
+        items = [(piece, b) for b in self.doc.blocks for s in b.sentences for piece in _pieces(s, max_len - 1)]
+        texts = [s.norm.lower() for s, _ in items]
         for (s, b), d in zip(items, self.nlp.pipe(texts)):
             d.user_data["original"] = s.text
             d._.quantities = find_quantities(d.text, s.text)
@@ -679,6 +677,22 @@ class Extractor:
                 items = [x.strip() for x in re.split(r"[、,;；，]", body) if x.strip()]
                 if items:
                     self.claims.sources.append(Source(items, Evidence(b.section, b.text, b.start, b.end, b.line)))
+
+
+def _pieces(s: Sentence, size: int) -> list[Sentence]:
+    """A sentence longer than the pipeline's max_length, cut at clause or word boundaries into pieces."""
+    if len(s.norm) <= size:
+        return [s]
+    out, start = [], 0
+    while start < len(s.norm):
+        end = min(len(s.norm), start + size)
+        if end < len(s.norm):
+            cut = max(s.norm.rfind(c, start + size // 2, end) for c in "，,;； ")
+            end = cut + 1 if cut > start else end
+        off = s.offsets[start:end]
+        out.append(Sentence(s.text[start:end], s.norm[start:end], off[0], off[-1] + 1, s.line, off))
+        start = end
+    return out
 
 
 def _head(label: str) -> str:

@@ -21,6 +21,7 @@ def answer(frame: Frame, ctx: Context):
     sel = cagr_select(frame, ctx)
     if sel.figs:
         zh, en = [], []
+        several = len({f.report for f in sel.figs}) > 1
         for f in sel.figs:
             p = f"{f.period[0]}-{f.period[1]}"
             fc_zh = "（预测期）" if f.status == "forecast" else ""
@@ -28,6 +29,11 @@ def answer(frame: Frame, ctx: Context):
                       f"市场的年复合增长率{fc_zh}为{written(f, 'zh')}")
             en.append(f"The {ctx.label(f.region, 'en')} {ctx.label(f.segment or f.market, 'en')} market's CAGR over {p}"
                       f"{' (forecast period)' if f.status == 'forecast' else ''} is {written(f, 'en')}")
+            if several:
+                zh[-1] += f"〔{f.report_title}〕"
+                en[-1] += f" [{f.report_title}]"
+        if several:
+            zh[0], en[0] = "多份报告给出了年复合增长率：" + zh[0], "Several reports state a CAGR: " + en[0]
         return build(frame, ctx, status="answered", zh="；".join(zh) + "。", en="; ".join(en) + ".", figs=sel.figs,
                      family=NAME)
     return implied(frame, ctx)

@@ -36,10 +36,19 @@ def answer(frame, ctx: Context):
     lang = frame.lang
     about_zh = f"（涉及{'、'.join(ctx.label(s, 'zh') for s in frame.segments)}）" if frame.segments else ""
     about_en = f" (naming {', '.join(ctx.label(s, 'en') for s in frame.segments)})" if frame.segments else ""
-    zh = f"报告列出{len(items)}项核心驱动因素{about_zh}：" + "；".join(f"{i + 1}. {d['label']}——{d['text']}" for i, d in enumerate(items))
-    en = f"The report names {len(items)} growth drivers{about_en}: " + "; ".join(
-        f"{i + 1}. {d['label']}" + (f" [{_translate(d['label'], ctx)}]" if _translate(d['label'], ctx) else "")
-        for i, d in enumerate(items)) + "."
+    by_report: dict[str, list[dict]] = {}
+    for d in items:
+        by_report.setdefault(d["reportTitle"], []).append(d)
+    zh_parts, en_parts = [], []
+    for title, ds in by_report.items():
+        src_zh = f"《{title}》" if len(by_report) > 1 else "报告"
+        src_en = f"“{title}”" if len(by_report) > 1 else "The report"
+        zh_parts.append(f"{src_zh}列出{len(ds)}项核心驱动因素{about_zh}：" +
+                        "；".join(f"{i + 1}. {d['label']}——{d['text'].rstrip('。')}" for i, d in enumerate(ds)) + "。")
+        en_parts.append(f"{src_en} names {len(ds)} growth drivers{about_en}: " + "; ".join(
+            f"{i + 1}. {d['label']}" + (f" [{_translate(d['label'], ctx)}]" if _translate(d['label'], ctx) else "")
+            for i, d in enumerate(ds)) + ".")
+    zh, en = "".join(zh_parts), " ".join(en_parts)
     return build(frame, ctx, status="answered", zh=zh, en=en, values=[], extra_citations=[cite_row(d) for d in items],
                  family=NAME)
 
