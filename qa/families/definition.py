@@ -2,6 +2,8 @@
 '端侧AI推理芯片应用于哪些设备？', 'What does edge inference prioritise?'."""
 from __future__ import annotations
 
+from kg.namespaces import METRIC_MARKET_SIZE
+
 from .. import queries as Q
 from ..common import Context, build, cite_row, join, not_found
 
@@ -16,13 +18,19 @@ EXAMPLES = ["What is a cloud AI inference chip?", "端侧AI推理芯片应用于
 
 
 def matches(frame, ctx: Context) -> bool:
-    return "definition" in frame.cues and bool(frame.segments or frame.markets) and not frame.years and \
+    return "definition" in frame.cues and not frame.years and \
         not frame.period and not [m for m in frame.metrics] and not (frame.cues & {"share", "compare", "growth", "superlative"})
 
 
 def answer(frame, ctx: Context):
     rows = ctx.select(Q.DEFINITIONS)
     targets = set(frame.segments or frame.markets)
+    if not targets:
+        # "how does the report define the market?": the market itself, else its segments
+        markets = ctx.markets_for(frame, METRIC_MARKET_SIZE)
+        if len(markets) != 1:
+            return None
+        targets = {markets[0]} | {r["concept"] for r in rows if ctx.segment_market(r["concept"]) == markets[0]}
     defs: dict[str, dict] = {}
     for r in rows:
         if r["concept"] not in targets:

@@ -2,7 +2,7 @@
 'What was AI smart device penetration in 2020?' ("不足 1%" stays "less than 1%")."""
 from __future__ import annotations
 
-from kg.namespaces import METRIC_CAGR, METRIC_MARKET_SIZE
+from kg.namespaces import METRIC_CAGR, METRIC_GROWTH, METRIC_MARKET_SIZE
 
 from ..common import Context
 from ..frame import Frame
@@ -26,5 +26,11 @@ def answer(frame: Frame, ctx: Context):
     metric = rate_metric(frame)
     sel = select(frame, ctx, metric=metric, any_segment=bool(frame.segments))
     if not sel.figs:
+        if metric == METRIC_GROWTH:
+            # "the growth rate through 2030": the report states growth as a CAGR
+            from . import cagr
+            alt = cagr.answer(frame.copy(metrics=[METRIC_CAGR], years=[]), ctx)
+            if alt is not None and alt.status != "not_found":
+                return alt
         return None if metric and "share" in metric else explain_missing(frame, ctx, sel)
     return phrase_figures(frame, ctx, sel.figs, NAME)
