@@ -1,11 +1,46 @@
 """SHACL validation (kg/shapes.ttl) of a report's graph, with pyshacl."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pyoxigraph as ox
 
 SHAPES = Path(__file__).with_name("shapes.ttl")
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+@functools.lru_cache(maxsize=1)
+def _shapes():
+    import rdflib
+    return rdflib.Graph().parse(SHAPES, format="turtle")
+
+
+def _rdflib_graph(quads: list[ox.Quad]):
+    """The quads' triples as an rdflib Graph, term by term (no N-Triples text round trip)."""
+    import rdflib
+    memo: dict = {}
+
+    def term(t):
+        r = memo.get(t)
+        if r is None:
+            if isinstance(t, ox.NamedNode):
+                r = rdflib.URIRef(t.value)
+            elif isinstance(t, ox.BlankNode):
+                r = rdflib.BNode(t.value)
+            elif t.language:
+                r = rdflib.Literal(t.value, lang=t.language)
+            elif t.datatype.value == _XSD_STRING:
+                r = rdflib.Literal(t.value)
+            else:
+                r = rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+            memo[t] = r
+        return r
+
+    g = rdflib.Graph()
+    for q in quads:
+        g.add((term(q.subject), term(q.predicate), term(q.object)))
+    return g
 
 
 def validate_quads(quads: list[ox.Quad]) -> tuple[bool, str]:
@@ -13,11 +48,8 @@ def validate_quads(quads: list[ox.Quad]) -> tuple[bool, str]:
     import rdflib
     from pyshacl import validate
 
-    data = rdflib.Graph()
-    nt = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-    data.parse(data=nt, format="nt")
-    shapes = rdflib.Graph().parse(SHAPES, format="turtle")
-    conforms, graph, _text = validate(data, shacl_graph=shapes, inference="none", advanced=True)
+    data = _rdflib_graph(quads)
+    conforms, graph, _text = validate(data, shacl_graph=_shapes(), inference="none", advanced=True)
     if conforms:
         return True, ""
     from rdflib.namespace import SH
