@@ -12,6 +12,7 @@ import re
 import opencc
 
 _T2S = opencc.OpenCC("t2s")
+_S2T = opencc.OpenCC("s2t")
 
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2013: 0x2D, 0x2014: 0x2D, 0x2212: 0x2D, 0x2010: 0x2D,
@@ -90,3 +91,13 @@ def squash(text: str) -> str:
 
 def has_cjk(text: str) -> bool:
     return bool(_CJK_RUN.search(text))
+
+
+def is_traditional(text: str) -> bool:
+    """Does the text use traditional characters (it changes under traditional-to-simplified)?"""
+    runs = _CJK_RUN.findall(text)
+    return any(_T2S.convert(r) != r for r in runs)
+
+
+def to_traditional(text: str) -> str:
+    return _CJK_RUN.sub(lambda m: _S2T.convert(m.group()), text)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import threading
 
+from ingest.text import is_traditional, to_traditional
+
 from .answer import Answer
 from .common import Context, Fig, join, not_found
 from .families import FAMILIES
@@ -93,6 +95,8 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
     if ans is None:
         ans = _not_understood(frame, ctx)
     ans.question = question if len(question) <= MAX_QUESTION else question[:MAX_QUESTION]
+    if lang == "zh" and is_traditional(question):
+        ans.answer = to_traditional(ans.answer)      # answer in the script of the question; quotes stay as written
     if conversation is not None:
         conversation.frame = frame
         if ans.status != "not_found":

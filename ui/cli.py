@@ -219,16 +219,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from kg.store import StoreError
     try:
         return args.func(args) or 0
     except KeyboardInterrupt:
         return 130
-    except Exception as e:  # the last line of defence: one line, no traceback, for any store/IO failure
-        from kg.store import StoreError
-        if isinstance(e, (StoreError, OSError)):
-            print(f"reportkg: {e}", file=sys.stderr)
-            return 1
-        raise
+    except (StoreError, OSError) as e:  # one line, no traceback, for store and I/O failures
+        print(f"reportkg: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
