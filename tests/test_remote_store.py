@@ -1,0 +1,152 @@
+"""Every command through a remote SPARQL 1.1 store: a real `oxigraph serve` started by the test.
+
+The server exposes the union of its named graphs as the default graph (``--union-default-graph``), as
+reportkg requires of any endpoint (docs/scale.md). Results must equal the embedded store's.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import FIXTURES, ROOT, SEED
+
+
+def _oxigraph() -> str | None:
+    here = Path(sys.executable).parent / "oxigraph"
+    return str(here) if here.exists() else shutil.which("oxigraph")
+
+
+pytestmark = pytest.mark.skipif(_oxigraph() is None, reason="the oxigraph server binary is not installed")
+
+QUESTIONS = ["2024年全球AI推理芯片市场规模是多少？", "What is the CAGR of the China AI inference chip market from 2024 to 2030?",
+             "全球 AI 推理芯片行业的核心驱动因素有哪些？"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    """A fresh oxigraph server on a free loopback port; stopped (and its data removed) afterwards."""
+    port = _free_port()
+    data = tmp_path_factory.mktemp("oxigraph-data")
+    log = open(data.parent / "oxigraph.log", "wb")
+    proc = subprocess.Popen([_oxigraph(), "serve", "--location", str(data), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.post(url, content="ASK {}", headers={"Content-Type": "application/sparql-query"},
+                              timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"oxigraph serve did not start: {(data.parent / 'oxigraph.log').read_text()[-500:]}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, cwd=ROOT,
+                          input=stdin, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def remote(endpoint):
+    """The remote store holding the seed, ingested through the CLI."""
+    r = _cli("--store", endpoint, "ingest", str(SEED))
+    assert r.returncode == 0, r.stderr
+    assert "ingested" in r.stdout
+    return endpoint
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory):
+    d = tmp_path_factory.mktemp("embedded")
+    r = _cli("--store", str(d), "ingest", str(SEED))
+    assert r.returncode == 0, r.stderr
+    return str(d)
+
+
+def test_sparql_through_the_remote_store(remote):
+    q = "SELECT (COUNT(?o) AS ?n) WHERE { ?o a qb:Observation }"
+    r = _cli("--store", remote, "sparql", q, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    n = int(json.loads(r.stdout)["results"]["bindings"][0]["n"]["value"])
+    assert n == 15
+    r = _cli("--store", remote, "sparql", "SELECT ?title WHERE { ?r a rk:Report ; dcterms:title ?title }")
+    assert r.returncode == 0 and "全球 AI 推理芯片行业报告" in r.stdout
+
+
+def test_check_through_the_remote_store(remote):
+    r = _cli("--store", remote, "check", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert [x["conforms"] for x in out["shacl"]] == [True]
+    sums = [x for x in out["consistency"] if x["kind"] == "segments vs total" or "segment" in x["kind"]]
+    assert any(not x["consistent"] and x["stated"] == 6067 and x["computed"] == 6068 for x in sums), sums
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig", "nt", "jsonld", "csv"])
+def test_export_through_the_remote_store_equals_embedded(remote, local, fmt):
+    r = _cli("--store", remote, "export", "--format", fmt)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip()
+    if fmt in ("nt", "csv"):
+        e = _cli("--store", local, "export", "--format", fmt)
+        assert sorted(r.stdout.splitlines()) == sorted(e.stdout.splitlines())
+
+
+def test_ask_through_the_remote_store_equals_embedded(remote, local):
+    pytest.importorskip("qa")
+    stdin = "\n".join(QUESTIONS) + "\n"
+    r = _cli("--store", remote, "ask", "--json", "-", stdin=stdin)
+    e = _cli("--store", local, "ask", "--json", "-", stdin=stdin)
+    assert r.returncode == 0 and e.returncode == 0, r.stderr + e.stderr
+    got = [json.loads(x) for x in r.stdout.splitlines()]
+    want = [json.loads(x) for x in e.stdout.splitlines()]
+    assert len(got) == len(QUESTIONS)
+    assert got[0]["status"] == "answered" and any(v["value"] == 6067 for v in got[0]["values"])
+    assert got[0]["citations"] and got[0]["citations"][0]["section"] == "1.3"
+    for g, w in zip(got, want):
+        assert (g["status"], g["answer"], g["values"], g["citations"]) == (w["status"], w["answer"], w["values"], w["citations"])
+
+
+def test_bulk_ingest_and_resume_through_the_remote_store(endpoint, remote):
+    r = _cli("--store", endpoint, "ingest", str(FIXTURES), str(SEED))
+    assert r.returncode == 0, r.stderr
+    assert "ingested 3 reports" in r.stdout and "1 unchanged" in r.stdout, r.stdout
+    r = _cli("--store", endpoint, "ingest", str(FIXTURES), str(SEED))
+    assert "ingested 0 reports" in r.stdout and "4 unchanged" in r.stdout, r.stdout
+    r = _cli("--store", endpoint, "sparql", "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a rk:Report }", "--format", "csv")
+    assert r.stdout.split()[1] == "4"
+
+
+def test_unreachable_endpoint_is_one_line(tmp_path):
+    url = f"http://127.0.0.1:{_free_port()}/query"
+    r = _cli("--store", url, "sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    assert r.returncode != 0
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "cannot reach" in lines[0], r.stderr
