@@ -16,18 +16,19 @@ from kg.namespaces import sparql_prefixes
 P = sparql_prefixes()
 
 CONCEPTS = P + """
-SELECT ?c ?kind ?label ?broader ?code ?unitKind WHERE {
-  VALUES ?kind { rk:Market rk:Segment rk:Region rk:Metric }
+SELECT ?c ?kind ?label ?broader ?close ?code ?unitKind WHERE {
+  VALUES ?kind { rk:Market rk:Segment rk:Region rk:Metric rk:Term }
   ?c a ?kind .
   { ?c skos:prefLabel ?label } UNION { ?c skos:altLabel ?label }
   OPTIONAL { ?c skos:broader ?broader }
+  OPTIONAL { ?c skos:closeMatch ?close }
   OPTIONAL { ?c rk:code ?code }
   OPTIONAL { ?c rk:unitKind ?unitKind }
 }"""
 
 PREF = P + """
 SELECT ?c ?label WHERE {
-  VALUES ?kind { rk:Market rk:Segment rk:Region rk:Metric }
+  VALUES ?kind { rk:Market rk:Segment rk:Region rk:Metric rk:Term }
   ?c a ?kind ; skos:prefLabel ?label .
 }"""
 
@@ -44,6 +45,7 @@ class Entity:
     labels: dict[str, str] = field(default_factory=dict)   # lang -> preferred label
     aliases: set[str] = field(default_factory=set)
     broader: set[str] = field(default_factory=set)
+    close: set[str] = field(default_factory=set)              # skos:closeMatch (China ~ Mainland China)
     code: str | None = None
     unit_kind: str | None = None
 
@@ -63,6 +65,12 @@ class QALexicon:
     def of_kind(self, kind: str) -> list[Entity]:
         return [e for e in self.entities.values() if e.kind == kind]
 
+    def close_matches(self, iri: str) -> list[str]:
+        """Concepts linked by skos:closeMatch either way."""
+        out = set(self.entities[iri].close) if iri in self.entities else set()
+        out |= {e.iri for e in self.entities.values() if iri in e.close}
+        return sorted(out - {iri})
+
     def market_of(self, segment_iri: str) -> str | None:
         e = self.entities.get(segment_iri)
         return next((b for b in e.broader if b in self.entities and self.entities[b].kind == "Market"), None) if e else None
@@ -77,17 +85,34 @@ class QALexicon:
     def known_words(self) -> frozenset[str]:
         """Every Latin-script word of every label: names the graph knows."""
         words = set()
-        for text, _kind, _iri in self.patterns():
+        texts = [t for t, _k, _i in self.patterns()] + [a for e in self.of_kind("Term") for a in e.aliases]
+        for text in texts:
             words.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9.&\-]*", text))
         return frozenset(words)
 
     def _make_patterns(self) -> list[tuple[str, str, str]]:
         out = []
+        synonyms = self._synonyms()
         for e in self.entities.values():
+            if e.kind == "Term":
+                continue
             for text in {*e.labels.values(), *e.aliases}:
                 for v in variants(text, e.kind):
                     out.append((v, e.kind, e.iri))
+                    if e.kind in ("Market", "Segment"):
+                        out.extend((x, e.kind, e.iri) for x in swap_synonyms(v, synonyms))
         return out
+
+    def _synonyms(self) -> list[tuple[str, list[str]]]:
+        """Glossary terms as (preferred form, other forms), longest first: 'electric vehicle' -> ['ev', …]."""
+        out = []
+        for e in self.of_kind("Term"):
+            forms = {fold(a).lower() for a in e.aliases if len(squash(a)) >= 2}
+            for lang_label in e.labels.values():
+                others = sorted(f for f in forms if f != fold(lang_label).lower() and has_cjk(f) == has_cjk(lang_label))
+                if others:
+                    out.append((fold(lang_label).lower(), others))
+        return sorted(out, key=lambda p: -len(p[0]))
 
 
 def variants(text: str, kind: str) -> set[str]:
@@ -97,8 +122,8 @@ def variants(text: str, kind: str) -> set[str]:
     out = {t.lower()}
     if has_cjk(t):
         out.add(re.sub(r"\s+", "", t).lower())
-        stripped = re.sub(r"^[A-Za-z0-9]+\s*", "", t)
-        if kind in ("Market", "Segment") and len(stripped) >= 3 and stripped != t:
+        stripped = re.sub(r"^[A-Za-z]+\s*", "", t)
+        if kind == "Market" and len(stripped) >= 3 and stripped != t:
             out.add(stripped.lower())
     else:
         low = t.lower()
@@ -106,10 +131,23 @@ def variants(text: str, kind: str) -> set[str]:
             words = low.split()
             if words and len(words[-1]) > 2 and not words[-1].endswith("s"):
                 out.add(" ".join(words[:-1] + [words[-1] + "s"]))
-            if len(words) >= 3 and len(words[0]) <= 3 and words[0].isalpha():   # "ai inference chip" -> "inference chip"
+            if kind == "Market" and len(words) >= 3 and len(words[0]) <= 3 and words[0].isalpha():   # "ai inference chip" -> "inference chip"
                 out.add(" ".join(words[1:]))
         out.add(low.replace("-", " "))
     return {o for o in out if len(squash(o)) >= 2}
+
+
+def swap_synonyms(text: str, synonyms: list[tuple[str, list[str]]], limit: int = 6) -> set[str]:
+    """Variants of a label with one glossary term replaced by a synonym ('electric vehicle charging pile' ->
+    'ev charging pile'), so analysts' own words find the concept."""
+    out: set[str] = set()
+    for pref, others in synonyms:
+        if pref in text:
+            for o in others:
+                out.add(text.replace(pref, o, 1))
+                if len(out) >= limit:
+                    return out
+    return out
 
 
 _CACHE: dict[int, tuple[float, QALexicon]] = {}
@@ -142,6 +180,8 @@ def build(store, version: tuple = ()) -> QALexicon:
         e.aliases.add(r["label"])
         if "broader" in r:
             e.broader.add(r["broader"])
+        if "close" in r:
+            e.close.add(r["close"])
         if "code" in r:
             e.code = r["code"]
         if "unitKind" in r:

@@ -298,3 +298,10 @@ def test_answer_json_schema(seed_store):
     c = d["citations"][0]
     assert {"report", "section", "section_title", "quote", "line"} <= set(c)
     assert d["lang"] == "zh" and "SELECT" in d["sparql"] and d["interpretation"]
+
+
+def test_glossary_synonyms_and_close_matches(multi_store):
+    a = ask("What was the China EV charging pile market size in 2024?", store=multi_store)   # EV = electric vehicle
+    assert a.status == "answered" and has(a, 1046.8) and "Mainland China" in a.answer      # China ~ Mainland China
+    b = ask("2024年中國大陸電動汽車充電樁市場規模？", store=multi_store)
+    assert has(b, 1046.8) and "億" in b.answer                                              # answered in traditional script

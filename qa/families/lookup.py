@@ -75,7 +75,7 @@ def explain_missing(frame: Frame, ctx: Context, sel):
     if cov.get("segments") and sel.reason == "segment":
         near_zh.append(f"细分市场有{join([ctx.label(s, 'zh') for s in cov['segments']], 'zh')}")
         near_en.append(f"its segments are {join([ctx.label(s, 'en') for s in cov['segments']], 'en')}")
-    charts = chart_hint(frame, ctx)
+    charts = chart_hint(frame, ctx, sel.markets)
     if charts:
         near_zh.append(f"图表「{charts[0]['title']}」覆盖{charts[0].get('start', '')}–{charts[0].get('end', '')}年，但正文未给出其数据")
         near_en.append(f"the chart “{charts[0]['title']}” spans {charts[0].get('start', '')}-{charts[0].get('end', '')}, "
@@ -92,15 +92,18 @@ def _interp(frame, ctx, metric):
     return interpret(frame, ctx, metric)
 
 
-def chart_hint(frame: Frame, ctx: Context) -> list[dict]:
+def chart_hint(frame: Frame, ctx: Context, markets=()) -> list[dict]:
     """Charts whose period covers an asked year the text has no figure for."""
     if not frame.years:
         return []
     from .. import queries as Q
     from ingest.text import squash
     names = [squash(l) for r in frame.regions for l in ctx.lex.entities[r].aliases] if frame.regions else []
+    reports = {rep for m in markets for rep in ctx.lex.reports_of.get(m, ())}
     out = []
     for r in ctx.select(Q.CHARTS):
+        if reports and r["report"] not in reports:
+            continue
         if "start" in r and all(r["start"] <= y <= r["end"] for y in frame.years) and \
                 (not names or any(n in squash(r["title"]) for n in names)):
             out.append(r)
