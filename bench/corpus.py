@@ -31,8 +31,8 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.wordlists import (DRIVERS_EN, DRIVERS_ZH, HOME, INDUSTRIES, PUBLISHERS_EN, PUBLISHERS_ZH, REGION_EN,
-                             REGIONS, SECONDARY, SOURCES_EN, SOURCES_ZH, TRENDS_EN, TRENDS_ZH, Industry)
+from bench.wordlists import (DRIVERS_EN, DRIVERS_ZH, HOME, INDUSTRIES, PUBLISHERS_EN, PUBLISHERS_ZH, QUALIFIERS,
+                             REGION_EN, REGIONS, SECONDARY, SOURCES_EN, SOURCES_ZH, TRENDS_EN, TRENDS_ZH, Industry)
 
 STYLES = ("zh-md", "zh-plain", "zh-hant", "en")
 STYLE_WEIGHTS = (0.22, 0.14, 0.14, 0.50)     # zh : en about 50 : 50
@@ -156,6 +156,8 @@ class Plan:
     third: str | None
     segs: list[tuple[str, str]]
     publisher: str
+    market_zh: str = ""         # the industry's market, narrowed by a qualifier in most reports
+    market_en: str = ""
 
 
 def plan(i: int, seed: int = 0) -> tuple[Plan, random.Random]:
@@ -178,8 +180,9 @@ def plan(i: int, seed: int = 0) -> tuple[Plan, random.Random]:
     if len(segs) > 3 and rng.random() < 0.4:
         segs = segs[:3]
     pub = rng.choice(PUBLISHERS_EN if style == "en" else PUBLISHERS_ZH)
+    qual = QUALIFIERS[rng.randrange(len(QUALIFIERS))] if rng.random() < 0.6 else ("", "")
     return Plan(ind, style, "en" if style == "en" else "zh", base, hist, fcst, year, primary, second, third, segs,
-                pub), rng
+                pub, zj(qual[0], ind.zh), f"{qual[1]} {ind.en}".strip()), rng
 
 
 # --------------------------------------------------------------------------- writers
@@ -249,7 +252,7 @@ class ZhWriter(Writer):
 
     def __init__(self, p, rng):
         super().__init__(p, rng)
-        self.market = p.ind.zh
+        self.market = p.market_zh
         self.md = p.style in ("zh-md", "zh-hant")
 
     def r(self, key: str) -> str:
@@ -475,7 +478,7 @@ class ZhWriter(Writer):
 class EnWriter(Writer):
     def __init__(self, p, rng):
         super().__init__(p, rng)
-        self.market = p.ind.en
+        self.market = p.market_en
         self.hash1 = rng.choice(["#", "##"])
 
     def adj(self, key: str) -> str:
@@ -694,12 +697,12 @@ def report(i: int, seed: int = 0) -> tuple[str, str, dict]:
             f.market = _to_hant(f.market)
             f.segment = _to_hant(f.segment) if f.segment else None
             f.unit = _to_hant(f.unit)
-        lines = _noise(lines, figs, rng, _to_hant(p.ind.zh))
+        lines = _noise(lines, figs, rng, _to_hant(p.market_zh))
     text = "\n".join(lines).rstrip() + "\n"
     name = f"r{i:05d}-{p.style}-{p.ind.key}.md"
     rec = {"file": name, "style": p.style, "lang": p.lang, "industry": p.ind.key,
-           "market": _to_hant(p.ind.zh) if p.style == "zh-hant" else (p.ind.zh if p.lang == "zh" else p.ind.en),
-           "market_en": p.ind.en, "base_year": p.base, "forecast_year": p.fcst,
+           "market": _to_hant(p.market_zh) if p.style == "zh-hant" else (p.market_zh if p.lang == "zh" else p.market_en),
+           "market_en": p.market_en, "base_year": p.base, "forecast_year": p.fcst,
            "regions": [REGION_EN[r] for r in (p.primary, p.second, p.third) if r],
            "segments": [s[1] if p.lang == "en" else (_to_hant(s[0]) if p.style == "zh-hant" else s[0]) for s in p.segs],
            "figures": [asdict(f) for f in figs]}

@@ -192,3 +192,15 @@ TRENDS_EN = (
 SOURCES_ZH = ("市场参与者访谈", "行业出版物", "政府统计资料", "上市公司公开文件", "国家统计局", "行业协会", "专家访谈", "企业年报")
 SOURCES_EN = ("company filings", "expert interviews", "industry associations", "government statistics", "trade press",
               "operator surveys")
+
+# Qualifiers that make a report's market a narrower one ("高端工业机器人", "commercial drone"): with 10,000
+# reports, a market + region + year names a handful of reports, not hundreds. None of these is a glossary
+# region or metric label.
+QUALIFIERS = (
+    ("高端", "high-end"), ("商用", "commercial"), ("新一代", "next-generation"), ("智能", "smart"),
+    ("高性能", "high-performance"), ("专业级", "professional"), ("模块化", "modular"), ("绿色", "green"),
+    ("数字化", "digital"), ("第三方", "third-party"), ("定制化", "customised"), ("企业级", "enterprise"),
+    ("中小企业", "SME"), ("城市", "urban"), ("农村", "rural"), ("工业级", "industrial-grade"),
+    ("消费级", "consumer-grade"), ("便携式", "portable"), ("一体化", "integrated"), ("开源", "open-source"),
+    ("订阅制", "subscription"), ("租赁", "rental"), ("二手", "refurbished"), ("出口型", "export-oriented"),
+)
