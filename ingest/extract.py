@@ -72,6 +72,7 @@ PUBLISHED_BY = re.compile(r"(?:published by|prepared by|由)\s*(?P<p>[^。.,，]
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL = re.compile(r"https?://[^\s)\]>]+")
 SHARE_CUE = re.compile(r"占据?|accounted for|accounts for|account for|represent(?:ed|s)?|made up|makes up|held|holds", re.I)
+SAME_PERIOD = re.compile(r"same period|同期|该期间|同一期间|over this period", re.I)
 RESPECTIVELY = re.compile(r"分别|respectively|各自", re.I)
 STRONG_TITLE_WORDS = re.compile(r"报告|白皮书|蓝皮书|report|white paper|outlook", re.I)
 TITLE_WORDS = re.compile(r"报告|白皮书|蓝皮书|研究|report|outlook|study|analysis|review|survey|white paper", re.I)
@@ -144,6 +145,7 @@ class Extractor:
         self.share_iri = METRIC_SHARE
         self.sentences: list[_Annotated] = []
         self.claims: Claims | None = None
+        self._last_period: tuple[int, int] | None = None
 
     # ------------------------------------------------------------------ annotate
     def annotate(self) -> None:
@@ -289,6 +291,14 @@ class Extractor:
             return None
         return i, end
 
+    @functools.cached_property
+    def default_region(self) -> str | None:
+        """Where a figure that names no region is: the region in the report's title, else none."""
+        title = fold(self.claims.report.title).lower()
+        d = self.nlp(title)
+        regions = [e.ent_id_ for e in d.ents if e.label_ == "REGION" and _ascii_bounded(d.text, e.start_char, e.end_char)]
+        return regions[0] if regions else None
+
     def figures(self) -> None:
         ctx_by_section: dict[str, Context] = {}
         list_ctx: Context | None = None
@@ -312,7 +322,8 @@ class Extractor:
             self.claims.figures.extend(figs)
             if figs:
                 # the sentence's main figure: the latest actual year ('$13.7 billion in 2024, up from $6.2 billion in 2020')
-                plain = [f for f in figs if f.metric_label != "CAGR"] or figs
+                plain = [f for f in figs if f.metric == self.market_size_iri] or \
+                    [f for f in figs if f.metric_label != "CAGR"] or figs
                 actual = [f for f in plain if f.status == "actual" and f.year]
                 last = max(actual, key=lambda f: f.year) if actual else plain[-1]
                 ctx.market, ctx.region = last.market, last.region
@@ -374,11 +385,14 @@ class Extractor:
                         period = (near.first, near.last)
                     elif len(years) >= 2:
                         period = (min(y.year for y in years), max(y.year for y in years))
+                    elif SAME_PERIOD.search(text) and self._last_period:
+                        period = self._last_period
                     else:
                         continue
+                    self._last_period = period
                 else:
                     rate = [m for m in a.metrics if m.iri not in self.cagr_iris and m.iri != self.market_size_iri
-                            and m.end <= q.start]
+                            and (m.end <= q.start or 0 <= m.start - q.end <= 4)]
                     if rate:
                         metric = rate[-1].iri
                     elif re.search(r"accounted for|account for|represent(?:ed|s)?|made up|占据?|占比|share of", text[:q.start], re.I) and self.share_iri:
@@ -391,10 +405,10 @@ class Extractor:
                 continue
             tentative = None
             if metric == self.share_iri:
-                region = self._share_region(a, text, q, qs) or ctx.region
+                region = self._share_region(a, text, q, qs) or ctx.region or self.default_region
                 tentative = self._share_subject(a, text)
             else:
-                region = self._nearest_before(a.regions, q.start) or ctx.region
+                region = self._nearest_before(a.regions, q.start) or ctx.region or self.default_region
             market, segment = self._market_for(markets, q.start, metric, a, text, ctx)
             fc = bool(FORECAST_CUES.search(cue_text)) or bool(re.search(r"预计|预测|expected|forecast|projected", text[:q.start], re.I) and period)
             fig = Figure(metric=metric, metric_label=self._metric_label(metric), market=market, region=region,
@@ -475,7 +489,10 @@ class Extractor:
             # a rate: its subject is the phrase just before the metric word ("AI 智能设备渗透率"),
             # or after it in English ("the penetration rate of co-packaged optics in ..."),
             # or the market phrase of the clause ("市场规模达到 …，较上年增长 21.3%")
-            m = [x for x in a.metrics if x.iri == metric and x.end <= pos][-1]
+            before_metric = [x for x in a.metrics if x.iri == metric and x.end <= pos]
+            if not before_metric:      # "grew 18.2% year over year": the rate of the clause's market
+                return (before[-1][2] if before else ctx.market or ""), None
+            m = before_metric[-1]
             of = re.match(r"\s+(?:of|for|among)\s+((?:[\w\-/+]+\s*){1,5}?)(?=\s+(?:in|among|across|for|at|by|to|from|was|is|will|has|had|reached|stood|rose|grew)\b|[,;.]|$)", text[m.end:], re.I)
             if of and not any(m.end <= r.start < m.end + of.end() for r in a.regions):
                 return a.sent.text[m.end + of.start(1):m.end + of.end(1)].strip(), None
@@ -627,11 +644,14 @@ class Extractor:
     # ------------------------------------------------------------------ drivers and trends
     def drivers_and_trends(self) -> None:
         seen_blocks, seen_trends = set(), set()
+        # a driver section written as bold-lead paragraphs: its plain paragraphs are not drivers
+        lead_sections = {b.section for b in self.doc.blocks if b.kind == "lead"}
         for a in self.sentences:
             b = a.block
             sec = self.doc.section(b.section)
             title = fold(sec.title) if sec else ""
-            if DRIVER_SECTION.search(title) and id(b) not in seen_blocks and b.kind in ("lead", "paragraph", "item"):
+            if DRIVER_SECTION.search(title) and id(b) not in seen_blocks and b.kind in ("lead", "paragraph", "item") \
+                    and not COPYRIGHT.search(fold(b.text)) and not (b.kind == "paragraph" and b.section in lead_sections):
                 seen_blocks.add(id(b))
                 label = b.lead or re.split(r"[，,。:：;；]", b.text, 1)[0][:30]
                 body = b.text[b.body_start:].strip() if b.lead else b.text
