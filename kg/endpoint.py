@@ -434,8 +434,17 @@ def _open_source(source: tuple[str, str]) -> ox.Store:
     return db
 
 
+def _orphan_watch(parent: int) -> None:  # pragma: no cover - runs in the child process
+    """Exit when the server process is gone, even in the middle of a long query."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
 def _worker_main(conn, memory_mb: int) -> None:  # pragma: no cover - runs in the child process
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C stops the server, which stops us
+    threading.Thread(target=_orphan_watch, args=(os.getppid(),), daemon=True).start()
     if memory_mb:
         try:
             import resource

@@ -1,0 +1,99 @@
+"""A real `reportkg serve` in a subprocess, on a free loopback port, with a temporary store.
+
+Used by tests/test_server.py and tests/test_browser.py (``pytest_plugins = ["server_fixtures"]``), so
+one server is started per session. Limits are lowered through the ``REPORTKG_*`` variables so the
+deadline, row-cap and size-cap tests run quickly.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+LIMITS = {
+    "REPORTKG_SPARQL_TIMEOUT": "2",
+    "REPORTKG_SPARQL_ROW_LIMIT": "500",
+    "REPORTKG_MAX_QUERY_BYTES": "65536",
+    "REPORTKG_MAX_UPLOAD_BYTES": "300000",
+    "REPORTKG_SPARQL_WORKERS": "2",
+}
+
+
+@dataclass
+class LiveServer:
+    url: str
+    store: Path
+    proc: subprocess.Popen
+    log: Path
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "/sparql"
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(tmp: Path, env_extra: dict[str, str] | None = None, timeout: float = 120.0) -> LiveServer:
+    port = free_port()
+    store = tmp / "store"
+    log = tmp / "server.log"
+    env = dict(os.environ, **LIMITS, **(env_extra or {}))
+    env["GRADIO_ANALYTICS_ENABLED"] = "False"
+    env.pop("REPORTKG_STORE", None)
+    exe = Path(sys.executable).with_name("reportkg")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "ui.cli"]
+    cmd += ["--store", str(store), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    fh = open(log, "wb")
+    proc = subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdout=fh, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"reportkg serve exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            if httpx.get(url + "/health", timeout=2).status_code == 200:
+                return LiveServer(url, store, proc, log)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    stop_server(LiveServer(url, store, proc, log))
+    raise RuntimeError(f"reportkg serve did not come up in {timeout:.0f} s:\n{log.read_text(errors='replace')}")
+
+
+def stop_server(server: LiveServer) -> None:
+    if server.proc.poll() is None:
+        server.proc.send_signal(signal.SIGINT)
+        try:
+            server.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.proc.pid, signal.SIGKILL)
+            server.proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The real server, shared by the whole session (tests that change the graph run last)."""
+    tmp = tmp_path_factory.mktemp("live-server")
+    server = start_server(tmp)
+    yield server
+    stop_server(server)
+    shutil.rmtree(tmp / "store", ignore_errors=True)

@@ -1,0 +1,329 @@
+"""HTTP routes: `POST /api/ask`, `GET /api/figures`, `GET|POST /api/reports`, `GET|POST /sparql`, `/health`.
+
+Thin: each route reads the request, calls :class:`ui.server.Services` (or ``kg.endpoint``) and shapes
+the response. Errors are one line (JSON ``{"error": …}`` on /api, plain text on /sparql, as SPARQL
+clients show the body), never a traceback or a path.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from urllib.parse import parse_qsl
+
+from fastapi import FastAPI, File, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel, Field
+
+from kg.endpoint import EndpointError, Msg as EMsg
+
+from .server import ServiceError, Services, Settings
+
+log = logging.getLogger("reportkg.api")
+
+TRUNCATED = "X-Reportkg-Truncated"
+ROW_LIMIT = "X-Reportkg-Row-Limit"
+ROWS = "X-Reportkg-Rows"
+ELAPSED = "X-Reportkg-Elapsed-Ms"
+
+
+class AskRequest(BaseModel):
+    question: str = Field(..., min_length=1, max_length=2000, description="the question, in Chinese or English",
+                          examples=["2024年全球AI推理芯片市场规模是多少？"])
+    conversation_id: str | None = Field(None, max_length=64, description="continue this conversation "
+                                        "(follow-ups like “那中国呢？”); omit to start a new one")
+
+
+class Value(BaseModel):
+    label: str | None = None
+    value: float | None = None
+    unit: str | None = None
+    year: int | None = None
+    market: str | None = None
+    region: str | None = None
+    segment: str | None = None
+    comparator: str | None = None
+    status: str | None = None
+
+    model_config = {"extra": "allow"}
+
+
+class Citation(BaseModel):
+    report: str
+    section: str
+    section_title: str | None = None
+    quote: str
+    line: int | None = None
+
+    model_config = {"extra": "allow"}
+
+
+class AskResponse(BaseModel):
+    question: str
+    lang: str = Field(..., description="zh | en")
+    status: str = Field(..., description="answered | derived | not_found")
+    answer: str
+    values: list[Value]
+    citations: list[Citation]
+    sparql: str
+    interpretation: str
+    conversation_id: str
+
+    model_config = {"extra": "allow"}
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message, "status": status}, status_code=status)
+
+
+def _sparql_error(status: int, message: str) -> PlainTextResponse:
+    return PlainTextResponse(message + "\n", status_code=status)
+
+
+SPARQL_DOC = """SPARQL 1.1 Protocol, read-only.
+
+* `GET /sparql?query=…`, `POST` form (`query=…`), or `POST` with `Content-Type: application/sparql-query`.
+* Results by `Accept` or `format=` (`json`, `xml`, `csv`, `tsv`; graphs: `turtle`, `ntriples`, `jsonld`).
+* The default graph is the union of all graphs; the usual prefixes (`rk:`, `skos:`, `qb:`, `dcterms:` …)
+  need no declaration.
+* Refused: updates (`update=`, `application/sparql-update`, INSERT/DELETE/LOAD/CLEAR/DROP/…) → 403;
+  `SERVICE` and `FROM` of graphs not in this store → 403; bodies above the cap → 413;
+  a query past the deadline → 503.
+* Results above the row cap are cut; the response then carries `X-Reportkg-Truncated: true`
+  (and, in JSON, `"truncated": true`).
+"""
+
+
+def install(app: FastAPI, services: Services) -> None:
+    """Register the routes on ``app``."""
+    endpoint = services.endpoint
+
+    @app.post("/api/ask", response_model=AskResponse, tags=["questions"],
+              responses={404: {"description": "unknown or expired conversation"}, 503: {"description": "QA unavailable"}})
+    def api_ask(req: AskRequest):
+        """Answer a question about the reports, citing section and quote. Pass the returned
+        `conversation_id` back to ask follow-ups."""
+        try:
+            return services.ask(req.question, req.conversation_id)
+        except ServiceError as e:
+            return _error(e.status, e.message)
+        except ImportError:
+            return _error(503, "question answering is not available on this server")
+
+    @app.get("/api/figures", tags=["figures"],
+             responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
+    def api_figures(request: Request,
+                    format: str | None = Query(None, pattern="^(json|csv)$", description="json (default) or csv"),
+                    report: str | None = None, metric: str | None = None, region: str | None = None,
+                    segment: str | None = None, year: str | None = None, status: str | None = None,
+                    market: str | None = None):
+        """Every figure in the graph (optionally filtered; comma-separate several values)."""
+        rows = services.figures_filtered(report=report, metric=metric, region=region, segment=segment,
+                                         year=year, status=status, market=market)
+        want_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
+        if want_csv:
+            from kg.figures import COLUMNS
+            import csv
+            import io
+            buf = io.StringIO()
+            w = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore")
+            w.writeheader()
+            w.writerows(rows)
+            return Response(buf.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": 'attachment; filename="figures.csv"'})
+        from kg.figures import COLUMNS
+        return {"columns": COLUMNS, "count": len(rows), "figures": rows}
+
+    @app.get("/api/reports", tags=["reports"])
+    def api_reports():
+        """The reports in the store."""
+        return {"reports": services.reports()}
+
+    @app.post("/api/reports", tags=["reports"], status_code=201,
+              responses={413: {"description": "file too large"}, 415: {"description": "not a .md/.txt report"},
+                         422: {"description": "the report could not be read or ingested"}})
+    async def api_upload(file: UploadFile = File(..., description="a report as UTF-8 markdown or text")):
+        """Add (or replace, by file name) one report. A failure leaves the graph as it was."""
+        limit = services.settings.max_upload_bytes
+        data = await file.read(limit + 1)
+        try:
+            return await run_in_threadpool(services.ingest_upload, file.filename or "", data)
+        except ServiceError as e:
+            return _error(e.status, e.message)
+
+    @app.get("/health", tags=["service"])
+    def health():
+        """Liveness and a few numbers (reports, conversations, SPARQL limits, cancelled queries)."""
+        return services.health()
+
+    async def sparql(request: Request) -> Response:
+        params = list(request.query_params.multi_items())
+        if any(k == "update" for k, _ in params):
+            return _sparql_error(403, EMsg.UPDATE_PARAM)
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        query: str | None = None
+        if request.method == "POST":
+            if ctype == "application/sparql-update":
+                return _sparql_error(403, EMsg.UPDATE_TYPE)
+            body = await request.body()
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                return _sparql_error(400, "the request body is not UTF-8")
+            if ctype == "application/sparql-query":
+                query = text
+            elif ctype == "application/x-www-form-urlencoded":
+                form = parse_qsl(text, keep_blank_values=True)
+                if any(k == "update" for k, _ in form):
+                    return _sparql_error(403, EMsg.UPDATE_PARAM)
+                params += form
+            elif body:
+                return _sparql_error(415, "send the query as application/sparql-query or as a form (query=…)")
+        if query is None:
+            qs = [v for k, v in params if k == "query"]
+            if len(qs) > 1:
+                return _sparql_error(400, "give exactly one query parameter")
+            query = qs[0] if qs else None
+        if query is None:
+            return _sparql_error(400, EMsg.NO_QUERY)
+        fmt = next((v for k, v in params if k in ("format", "output", "results") and v), None)
+        dg = [v for k, v in params if k == "default-graph-uri"]
+        ng = [v for k, v in params if k == "named-graph-uri"]
+        try:
+            res = await run_in_threadpool(endpoint.query, query, accept=request.headers.get("accept"), fmt=fmt,
+                                          default_graph_uris=dg, named_graph_uris=ng)
+        except EndpointError as e:
+            return _sparql_error(e.status, e.message)
+        media = res.media_type
+        if media.startswith("text/") or media.endswith("+xml"):
+            media += "; charset=utf-8"
+        headers = {TRUNCATED: "true" if res.truncated else "false", ROW_LIMIT: str(endpoint.limits.row_limit),
+                   ELAPSED: f"{res.seconds * 1000:.1f}", "Cache-Control": "no-store"}
+        if res.rows is not None:
+            headers[ROWS] = str(res.rows)
+        return Response(res.body, media_type=media, headers=headers)
+
+    app.add_api_route("/sparql", sparql, methods=["GET", "POST"], tags=["sparql"], summary="SPARQL 1.1 query endpoint",
+                      description=SPARQL_DOC, response_class=Response,
+                      openapi_extra={"parameters": [
+                          {"name": "query", "in": "query", "schema": {"type": "string"}, "description": "the SPARQL query"},
+                          {"name": "format", "in": "query", "schema": {"type": "string"},
+                           "description": "json | xml | csv | tsv | turtle | ntriples | jsonld (else the Accept header)"},
+                          {"name": "default-graph-uri", "in": "query", "schema": {"type": "string"}},
+                          {"name": "named-graph-uri", "in": "query", "schema": {"type": "string"}}],
+                          "requestBody": {"content": {
+                              "application/sparql-query": {"schema": {"type": "string"}},
+                              "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+                                  "query": {"type": "string"}}}}}}})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        log.exception("unhandled error on %s", request.url.path)
+        return _error(500, "internal server error")
+
+
+# ----------------------------------------------------------------------------------- middleware
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """413 for request bodies above a cap (by Content-Length up front, else while streaming)."""
+
+    def __init__(self, app, settings: Settings):
+        self.app = app
+        self.rules = [("/sparql", settings.limits.max_query_bytes),
+                      ("/api/ask", 64 * 1024),
+                      ("/api/reports", settings.max_upload_bytes + 64 * 1024),
+                      ("/gradio_api/upload", settings.max_upload_bytes + 64 * 1024)]
+        self.default = settings.max_body_bytes
+
+    def limit_for(self, path: str) -> int:
+        return next((n for p, n in self.rules if path == p or path.startswith(p + "/")), self.default)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        limit = self.limit_for(scope["path"])
+        for k, v in scope.get("headers", []):
+            if k == b"content-length":
+                try:
+                    if int(v) > limit:
+                        return await self._reject(scope, send, limit)
+                except ValueError:
+                    return await self._reject(scope, send, limit, status=400)
+        seen = 0
+        started = False
+
+        async def counted():
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > limit:
+                    raise _TooLarge()
+            return msg
+
+        async def tracked(msg):
+            nonlocal started
+            if msg["type"] == "http.response.start":
+                started = True
+            await send(msg)
+
+        try:
+            await self.app(scope, counted, tracked)
+        except _TooLarge:
+            if not started:
+                await self._reject(scope, send, limit)
+
+    @staticmethod
+    async def _reject(scope, send, limit: int, status: int = 413):
+        msg = f"the request body is above the {limit:,}-byte limit" if status == 413 else "bad Content-Length"
+        if scope["path"] == "/sparql":
+            body, ctype = (msg + "\n").encode(), b"text/plain; charset=utf-8"
+        else:
+            body, ctype = json.dumps({"error": msg, "status": status}).encode(), b"application/json"
+        headers = [(b"content-type", ctype), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
+        if scope["path"] == "/sparql":
+            headers.append((b"access-control-allow-origin", b"*"))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+class SparqlCORS:
+    """CORS for /sparql only (any origin, no credentials): browsers' YASGUI and notebooks can query it;
+    the UI and the JSON API stay same-origin."""
+
+    EXPOSE = b", ".join(h.encode().lower() for h in (TRUNCATED, ROW_LIMIT, ROWS, ELAPSED))
+
+    def __init__(self, app, paths: tuple[str, ...] = ("/sparql",)):
+        self.app = app
+        self.paths = paths
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["path"] not in self.paths:
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers", []))
+        if scope["method"] == "OPTIONS" and b"origin" in headers and b"access-control-request-method" in headers:
+            await send({"type": "http.response.start", "status": 204, "headers": [
+                (b"access-control-allow-origin", b"*"), (b"access-control-allow-methods", b"GET, POST, OPTIONS"),
+                (b"access-control-allow-headers", b"Accept, Content-Type"), (b"access-control-max-age", b"86400"),
+                (b"content-length", b"0")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        async def with_cors(msg):
+            if msg["type"] == "http.response.start":
+                hs = [(k, v) for k, v in msg.get("headers", []) if k.lower() != b"access-control-allow-origin"]
+                hs += [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", self.EXPOSE)]
+                msg = {**msg, "headers": hs}
+            await send(msg)
+
+        await self.app(scope, receive, with_cors)
+
+
+def install_middleware(app: FastAPI, settings: Settings) -> None:
+    app.add_middleware(BodyLimit, settings=settings)
+    app.add_middleware(SparqlCORS)

@@ -1,0 +1,530 @@
+"""The Gradio app (Blocks): Chat, Evidence, Figures, SPARQL, Graph and Reports tabs.
+
+Callbacks only shape data for components; they call :class:`ui.server.Services` (answers, figures,
+uploads, the SPARQL endpoint) and ``kg.graphview`` (networkx view, evidence). Text that comes from a
+report is escaped before it reaches Markdown or HTML.
+"""
+from __future__ import annotations
+
+import html
+import os
+import re
+import tempfile
+import uuid
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from kg import graphview
+from kg.endpoint import EndpointError, to_table
+
+from .server import ServiceError, Services
+
+EXAMPLES_ZH = [
+    "2024年全球AI推理芯片市场规模是多少？",
+    "那中国呢？",
+    "2024至2030年全球AI推理芯片市场的年复合增长率是多少？",
+    "2024年哪个细分市场规模最大？",
+    "AI推理芯片行业的核心驱动因素有哪些？",
+]
+EXAMPLES_EN = [
+    "What was the global AI inference chip market size in 2024?",
+    "And in 2030?",
+    "What share of the global market did edge inference have in 2024?",
+    "What are the growth drivers of AI inference chips?",
+    "Who published the report?",
+]
+
+EXAMPLE_QUERIES = {
+    "Figures: market sizes by region, segment and year": """PREFIX rk: <https://w3id.org/reportkg/ns#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
+SELECT ?year ?region ?segment ?value ?unit WHERE {
+  ?obs rk:metric ?m ; rk:year ?year ; rk:valueText ?value ; rk:unitText ?unit ;
+       sdmx-dimension:refArea ?r .
+  ?m skos:prefLabel "market size"@en .
+  ?r skos:prefLabel ?region . FILTER(LANG(?region) = "en")
+  OPTIONAL { ?obs rk:segment ?s . ?s skos:prefLabel ?segment . FILTER(LANG(?segment) = "zh") }
+} ORDER BY ?year ?region ?segment""",
+    "Reports in the store": """PREFIX rk: <https://w3id.org/reportkg/ns#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?report ?title ?publisher ?date WHERE {
+  ?report a rk:Report ; dcterms:title ?title .
+  OPTIONAL { ?report dcterms:publisher ?publisher }
+  OPTIONAL { ?report dcterms:date ?date }
+}""",
+    "Sections of each report": """PREFIX rk: <https://w3id.org/reportkg/ns#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?report ?section ?title WHERE {
+  ?s a rk:Section ; rk:report ?report ; dcterms:identifier ?section ; dcterms:title ?title .
+} ORDER BY ?report ?section""",
+    "Growth drivers and the segments they name": """PREFIX rk: <https://w3id.org/reportkg/ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?driver (GROUP_CONCAT(?segment; separator=", ") AS ?segments) WHERE {
+  ?d a rk:Driver ; rdfs:label ?driver .
+  OPTIONAL { ?d rk:namesSegment ?s . ?s skos:prefLabel ?segment . FILTER(LANG(?segment) = "zh") }
+} GROUP BY ?driver""",
+    "Quotes behind every figure": """PREFIX rk: <https://w3id.org/reportkg/ns#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?section ?value ?unit ?quote WHERE {
+  ?obs rk:valueText ?value ; rk:unitText ?unit ; prov:wasDerivedFrom ?s ; rk:evidence ?ev .
+  ?s dcterms:identifier ?section . ?ev oa:exact ?quote .
+} ORDER BY ?section""",
+    "Triples per graph": """SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } }
+GROUP BY ?graph ORDER BY DESC(?triples)""",
+    "CONSTRUCT: the segments of each market": """PREFIX rk: <https://w3id.org/reportkg/ns#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+CONSTRUCT { ?s skos:broader ?m ; skos:prefLabel ?l } WHERE {
+  ?s a rk:Segment ; skos:broader ?m ; skos:prefLabel ?l .
+}""",
+}
+
+CSS = """
+.rk-status { padding: 6px 10px; border-radius: 6px; margin: 2px 0; font-size: 0.95em; }
+.rk-status.answered { background: #eef6ee; border-left: 4px solid #4c9a52; }
+.rk-status.derived { background: #eef2fa; border-left: 4px solid #5e81ac; }
+.rk-status.not_found { background: #fff4e5; border-left: 4px solid #d08770; }
+.rk-evidence mark.rk-quote { background: #ffe58a; padding: 1px 0; }
+.rk-ev-head { font-size: 1.05em; margin-bottom: 8px; }
+.rk-ev-miss { color: #a0522d; margin-bottom: 6px; }
+"""
+
+STATUS_TEXT = {
+    "answered": "Answered from the report, with citations.",
+    "derived": "Derived: computed from the cited figures (see how below).",
+    "not_found": "Not found: the graph does not hold this. The answer says what the reports do cover.",
+}
+FIGURE_COLUMNS = ["reportTitle", "metric", "market", "region", "segment", "year", "period", "valueText", "unit",
+                  "comparator", "status", "section", "sectionTitle"]
+FILTERS = ["reportTitle", "metric", "region", "segment", "year", "status"]
+
+
+def theme():
+    # system fonts only: the default theme fonts would make every browser fetch them from Google
+    return gr.themes.Soft(primary_hue="blue", neutral_hue="slate",
+                          font=["ui-sans-serif", "system-ui", "Noto Sans CJK SC", "sans-serif"],
+                          font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"])
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+
+
+def md(s: Any) -> str:
+    """Report text made inert for Markdown (and HTML, which the Chatbot sanitises as well)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(s if s is not None else ""))
+
+
+def cite_label(c: dict) -> str:
+    sec = c.get("section") or ""
+    title = c.get("section_title") or ""
+    head = f"§{sec} {title}".strip() if sec and sec != title else (title or sec)
+    quote = " ".join(str(c.get("quote") or "").split())
+    return f"{head} — “{quote[:80]}{'…' if len(quote) > 80 else ''}”"
+
+
+def _fmt_number(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return f"{v:,}" if isinstance(v, (int, float)) else str(v)
+
+
+def render_answer(out: dict) -> list[dict]:
+    """An answer as Chatbot messages: the answer with values and citations, then a collapsible
+    "How this was answered" (interpretation and SPARQL)."""
+    status = out.get("status", "answered")
+    lines = []
+    if status == "not_found":
+        lines.append("**Not found in the graph.** " + md(out.get("answer", "")))
+    else:
+        lines.append(md(out.get("answer", "")))
+    vals = out.get("values") or []
+    if vals and status != "not_found":
+        lines.append("")
+        for v in vals[:8]:
+            bits = [b for b in (str(v.get("year") or ""), v.get("region") or "", v.get("segment") or "",
+                                v.get("status") or "") if b]
+            cmp_ = {"lt": "< ", "gt": "> ", "approx": "≈ "}.get(v.get("comparator") or "eq", "")
+            lines.append(f"- **{cmp_}{md(_fmt_number(v.get('value')))} {md(v.get('unit') or '')}**"
+                         + (f" · {md(' · '.join(bits))}" if bits else ""))
+    if status == "derived" and out.get("formula"):
+        lines.append(f"\n*Derived:* {md(out['formula'])}")
+    cites = out.get("citations") or []
+    if cites:
+        lines.append("\n**Sources**")
+        for i, c in enumerate(cites, 1):
+            sec = c.get("section") or ""
+            title = c.get("section_title") or ""
+            head = f"§{sec} {title}" if sec and sec != title else (title or sec)
+            lines.append(f"{i}. {md(head)} — “{md(c.get('quote', ''))}”")
+    msgs = [{"role": "assistant", "content": "\n".join(lines)}]
+    how = []
+    if out.get("interpretation"):
+        how.append(f"**Understood as:** {md(out['interpretation'])}")
+    if out.get("sparql"):
+        how.append("**SPARQL that ran:**\n```sparql\n" + out["sparql"].replace("```", "` ` `") + "\n```")
+    if how:
+        msgs.append({"role": "assistant", "content": "\n\n".join(how),
+                     "metadata": {"title": "How this was answered", "status": "done"}})
+    return msgs
+
+
+def status_html(out: dict | None) -> str:
+    if not out:
+        return ""
+    st = out.get("status", "answered")
+    n = len(out.get("citations") or [])
+    extra = f" {n} citation{'s' if n != 1 else ''}." if st != "not_found" else ""
+    return f'<div class="rk-status {html.escape(st)}" data-status="{html.escape(st)}">{html.escape(STATUS_TEXT.get(st, st))}{extra}</div>'
+
+
+_TMP = os.path.join(tempfile.gettempdir(), "reportkg-downloads")
+
+
+def _download(name: str, data: bytes | str) -> str:
+    os.makedirs(_TMP, exist_ok=True)
+    d = os.path.join(_TMP, uuid.uuid4().hex)
+    os.makedirs(d)
+    path = os.path.join(d, name)
+    with open(path, "wb") as f:
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+# ------------------------------------------------------------------------------------------ figures
+
+
+def _figure_frame(rows: list[dict]) -> pd.DataFrame:
+    recs = []
+    for r in rows:
+        rec = {k: r.get(k) for k in FIGURE_COLUMNS}
+        rec["period"] = f"{r['start']}–{r['end']}" if r.get("start") else ""
+        rec["year"] = str(r["year"]) if r.get("year") is not None else ""
+        rec["value"] = r.get("value")
+        recs.append(rec)
+    return pd.DataFrame(recs, columns=FIGURE_COLUMNS + ["value"])
+
+
+_EMPTY_CHART = {"year": [], "value": [], "series": [], "region": []}
+
+
+def _chart_rows(rows: list[dict], metric: str | None) -> list[dict]:
+    """Rows of one metric in its most common unit, exact values only (bounds are not drawn)."""
+    rows = [r for r in rows if r.get("year") is not None and (not metric or r.get("metric") == metric)
+            and r.get("comparator", "eq") == "eq"]
+    units: dict[str, int] = {}
+    for r in rows:
+        units[r.get("unit") or ""] = units.get(r.get("unit") or "", 0) + 1
+    if not units:
+        return []
+    unit = max(units, key=units.get)
+    return [{"year": str(r["year"]), "value": float(r["value"]), "region": r.get("region") or "—",
+             "series": f"{r.get('region') or '—'} · {r.get('segment') or 'total'}", "unit": unit}
+            for r in rows if (r.get("unit") or "") == unit]
+
+
+def _line_frame(rows: list[dict], metric: str | None) -> pd.DataFrame:
+    """One line per region × segment across the stated years."""
+    data = _chart_rows(rows, metric)
+    return pd.DataFrame(data).sort_values(["series", "year"]) if data else pd.DataFrame(_EMPTY_CHART)
+
+
+def _bar_frame(rows: list[dict], metric: str | None, year: str | None) -> pd.DataFrame:
+    """One bar per region × segment for one year (no stacking: every bar is one stated figure)."""
+    data = [d for d in _chart_rows(rows, metric) if not year or d["year"] == str(year)]
+    return pd.DataFrame(data).sort_values(["region", "series"]) if data else pd.DataFrame(_EMPTY_CHART)
+
+
+def _default_year(rows: list[dict]) -> str | None:
+    years: dict[str, int] = {}
+    for r in rows:
+        if r.get("year") is not None and r.get("status") == "actual":
+            years[str(r["year"])] = years.get(str(r["year"]), 0) + 1
+    return max(years, key=lambda y: (years[y], y)) if years else None
+
+
+# ------------------------------------------------------------------------------------------ the app
+
+
+def build_blocks(services: Services) -> gr.Blocks:
+    store = services.store
+
+    def figure_choices() -> dict[str, list[str]]:
+        rows = services.figures()
+        out = {}
+        for k in FILTERS:
+            vals = {str(r[k]) for r in rows if r.get(k) is not None}
+            out[k] = sorted(vals)
+        return out
+
+    def entity_choices() -> list[tuple[str, str]]:
+        return graphview.entities(graphview.graph_for(store))
+
+    def reports_frame() -> pd.DataFrame:
+        rows = services.reports()
+        return pd.DataFrame([{"title": r.get("title"), "publisher": r.get("publisher"), "date": r.get("date"),
+                              "file": r.get("file"), "report": r.get("report")} for r in rows],
+                            columns=["title", "publisher", "date", "file", "report"])
+
+    def header_md() -> str:
+        titles = [r.get("title") for r in services.reports()]
+        return ("## reportkg — ask the reports\n" + (f"{len(titles)} report{'s' if len(titles) != 1 else ''} in "
+                "the graph: " + "; ".join(md(t) for t in titles[:6]) + ("…" if len(titles) > 6 else "")
+                if titles else "No reports yet: upload one in the Reports tab."))
+
+    with gr.Blocks(title="reportkg", analytics_enabled=False, fill_width=True) as demo:
+        conv_id = gr.State(None)
+        cites = gr.State([])
+        header = gr.Markdown(header_md(), elem_id="rk-header")
+        with gr.Tabs(selected="chat") as tabs:
+            # ---------------------------------------------------------------------------- chat
+            with gr.Tab("Chat", id="chat"):
+                chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="rk-chat", buttons=["copy"],
+                                     feedback_options=None, placeholder="Ask about market sizes, growth rates, "
+                                     "segments, drivers, definitions — in Chinese or English. Every answer cites "
+                                     "the section and sentence it comes from.")
+                status = gr.HTML("", elem_id="rk-status")
+                with gr.Row():
+                    question = gr.Textbox(show_label=False, scale=8, max_length=services.settings.max_question_chars,
+                                          placeholder="例如：2024年全球AI推理芯片市场规模是多少？ / "
+                                                      "What was the market size in 2024?",
+                                          elem_id="rk-question", autofocus=True, submit_btn=False)
+                    ask_btn = gr.Button("Ask", variant="primary", scale=1, elem_id="rk-ask")
+                with gr.Row():
+                    cite_pick = gr.Dropdown(label="Citations of this conversation", choices=[], scale=6,
+                                            elem_id="rk-cite-pick", interactive=True)
+                    open_btn = gr.Button("Show evidence", scale=1, elem_id="rk-open-evidence")
+                    new_btn = gr.Button("New conversation", scale=1, elem_id="rk-new")
+                with gr.Row():
+                    gr.Examples(EXAMPLES_ZH, inputs=question, label="示例（中文）")
+                    gr.Examples(EXAMPLES_EN, inputs=question, label="Examples (English)")
+            # ---------------------------------------------------------------------------- evidence
+            with gr.Tab("Evidence", id="evidence"):
+                ev_pick = gr.Dropdown(label="Citation", choices=[], elem_id="rk-ev-pick", interactive=True)
+                ev_html = gr.HTML("<p>Ask a question in the Chat tab, then choose one of its citations.</p>",
+                                  elem_id="rk-evidence")
+            # ---------------------------------------------------------------------------- figures
+            with gr.Tab("Figures", id="figures"):
+                ch = figure_choices()
+                with gr.Row():
+                    f_inputs = [gr.Dropdown(ch[k], label=k if k != "reportTitle" else "report", multiselect=True,
+                                            value=[], elem_id=f"rk-filter-{k}") for k in FILTERS]
+                fig_table = gr.Dataframe(_figure_frame(services.figures()), elem_id="rk-figures-table",
+                                         interactive=False, wrap=True, max_height=380, show_search="search")
+                with gr.Row():
+                    metrics = sorted({r.get("metric") for r in services.figures() if r.get("metric")})
+                    chart_metric = gr.Dropdown(metrics, value="market size" if "market size" in metrics else
+                                               (metrics[0] if metrics else None), label="Chart metric",
+                                               elem_id="rk-chart-metric", scale=2)
+                    chart_year = gr.Dropdown(ch["year"], value=_default_year(services.figures()),
+                                             label="Year for the bar chart", elem_id="rk-chart-year", scale=1)
+                    fig_csv = gr.DownloadButton("Download CSV", elem_id="rk-figures-csv", scale=1)
+                with gr.Row():
+                    chart = gr.LinePlot(None, x="year", y="value", color="series", title="Stated figures by year",
+                                        elem_id="rk-chart", height=340, sort="x")
+                    bars = gr.BarPlot(None, x="series", y="value", color="region", title="By region and segment, one year",
+                                      elem_id="rk-chart-bars", height=340, x_label_angle=-30, sort=None)
+            # ---------------------------------------------------------------------------- sparql
+            with gr.Tab("SPARQL", id="sparql"):
+                first = next(iter(EXAMPLE_QUERIES))
+                with gr.Row():
+                    q_pick = gr.Dropdown(list(EXAMPLE_QUERIES), value=first, label="Example queries", scale=4,
+                                         elem_id="rk-sparql-examples")
+                    run_btn = gr.Button("Run query", variant="primary", scale=1, elem_id="rk-sparql-run")
+                editor = gr.Code(EXAMPLE_QUERIES[first], language="sql", lines=10, max_lines=30, interactive=True,
+                                 label="SPARQL (read-only; rk:, skos:, qb:, dcterms: … need no PREFIX)",
+                                 elem_id="rk-sparql-editor")
+                q_info = gr.Markdown("", elem_id="rk-sparql-info")
+                q_table = gr.Dataframe(pd.DataFrame({"(run a query)": []}), interactive=False, wrap=True, max_height=420, elem_id="rk-sparql-result")
+                q_graph = gr.Code("", language=None, label="Result graph (Turtle)", visible=False,
+                                  elem_id="rk-sparql-graph")
+                with gr.Row():
+                    q_csv = gr.DownloadButton("Download CSV", elem_id="rk-sparql-csv")
+                    q_json = gr.DownloadButton("Download JSON", elem_id="rk-sparql-json")
+                gr.Markdown("The same endpoint serves other tools at `/sparql` (SPARQL 1.1 Protocol).")
+            # ---------------------------------------------------------------------------- graph
+            with gr.Tab("Graph", id="graph"):
+                ents = entity_choices()
+                default_ent = next((v for lab, v in ents if lab.startswith("segment:")), ents[0][1] if ents else None)
+                with gr.Row():
+                    ent_pick = gr.Dropdown(ents, value=default_ent, label="Entity", scale=4, elem_id="rk-entity",
+                                           filterable=True)
+                    hops = gr.Radio([1, 2], value=1, label="Links away", scale=1, elem_id="rk-hops")
+                g_svg = gr.HTML("", elem_id="rk-graph")
+                g_edges = gr.Dataframe(None, headers=["from", "link", "to"], interactive=False, max_height=300,
+                                       elem_id="rk-graph-edges")
+            # ---------------------------------------------------------------------------- reports
+            with gr.Tab("Reports", id="reports"):
+                rep_table = gr.Dataframe(reports_frame(), interactive=False, wrap=True, elem_id="rk-reports")
+                limit_mb = services.settings.max_upload_bytes / 1024 / 1024
+                upload = gr.File(label=f"Add a report: UTF-8 markdown or text (.md, .txt), at most {limit_mb:g} MB; "
+                                       "a report with the same file name is replaced",
+                                 file_types=[".md", ".markdown", ".txt"], type="filepath", elem_id="rk-upload")
+                ingest_btn = gr.Button("Ingest report", variant="primary", elem_id="rk-ingest")
+                up_status = gr.Markdown("", elem_id="rk-upload-status")
+
+        # -------------------------------------------------------------------------------- callbacks
+        def respond(message: str, history: list, cid: str | None, known: list):
+            message = (message or "").strip()
+            if not message:
+                return gr.update(), history, cid, known, gr.update(), gr.update(), gr.update()
+            try:
+                out = services.ask(message, cid)
+            except ServiceError as e:
+                if e.status != 404:
+                    raise gr.Error(e.message) from None
+                out = services.ask(message, None)          # the conversation expired: start afresh
+            cid = out["conversation_id"]
+            history = list(history or []) + [{"role": "user", "content": message}] + render_answer(out)
+            known = list(known or [])
+            new_idx = []
+            for c in out.get("citations") or []:
+                key = (c.get("report"), c.get("section"), c.get("quote"))
+                idx = next((i for i, k in enumerate(known) if (k.get("report"), k.get("section"), k.get("quote")) == key), None)
+                if idx is None:
+                    known.append(c)
+                    idx = len(known) - 1
+                new_idx.append(idx)
+            choices = [(cite_label(c), i) for i, c in enumerate(known)]
+            pick = new_idx[0] if new_idx else None
+            return ("", history, cid, known, gr.update(choices=choices, value=pick),
+                    gr.update(choices=choices, value=pick), status_html(out))
+
+        chat_io = dict(inputs=[question, chatbot, conv_id, cites],
+                       outputs=[question, chatbot, conv_id, cites, cite_pick, ev_pick, status])
+        ask_btn.click(respond, api_name="chat", **chat_io)
+        question.submit(respond, api_visibility="undocumented", **chat_io)
+
+        def new_conversation():
+            return [], None, [], gr.update(choices=[], value=None), gr.update(choices=[], value=None), ""
+        new_btn.click(new_conversation, outputs=[chatbot, conv_id, cites, cite_pick, ev_pick, status],
+                      api_visibility="undocumented")
+
+        def show_evidence(idx, known):
+            if idx is None or not known or not isinstance(idx, int) or idx >= len(known):
+                return "<p>Choose a citation.</p>"
+            c = known[idx]
+            ev = graphview.evidence(store, c.get("report") or "", c.get("section") or "", c.get("quote") or "")
+            if ev is None:
+                return (f"<p>Section {html.escape(str(c.get('section')))} is not in the graph any more.</p>"
+                        f"<blockquote>{html.escape(str(c.get('quote')))}</blockquote>")
+            return ev.to_html()
+
+        ev_pick.change(show_evidence, inputs=[ev_pick, cites], outputs=ev_html, api_visibility="undocumented")
+
+        def open_evidence(idx, known):
+            return gr.Tabs(selected="evidence"), gr.update(value=idx), show_evidence(idx, known)
+        open_btn.click(open_evidence, inputs=[cite_pick, cites], outputs=[tabs, ev_pick, ev_html],
+                       api_visibility="undocumented")
+
+        # figures
+        def filter_figures(*vals):
+            *filters, metric, year = vals
+            rows = services.figures_filtered(**{k: v for k, v in zip(FILTERS, filters)})
+            return _figure_frame(rows), _line_frame(rows, metric), _bar_frame(rows, metric, year)
+
+        fig_inputs = f_inputs + [chart_metric, chart_year]
+        fig_outputs = [fig_table, chart, bars]
+        for comp in fig_inputs:
+            comp.change(filter_figures, inputs=fig_inputs, outputs=fig_outputs, api_visibility="undocumented")
+
+        def figures_csv(*filters):
+            from kg.figures import COLUMNS
+            import csv
+            import io
+            rows = services.figures_filtered(**{k: v for k, v in zip(FILTERS, filters)})
+            buf = io.StringIO()
+            w = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore")
+            w.writeheader()
+            w.writerows(rows)
+            return _download("figures.csv", buf.getvalue())
+
+        fig_csv.click(figures_csv, inputs=f_inputs, outputs=fig_csv, api_visibility="undocumented")
+
+        # sparql
+        q_pick.change(lambda name: EXAMPLE_QUERIES.get(name, ""), inputs=q_pick, outputs=editor,
+                      api_visibility="undocumented")
+
+        def run_query(text: str):
+            try:
+                res = services.endpoint.query(text or "", fmt="json")
+            except EndpointError as e:
+                return (f"**Refused ({e.status}):** {md(e.message)}", None, gr.update(visible=False, value=""),
+                        gr.update(value=None), gr.update(value=None))
+            t = to_table(res, services.prefixes)
+            note = " **Truncated** at the row limit: " \
+                   f"{services.settings.limits.row_limit:,} rows shown." if t.truncated else ""
+            if t.text is not None:
+                info = f"{res.rows:,} triples in {t.seconds * 1000:.0f} ms.{note}"
+                return (info, None, gr.update(visible=True, value=t.text),
+                        gr.update(value=_download("result.ttl", t.text)), gr.update(value=None))
+            frame = pd.DataFrame(t.rows, columns=t.columns)
+            info = f"{len(t.rows):,} row{'s' if len(t.rows) != 1 else ''} in {t.seconds * 1000:.0f} ms.{note}"
+            try:
+                csv_body = services.endpoint.query(text, fmt="csv").body
+            except EndpointError:
+                csv_body = b""
+            return (info, frame, gr.update(visible=False, value=""),
+                    gr.update(value=_download("result.csv", csv_body)),
+                    gr.update(value=_download("result.json", res.body)))
+
+        run_btn.click(run_query, inputs=editor, outputs=[q_info, q_table, q_graph, q_csv, q_json],
+                      api_name="sparql_query")
+
+        # graph
+        def draw(iri: str | None, radius: int):
+            if not iri:
+                return "<p>Choose an entity.</p>", None
+            g = graphview.graph_for(store)
+            sub = graphview.neighbourhood(g, iri, int(radius or 1))
+            rows = graphview.edge_rows(sub)
+            return graphview.to_svg(sub, iri), pd.DataFrame(rows, columns=["from", "link", "to"])
+
+        ent_pick.change(draw, inputs=[ent_pick, hops], outputs=[g_svg, g_edges], api_visibility="undocumented")
+        hops.change(draw, inputs=[ent_pick, hops], outputs=[g_svg, g_edges], api_visibility="undocumented")
+
+        # reports
+        def ingest(path: str | None, progress=gr.Progress()):
+            if not path:
+                raise gr.Error("Choose a .md or .txt report first.")
+            size = os.path.getsize(path)
+            limit = services.settings.max_upload_bytes
+            name = os.path.basename(path)
+            if size > limit:
+                raise gr.Error(f"{name}: the file is {size:,} bytes, above the {limit:,}-byte upload limit.")
+            progress(0.2, desc="reading")
+            with open(path, "rb") as f:
+                data = f.read()
+            progress(0.5, desc="extracting claims and building the graph")
+            try:
+                res = services.ingest_upload(name, data)
+            except ServiceError as e:
+                raise gr.Error(e.message + " The graph is unchanged.") from None
+            progress(1.0, desc="done")
+            msg = (f"**{md(res['file'])}** {'replaced' if res['replaced'] else 'added'}: {res['claims']} claims "
+                   f"({res['figures']} figures), {res['triples']:,} triples in {res['milliseconds']} ms.")
+            ch = figure_choices()
+            ents = entity_choices()
+            return ([msg, reports_frame(), header_md(), _figure_frame(services.figures()), gr.update(choices=ents)]
+                    + [gr.update(choices=ch[k]) for k in FILTERS])
+
+        ingest_btn.click(ingest, inputs=upload,
+                         outputs=[up_status, rep_table, header, fig_table, ent_pick] + f_inputs,
+                         api_name="upload_report", concurrency_limit=1)
+
+        # an API-only endpoint for gradio_client users: the answer JSON, with conversation_id
+        def ask_api(question_text: str, conversation_id: str | None = None) -> dict:
+            try:
+                return services.ask(question_text or "", conversation_id or None)
+            except ServiceError as e:
+                raise gr.Error(e.message) from None
+
+        gr.api(ask_api, api_name="ask")
+
+        demo.load(filter_figures, inputs=fig_inputs, outputs=fig_outputs, api_visibility="undocumented")
+        demo.load(header_md, outputs=header, api_visibility="undocumented")
+        demo.load(draw, inputs=[ent_pick, hops], outputs=[g_svg, g_edges], api_visibility="undocumented")
+    return demo
