@@ -11,23 +11,28 @@ import random
 
 from bench.wordlists import REGION_EN, REGIONS
 
-SEED_QUESTIONS = [
+SEED_QUESTIONS = [      # every one names the market: with many reports in the store, a bare question is about all of them
     ("lookup", "2024年全球AI推理芯片市场规模是多少？"), ("lookup", "What was the global AI inference chip market size in 2024?"),
     ("lookup", "2024年中国端侧推理芯片市场规模是多少？"), ("lookup", "How big was the China cloud inference chip market in 2024?"),
     ("forecast", "预计2030年中国AI推理芯片市场规模是多少？"), ("forecast", "What is the China AI inference chip market size forecast for 2030?"),
-    ("cagr", "2024至2030年全球AI推理芯片市场的年复合增长率是多少？"), ("cagr", "What is the CAGR of the China market from 2024 to 2030?"),
-    ("superlative", "2024年全球哪个细分市场规模最大？"), ("superlative", "Which segment was the largest in China in 2024?"),
-    ("compare", "2024年中国云端和边缘推理芯片市场相比哪个更大？"), ("compare", "Compare cloud and edge inference in China in 2024."),
-    ("share", "2024年端侧推理占全球AI推理芯片市场的份额是多少？"), ("share", "What share of the global market did on-device inference hold in 2024?"),
-    ("growth", "2030年全球市场规模是2024年的多少倍？"), ("growth", "How much will the China market grow from 2024 to 2030?"),
-    ("estimate", "按年复合增长率估算2027年中国市场规模。"), ("estimate", "Estimate the global market in 2026 at the stated CAGR."),
+    ("cagr", "2024至2030年全球AI推理芯片市场的年复合增长率是多少？"),
+    ("cagr", "What is the CAGR of the China AI inference chip market from 2024 to 2030?"),
+    ("superlative", "2024年全球AI推理芯片哪个细分市场规模最大？"),
+    ("superlative", "Which AI inference chip segment was the largest in China in 2024?"),
+    ("compare", "2024年中国云端和边缘推理芯片市场相比哪个更大？"), ("compare", "Compare cloud and edge inference chips in China in 2024."),
+    ("share", "2024年端侧推理占全球AI推理芯片市场的份额是多少？"),
+    ("share", "What share of the global AI inference chip market did on-device inference hold in 2024?"),
+    ("growth", "2030年全球AI推理芯片市场规模是2024年的多少倍？"),
+    ("growth", "How much will the China AI inference chip market grow from 2024 to 2030?"),
+    ("estimate", "按年复合增长率估算2027年中国AI推理芯片市场规模。"),
+    ("estimate", "Estimate the global AI inference chip market in 2026 at the stated CAGR."),
     ("rate", "AI智能设备渗透率在2024年是多少？"), ("rate", "What was AI smart device penetration in 2020?"),
-    ("drivers", "核心驱动因素有哪些？"), ("drivers", "What drives the edge inference chip market?"),
+    ("drivers", "AI推理芯片的核心驱动因素有哪些？"), ("drivers", "What drives the edge AI inference chip market?"),
     ("definition", "端侧AI推理芯片应用于哪些设备？"), ("definition", "What is a cloud AI inference chip?"),
-    ("trends", "行业有哪些发展趋势？"), ("trends", "What are the trends in the AI inference chip industry?"),
-    ("metadata", "报告的数据来源有哪些？"), ("metadata", "Who published the report?"),
-    ("consistency", "全球细分市场加总是否等于总规模？"), ("consistency", "Is the stated global CAGR consistent?"),
-    ("filter", "2024年中国哪些细分市场超过400亿元？"), ("filter", "Which segments are above 2,000 亿元?"),
+    ("trends", "AI推理芯片行业有哪些发展趋势？"), ("trends", "What are the trends in the AI inference chip industry?"),
+    ("metadata", "AI推理芯片报告的数据来源有哪些？"), ("metadata", "Who published the AI inference chip report?"),
+    ("consistency", "全球AI推理芯片细分市场加总是否等于总规模？"), ("consistency", "Is the stated global AI inference chip CAGR consistent?"),
+    ("filter", "2024年中国哪些AI推理芯片细分市场超过400亿元？"), ("filter", "Which AI inference chip segments are above 2,000 亿元?"),
 ]
 
 _KEY_OF = {v: k for k, v in REGION_EN.items()}
