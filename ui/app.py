@@ -452,24 +452,21 @@ def build_blocks(services: Services) -> gr.Blocks:
             try:
                 res = services.endpoint.query(text or "", fmt="json")
             except EndpointError as e:
-                return (f"**Refused ({e.status}):** {md(e.message)}", None, gr.update(visible=False, value=""),
-                        gr.update(value=None), gr.update(value=None))
+                return f"**Refused ({e.status}):** {md(e.message)}", None, gr.update(visible=False, value=""), None, None
             t = to_table(res, services.prefixes)
             note = " **Truncated** at the row limit: " \
                    f"{services.settings.limits.row_limit:,} rows shown." if t.truncated else ""
             if t.text is not None:
                 info = f"{res.rows:,} triples in {t.seconds * 1000:.0f} ms.{note}"
-                return (info, None, gr.update(visible=True, value=t.text),
-                        gr.update(value=_download("result.ttl", t.text)), gr.update(value=None))
+                return info, None, gr.update(visible=True, value=t.text), _download("result.ttl", t.text), None
             frame = pd.DataFrame(t.rows, columns=t.columns)
             info = f"{len(t.rows):,} row{'s' if len(t.rows) != 1 else ''} in {t.seconds * 1000:.0f} ms.{note}"
             try:
                 csv_body = services.endpoint.query(text, fmt="csv").body
             except EndpointError:
                 csv_body = b""
-            return (info, frame, gr.update(visible=False, value=""),
-                    gr.update(value=_download("result.csv", csv_body)),
-                    gr.update(value=_download("result.json", res.body)))
+            return (info, frame, gr.update(visible=False, value=""), _download("result.csv", csv_body),
+                    _download("result.json", res.body))
 
         run_btn.click(run_query, inputs=editor, outputs=[q_info, q_table, q_graph, q_csv, q_json],
                       api_name="sparql_query")

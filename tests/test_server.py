@@ -1,0 +1,556 @@
+"""`reportkg serve` over real HTTP: the JSON API, the SPARQL 1.1 endpoint (SPARQLWrapper), the Gradio
+app (gradio_client), every refusal, the deadline, the row cap and the size caps.
+
+The server is started once per session (tests/server_fixtures.py) with a 2 s deadline, a 500-row cap,
+a 64 KiB query cap and a 300 kB upload cap. Tests that add reports run last in this file.
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import urllib.error
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytest_plugins = ["server_fixtures"]
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_REPORTS = ROOT / "tests" / "fixtures" / "reports"
+SEED_IRI = "https://w3id.org/reportkg/id/report/cic-global-ai-inference-chips-2026"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+LEAKS = re.compile(r"Traceback|File \"|/tmp/|/work/|site-packages|\.py\b")
+
+
+def count_triples(url: str) -> int:
+    r = httpx.get(url + "/sparql", params={"query": COUNT}, headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200, r.text
+    return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def assert_clean(body: str) -> None:
+    assert not LEAKS.search(body), f"error body leaks internals: {body[:300]}"
+
+
+# ------------------------------------------------------------------------------------- no server needed
+
+class TestClassify:
+    """kg.endpoint.classify: the parse-based read-only guard (no server)."""
+
+    @pytest.mark.parametrize("text", [
+        "INSERT DATA { <http://a> <http://b> <http://c> }",
+        "# just a comment\ninsert data { <http://a> <http://b> <http://c> }",
+        "PREFIX ex: <http://example.org/>\n# SELECT * WHERE {}\nDELETE WHERE { ?s ?p ?o }",
+        "drop all", "DrOp GRAPH <http://x>", "LOAD <http://example.org/data.ttl>", "clear default",
+        "CREATE GRAPH <http://x>", "ADD DEFAULT TO <http://x>", "MOVE DEFAULT TO <http://x>",
+        "COPY DEFAULT TO <http://x>", "WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "SELECT * WHERE { ?s ?p ?o } ; DROP ALL",
+    ])
+    def test_updates_are_403(self, text):
+        from kg.endpoint import EndpointError, classify
+        with pytest.raises(EndpointError) as e:
+            classify(text)
+        assert e.value.status == 403 and "read-only" in e.value.message
+
+    @pytest.mark.parametrize("text,form", [
+        ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),
+        ("# INSERT DATA { }\nPREFIX x: <http://x/>\nSELECT * WHERE { ?s ?p 'DROP ALL' }", "SELECT"),
+        ("ASK { ?s a rk:Report }", "ASK"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
+        ("DESCRIBE <http://example.org/x>", "DESCRIBE"),
+        ("select ?insert where { ?insert <http://example.org/delete> ?drop }", "SELECT"),
+    ])
+    def test_queries_pass(self, text, form):
+        from kg.endpoint import classify
+        assert classify(text).form == form
+
+    def test_service_refused_even_nested(self):
+        from kg.endpoint import EndpointError, classify
+        with pytest.raises(EndpointError) as e:
+            classify("SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://dbpedia.org/sparql> { ?s ?q ?r } } }")
+        assert e.value.status == 403 and "SERVICE" in e.value.message
+
+    def test_from_graphs_resolved(self):
+        from kg.endpoint import classify
+        p = classify("PREFIX g: <http://example.org/g/>\nSELECT * FROM g:one FROM NAMED <http://two> WHERE { ?s ?p ?o }")
+        assert p.from_graphs == ("http://example.org/g/one",) and p.from_named == ("http://two",)
+
+    def test_negotiation(self):
+        from kg.endpoint import EndpointError, negotiate
+        assert negotiate("SELECT", "text/csv") == "text/csv"
+        assert negotiate("SELECT", "text/html,*/*;q=0.1") == "application/sparql-results+json"
+        assert negotiate("SELECT", "application/sparql-results+xml;q=0.5, text/tab-separated-values") == \
+            "text/tab-separated-values"
+        assert negotiate("CONSTRUCT", None) == "text/turtle"
+        assert negotiate("CONSTRUCT", None, "json") == "application/ld+json"
+        assert negotiate("DESCRIBE", "application/n-triples") == "application/n-triples"
+        with pytest.raises(EndpointError):
+            negotiate("SELECT", None, "pdf")
+
+
+class TestViews:
+    """kg.graphview: evidence location and the SVG drawing (no server)."""
+
+    def test_locate_tolerates_wraps_markup_and_width(self):
+        from kg.graphview import locate
+        text = "前言\n\n2024 年，中国 AI 推理芯片行业规模达到 1,608 亿元人民币，细分行业规模如\n\n下:\n\n**端侧推理:** 804 亿元"
+        a, b = locate(text, "2024 年，中国 AI 推理芯片行业规模达到 1,608 亿元人民币，细分行业规模如下:")
+        assert text[a:b].startswith("2024 年") and text[a:b].endswith("下:")
+        a, b = locate(text, "端侧推理：804 亿元")      # full-width colon, no bold markers
+        assert "804" in text[a:b]
+        assert locate(text, "not in the text at all") is None
+
+    def test_svg_escapes_labels(self):
+        import networkx as nx
+        from kg.graphview import to_svg
+        g = nx.MultiDiGraph()
+        g.add_node("x", label="<script>alert(1)</script>", kind="segment", hop=0)
+        g.add_node("y", label="a & b", kind="region", hop=1)
+        g.add_edge("x", "y", label="rk:<p>", predicate="p")
+        svg = to_svg(g, "x")
+        assert "<script>" not in svg and "&lt;script&gt;" in svg and "a &amp; b" in svg
+
+    def test_upload_names_are_sanitised(self):
+        from ui.server import _safe_name
+        assert _safe_name("../../etc/passwd.md") == "passwd.md"
+        assert _safe_name("C:\\Users\\x\\report.md") == "report.md"
+        assert "/" not in _safe_name("a/b<c>.md")
+
+
+# ------------------------------------------------------------------------------------- service basics
+
+def test_health(live_server):
+    r = httpx.get(live_server.url + "/health")
+    assert r.status_code == 200
+    h = r.json()
+    assert h["status"] == "ok" and h["reports"] >= 1 and h["store"] == "embedded"
+    assert h["sparql"]["deadline_seconds"] == 2 and h["sparql"]["row_limit"] == 500
+    assert str(live_server.store) not in r.text
+
+
+def test_openapi_docs(live_server):
+    r = httpx.get(live_server.url + "/docs")
+    assert r.status_code == 200 and "swagger" in r.text.lower()
+    spec = httpx.get(live_server.url + "/openapi.json").json()
+    for path in ("/api/ask", "/api/figures", "/api/reports", "/sparql", "/health"):
+        assert path in spec["paths"], path
+
+
+def test_ui_is_served_hardened(live_server):
+    r = httpx.get(live_server.url + "/")
+    assert r.status_code == 200 and "gradio" in r.text.lower()
+    cfg = httpx.get(live_server.url + "/config").json()
+    assert cfg.get("analytics_enabled") is False
+    assert not cfg.get("share_url")
+    # the store directory is not servable through Gradio's file routes
+    r = httpx.get(live_server.url + "/gradio_api/file=" + str(live_server.store / "CURRENT"))
+    assert r.status_code in (403, 404)
+
+
+# ------------------------------------------------------------------------------------- SPARQL: results
+
+SECTIONS = "SELECT ?id ?title WHERE { ?s a rk:Section ; dcterms:identifier ?id ; dcterms:title ?title } ORDER BY ?id"
+
+
+def _wrapper(live_server, query, fmt, method="GET"):
+    from SPARQLWrapper import GET, POST, SPARQLWrapper
+    sw = SPARQLWrapper(live_server.sparql)
+    sw.setQuery(query)
+    sw.setReturnFormat(fmt)
+    sw.setMethod(POST if method == "POST" else GET)
+    return sw.query()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_sparqlwrapper_select_json(live_server, method):
+    from SPARQLWrapper import JSON
+    res = _wrapper(live_server, "PREFIX rk: <https://w3id.org/reportkg/ns#>\n"
+                   "PREFIX dcterms: <http://purl.org/dc/terms/>\n" + SECTIONS, JSON, method).convert()
+    ids = [b["id"]["value"] for b in res["results"]["bindings"]]
+    assert "1.3" in ids and "2.1" in ids
+    assert "truncated" not in res
+
+
+def test_sparqlwrapper_select_xml(live_server):
+    from SPARQLWrapper import XML
+    doc = _wrapper(live_server, SECTIONS, XML).convert()
+    names = [b.getAttribute("name") for b in doc.getElementsByTagName("binding")]
+    assert "id" in names and "title" in names
+
+
+@pytest.mark.parametrize("fmt,sep", [("csv", ","), ("tsv", "\t")])
+def test_sparqlwrapper_select_csv_tsv(live_server, fmt, sep):
+    from SPARQLWrapper import CSV, TSV
+    raw = _wrapper(live_server, SECTIONS, CSV if fmt == "csv" else TSV).convert()
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    header, *rows = text.strip().splitlines()
+    assert header.replace("?", "").split(sep) == ["id", "title"]
+    assert any("1.3" in r for r in rows)
+
+
+def test_sparqlwrapper_construct_turtle(live_server):
+    from rdflib import Graph
+    from SPARQLWrapper import TURTLE
+    q = "CONSTRUCT { ?s dcterms:title ?t } WHERE { ?s a rk:Section ; dcterms:title ?t }"
+    raw = _wrapper(live_server, q, TURTLE).convert()
+    g = Graph().parse(data=raw.decode("utf-8") if isinstance(raw, bytes) else raw, format="turtle")
+    assert len(g) >= 8
+
+
+@pytest.mark.parametrize("accept,check", [
+    ("application/n-triples", lambda t: t.strip().endswith(".") and "<http://purl.org/dc/terms/title>" in t),
+    ("application/ld+json", lambda t: isinstance(json.loads(t), (list, dict))),
+])
+def test_construct_other_formats(live_server, accept, check):
+    q = "CONSTRUCT { ?s dcterms:title ?t } WHERE { ?s a rk:Section ; dcterms:title ?t }"
+    r = httpx.post(live_server.sparql, content=q, headers={"Content-Type": "application/sparql-query", "Accept": accept})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+    assert check(r.text)
+
+
+def test_describe_and_ask(live_server):
+    r = httpx.get(live_server.sparql, params={"query": f"DESCRIBE <{SEED_IRI}>"}, headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and "全球 AI 推理芯片行业报告" in r.text
+    r = httpx.get(live_server.sparql, params={"query": "ASK { ?r a rk:Report }", "format": "json"})
+    assert r.status_code == 200 and r.json()["boolean"] is True
+
+
+def test_form_post_and_format_param(live_server):
+    r = httpx.post(live_server.sparql, data={"query": SECTIONS, "format": "csv"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert r.text.splitlines()[0] == "id,title"
+
+
+def test_from_named_local_graph_allowed(live_server):
+    q = f"SELECT (COUNT(*) AS ?n) FROM <{SEED_IRI}> WHERE {{ ?s ?p ?o }}"
+    r = httpx.get(live_server.sparql, params={"query": q})
+    assert r.status_code == 200
+    n = int(r.json()["results"]["bindings"][0]["n"]["value"])
+    assert 0 < n < count_triples(live_server.url)
+
+
+def test_cors_on_sparql_only(live_server):
+    pre = httpx.options(live_server.sparql, headers={"Origin": "https://yasgui.example",
+                                                     "Access-Control-Request-Method": "POST"})
+    assert pre.status_code == 204 and pre.headers["access-control-allow-origin"] == "*"
+    r = httpx.get(live_server.sparql, params={"query": "ASK {}"}, headers={"Origin": "https://yasgui.example"})
+    assert r.headers["access-control-allow-origin"] == "*"
+    assert "x-reportkg-truncated" in r.headers["access-control-expose-headers"]
+    r = httpx.get(live_server.url + "/api/figures", headers={"Origin": "https://elsewhere.example"})
+    assert "access-control-allow-origin" not in r.headers
+
+
+# ------------------------------------------------------------------------------------- SPARQL: refusals
+
+INSERTED = "ASK { <http://evil.example/s> ?p ?o }"
+
+
+@pytest.mark.parametrize("how,request_kw", [
+    ("update= on GET", dict(method="GET", params={"update": "INSERT DATA { <http://evil.example/s> <http://p> 1 }"})),
+    ("update= in a form", dict(method="POST", data={"update": "INSERT DATA { <http://evil.example/s> <http://p> 1 }"})),
+    ("sparql-update body", dict(method="POST", content="INSERT DATA { <http://evil.example/s> <http://p> 1 }",
+                                headers={"Content-Type": "application/sparql-update"})),
+    ("INSERT after a comment", dict(method="POST", content="# harmless?\nINSERT DATA { <http://evil.example/s> <http://p> 1 }",
+                                    headers={"Content-Type": "application/sparql-query"})),
+    ("lowercase drop", dict(method="GET", params={"query": "drop all"})),
+    ("DELETE after prefixes", dict(method="POST", data={"query": "PREFIX ex: <http://example.org/>\n# SELECT\nDELETE WHERE { ?s ?p ?o }"})),
+    ("LOAD", dict(method="GET", params={"query": "LOAD <http://evil.example/data.ttl>"})),
+    ("CLEAR", dict(method="GET", params={"query": "ClEaR ALL"})),
+    ("query then update", dict(method="GET", params={"query": "SELECT * WHERE { ?s ?p ?o } ; DROP ALL"})),
+])
+def test_updates_refused_graph_unchanged(live_server, how, request_kw):
+    before = count_triples(live_server.url)
+    reports = httpx.get(live_server.url + "/api/reports").json()
+    method = request_kw.pop("method")
+    r = httpx.request(method, live_server.sparql, **request_kw)
+    assert r.status_code == 403, (how, r.status_code, r.text)
+    assert "read-only" in r.text
+    assert_clean(r.text)
+    assert count_triples(live_server.url) == before
+    assert httpx.get(live_server.url + "/api/reports").json() == reports
+    assert httpx.get(live_server.sparql, params={"query": INSERTED}).json()["boolean"] is False
+
+
+def test_sparqlwrapper_update_refused(live_server):
+    from SPARQLWrapper import POST, SPARQLWrapper
+    sw = SPARQLWrapper(live_server.sparql, updateEndpoint=live_server.sparql)
+    sw.setMethod(POST)
+    sw.setQuery("INSERT DATA { <http://evil.example/s> <http://p> 1 }")
+    with pytest.raises(urllib.error.HTTPError) as e:
+        sw.query()
+    assert e.value.code == 403
+
+
+@pytest.mark.parametrize("query,needle", [
+    ("SELECT * WHERE { SERVICE <http://dbpedia.org/sparql> { ?s ?p ?o } }", "SERVICE"),
+    ("select * where { ?x ?y ?z . service silent <http://127.0.0.1:1/sparql> { ?x ?p ?o } }", "SERVICE"),
+    ("SELECT * FROM <http://dbpedia.org/resource/Berlin> WHERE { ?s ?p ?o }", "never fetches"),
+    ("SELECT * FROM NAMED <https://example.org/remote.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }", "never fetches"),
+])
+def test_federation_refused(live_server, query, needle):
+    r = httpx.get(live_server.sparql, params={"query": query})
+    assert r.status_code == 403 and needle in r.text
+    assert_clean(r.text)
+
+
+def test_remote_default_graph_uri_refused(live_server):
+    r = httpx.get(live_server.sparql, params={"query": "ASK {}", "default-graph-uri": "http://remote.example/g"})
+    assert r.status_code == 403
+
+
+def test_syntax_error_is_clean_400(live_server):
+    r = httpx.get(live_server.sparql, params={"query": "SELECT * WHERE { ?s ?p }"})
+    assert r.status_code == 400 and "syntax" in r.text.lower()
+    assert_clean(r.text)
+    r = httpx.get(live_server.sparql)
+    assert r.status_code == 400 and "query" in r.text
+
+
+def test_unknown_format_is_400(live_server):
+    r = httpx.get(live_server.sparql, params={"query": "ASK {}", "format": "pdf"})
+    assert r.status_code == 400
+
+
+# ------------------------------------------------------------------------------------- SPARQL: limits
+
+CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_row_cap_is_flagged(live_server):
+    r = httpx.get(live_server.sparql, params={"query": CROSS}, timeout=30)
+    assert r.status_code == 200
+    assert r.headers["x-reportkg-truncated"] == "true" and r.headers["x-reportkg-row-limit"] == "500"
+    doc = r.json()
+    assert doc["truncated"] is True and doc["rowLimit"] == 500
+    assert len(doc["results"]["bindings"]) == 500
+    r = httpx.get(live_server.sparql, params={"query": CROSS, "format": "csv"}, timeout=30)
+    import csv
+    import io
+    assert r.headers["x-reportkg-truncated"] == "true" and len(list(csv.reader(io.StringIO(r.text)))) == 501
+    r = httpx.get(live_server.sparql, params={"query": SECTIONS})
+    assert r.headers["x-reportkg-truncated"] == "false" and "truncated" not in r.json()
+
+
+def test_construct_row_cap(live_server):
+    r = httpx.get(live_server.sparql, params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "ntriples"})
+    assert r.status_code == 200 and r.headers["x-reportkg-truncated"] == "true"
+    assert r.headers["x-reportkg-rows"] == "500" and len(r.text.strip().splitlines()) == 500
+
+
+@pytest.mark.slow
+def test_deadline_503_and_server_keeps_serving(live_server):
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    cancelled = httpx.get(live_server.url + "/health").json()["sparql"]["cancelled"]
+    out = {}
+
+    def run_slow():
+        t0 = time.monotonic()
+        out["r"] = httpx.get(live_server.sparql, params={"query": slow}, timeout=60)
+        out["t"] = time.monotonic() - t0
+
+    th = threading.Thread(target=run_slow)
+    th.start()
+    time.sleep(0.5)
+    # while the slow query runs, others are answered promptly
+    t0 = time.monotonic()
+    r = httpx.get(live_server.sparql, params={"query": SECTIONS}, timeout=10)
+    assert r.status_code == 200 and time.monotonic() - t0 < 1.5
+    assert httpx.post(live_server.url + "/api/ask", json={"question": "What was the global AI inference chip "
+                                                                     "market size in 2024?"}).status_code == 200
+    th.join(30)
+    assert out["r"].status_code == 503, out["r"].text
+    assert "did not finish within 2 s" in out["r"].text
+    assert 1.8 <= out["t"] < 8
+    # the worker was replaced; the endpoint still answers
+    for _ in range(3):
+        assert httpx.get(live_server.sparql, params={"query": "ASK { ?s a rk:Report }"}, timeout=10).status_code == 200
+    assert httpx.get(live_server.url + "/health").json()["sparql"]["cancelled"] == cancelled + 1
+
+
+@pytest.mark.slow
+def test_concurrent_slow_queries_do_not_starve_the_app(live_server):
+    slow = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?i ?e"
+    results = []
+    ths = [threading.Thread(target=lambda: results.append(httpx.get(live_server.sparql, params={"query": slow},
+                                                                        timeout=60).status_code)) for _ in range(3)]
+    for t in ths:
+        t.start()
+    time.sleep(0.3)
+    t0 = time.monotonic()
+    assert httpx.get(live_server.url + "/health", timeout=5).status_code == 200
+    assert httpx.post(live_server.url + "/api/ask", json={"question": "那中国呢？"}, timeout=10).status_code == 200
+    assert time.monotonic() - t0 < 2
+    for t in ths:
+        t.join(60)
+    assert all(s == 503 for s in results), results
+    assert httpx.get(live_server.sparql, params={"query": "ASK {}"}).status_code == 200
+
+
+def test_body_caps_413(live_server):
+    big = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 70_000
+    r = httpx.post(live_server.sparql, content=big, headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 413
+    r = httpx.post(live_server.sparql, data={"query": big})
+    assert r.status_code == 413
+
+    def chunks():                       # no Content-Length: the cap applies while streaming
+        for _ in range(20):
+            yield b"#" + b"y" * 8191
+
+    r = httpx.post(live_server.sparql, content=chunks(), headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 413
+    r = httpx.post(live_server.url + "/api/ask", content=json.dumps({"question": "x" * 100_000}),
+                   headers={"Content-Type": "application/json"})
+    assert r.status_code == 413
+    assert httpx.get(live_server.url + "/health").status_code == 200
+
+
+# ------------------------------------------------------------------------------------- JSON API
+
+def test_api_ask_with_follow_up(live_server):
+    r = httpx.post(live_server.url + "/api/ask", json={"question": "2024年全球AI推理芯片市场规模是多少？"})
+    assert r.status_code == 200
+    a = r.json()
+    assert a["lang"] == "zh" and a["status"] == "answered"
+    assert "6,067" in a["answer"]
+    assert a["citations"] and a["citations"][0]["section"] == "1.3" and "6,067" in a["citations"][0]["quote"]
+    assert a["sparql"].strip() and a["interpretation"]
+    for key in ("question", "values", "conversation_id"):
+        assert key in a
+    cid = a["conversation_id"]
+    r = httpx.post(live_server.url + "/api/ask", json={"question": "那中国呢？", "conversation_id": cid})
+    b = r.json()
+    assert r.status_code == 200 and b["status"] == "answered" and b["conversation_id"] == cid
+    assert "1,608" in b["answer"] and b["citations"]
+
+
+def test_api_ask_english_and_not_found(live_server):
+    a = httpx.post(live_server.url + "/api/ask", json={"question": "What was the global AI inference chip market "
+                                                                   "size in 2024?"}).json()
+    assert a["lang"] == "en" and a["status"] == "answered" and "6,067" in a["answer"]
+    n = httpx.post(live_server.url + "/api/ask", json={"question": "What is the weather like in Paris?"}).json()
+    assert n["status"] == "not_found" and n["citations"] == []
+
+
+def test_api_ask_bad_input(live_server):
+    assert httpx.post(live_server.url + "/api/ask", json={}).status_code == 422
+    assert httpx.post(live_server.url + "/api/ask", json={"question": ""}).status_code == 422
+    r = httpx.post(live_server.url + "/api/ask", json={"question": "那中国呢？", "conversation_id": "nope"})
+    assert r.status_code == 404 and "conversation" in r.json()["error"]
+    r = httpx.post(live_server.url + "/api/ask", content=b"{not json", headers={"Content-Type": "application/json"})
+    assert r.status_code == 422
+    assert_clean(r.text)
+
+
+def test_api_figures_json_and_csv(live_server):
+    r = httpx.get(live_server.url + "/api/figures")
+    doc = r.json()
+    assert r.status_code == 200 and doc["count"] == len(doc["figures"]) > 0
+    assert {"metric", "region", "segment", "year", "value", "unit", "status", "section", "quote"} <= set(doc["columns"])
+    assert any(f["valueText"] == "6,067" and f["year"] == 2024 for f in doc["figures"])
+    china = httpx.get(live_server.url + "/api/figures", params={"region": "China"}).json()
+    assert 0 < china["count"] < doc["count"] and all(f["region"] == "China" for f in china["figures"])
+    for kw in (dict(params={"format": "csv"}), dict(headers={"Accept": "text/csv"})):
+        r = httpx.get(live_server.url + "/api/figures", **kw)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+        lines = r.text.strip().splitlines()
+        assert lines[0].startswith("report,reportTitle,metric") and len(lines) == doc["count"] + 1
+
+
+# ------------------------------------------------------------------------------------- gradio_client
+
+def test_gradio_client_chat_with_follow_up(live_server):
+    from gradio_client import Client
+    c = Client(live_server.url + "/", verbose=False)
+    _, history, _, _, status = c.predict("2024年全球AI推理芯片市场规模是多少？", [], api_name="/chat")
+    text = json.dumps(history, ensure_ascii=False)
+    assert "6,067" in text and "§1.3" in text and "How this was answered" in text
+    assert 'data-status="answered"' in status
+    _, history, _, _, _ = c.predict("那中国呢？", history, api_name="/chat")
+    assert "1,608" in json.dumps(history[-2:], ensure_ascii=False)
+    fresh = Client(live_server.url + "/", verbose=False)           # a new session: a new conversation
+    _, history, _, _, status = fresh.predict("今天天气怎么样？", [], api_name="/chat")
+    assert 'data-status="not_found"' in status and "Not found" in json.dumps(history[-2:])
+    assert "报告" in json.dumps(history[-2:], ensure_ascii=False)      # says what the report does cover
+
+
+def test_gradio_client_ask_endpoint(live_server):
+    from gradio_client import Client
+    c = Client(live_server.url + "/", verbose=False)
+    a = c.predict("What was the global AI inference chip market size in 2024?", None, api_name="/ask")
+    assert a["status"] == "answered" and a["citations"]
+    b = c.predict("And in 2030?", a["conversation_id"], api_name="/ask")
+    assert "30,696" in b["answer"]
+
+
+def test_gradio_client_sparql_tab(live_server):
+    from gradio_client import Client
+    c = Client(live_server.url + "/", verbose=False)
+    info, table, _, csv_file, json_file = c.predict(SECTIONS, api_name="/sparql_query")
+    assert "rows" in info and table["data"]
+    assert Path(csv_file).read_text(encoding="utf-8").startswith("id,title")
+    info, *_ = c.predict("DROP ALL", api_name="/sparql_query")
+    assert "Refused (403)" in info
+
+
+def test_gradio_client_bad_upload(live_server, tmp_path):
+    from gradio_client import Client, handle_file
+    from gradio_client.exceptions import AppError
+    bad = tmp_path / "broken.md"
+    bad.write_bytes(b"\x00\x01\x02 binary")
+    before = count_triples(live_server.url)
+    c = Client(live_server.url + "/", verbose=False)
+    with pytest.raises(AppError) as e:
+        c.predict(handle_file(str(bad)), api_name="/upload_report")
+    assert "binary" in str(e.value) and "unchanged" in str(e.value)
+    assert str(tmp_path) not in str(e.value)
+    assert count_triples(live_server.url) == before
+
+
+# ------------------------------------------------------------------------------------- uploads (last: they change the graph)
+
+def test_upload_bad_files_leave_graph_unchanged(live_server, tmp_path):
+    url = live_server.url + "/api/reports"
+    before = count_triples(live_server.url)
+    reports = httpx.get(url).json()["reports"]
+    cases = [
+        ("binary.md", b"\x00\x01\x02\x03 not text", 422, "binary"),
+        ("latin1.md", "# 1. Überblick\n\nDer Markt wuchs um 5 % im Jahr 2024.\n".encode("latin-1"), 422, "UTF-8"),
+        ("empty.txt", b"", 422, "empty"),
+        ("slides.pdf", b"%PDF-1.7 ...", 415, ".md"),
+        ("big.md", b"# 1. Big\n\n" + b"x" * 400_000, 413, "limit"),
+        ("no-claims.md", "# 1. Notes\n\nNothing to see here, just prose without any figures.\n".encode(), 422, "claims"),
+    ]
+    for name, data, status, needle in cases:
+        r = httpx.post(url, files={"file": (name, data, "text/markdown")})
+        assert r.status_code == status, (name, r.status_code, r.text)
+        msg = r.json()["error"]
+        assert needle in msg and (name in msg or status == 413), (name, msg)
+        assert_clean(r.text)
+    assert count_triples(live_server.url) == before
+    assert httpx.get(url).json()["reports"] == reports
+
+
+def test_upload_report_then_query_it(live_server):
+    src = FIXTURE_REPORTS / "en-optical-interconnect.md"
+    r = httpx.post(live_server.url + "/api/reports", files={"file": (src.name, src.read_bytes(), "text/markdown")},
+                   timeout=60)
+    assert r.status_code == 201, r.text
+    res = r.json()
+    assert res["figures"] > 0 and res["replaced"] is False
+    reports = httpx.get(live_server.url + "/api/reports").json()["reports"]
+    assert len(reports) == 2 and any(x["report"] == res["report"] for x in reports)
+    # the SPARQL workers see the new graph (their snapshot is refreshed after the write)
+    r = httpx.get(live_server.sparql, params={"query": f"ASK {{ <{res['report']}> a rk:Report }}"})
+    assert r.json()["boolean"] is True
+    a = httpx.post(live_server.url + "/api/ask", json={"question": "What was the global data center optical "
+                                                                   "interconnect market size in 2024?"}).json()
+    assert a["status"] == "answered" and "13.7" in a["answer"]
+    # the same file again replaces, not duplicates
+    r = httpx.post(live_server.url + "/api/reports", files={"file": (src.name, src.read_bytes(), "text/markdown")},
+                   timeout=60)
+    assert r.status_code == 201 and r.json()["replaced"] is True
+    assert len(httpx.get(live_server.url + "/api/reports").json()["reports"]) == 2
