@@ -37,10 +37,14 @@ def page(live_server):
         pg = ctx.new_page()
         pg.set_default_timeout(30_000)
         errors: list[str] = []
+        external: list[str] = []
         pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.on("request", lambda r: external.append(r.url) if r.url.startswith("http")
+              and not r.url.startswith(live_server.url) else None)
         pg.goto(live_server.url + "/")
         pg.wait_for_selector("#rk-question textarea")
         pg.errors = errors
+        pg.external = external
         yield pg
         ctx.close()
         browser.close()
@@ -135,3 +139,8 @@ def test_reports_tab_refuses_a_bad_upload(page, tmp_path):
     page.get_by_text("binary file", exact=False).first.wait_for()
     assert page.get_by_text("graph is unchanged", exact=False).count() >= 1
     shot(page, "reports-bad-upload")
+
+
+def test_no_requests_leave_the_machine(page):
+    """Analytics off, no CDN fonts or scripts: the browser talks only to this server."""
+    assert page.external == [], page.external

@@ -142,6 +142,8 @@ def test_openapi_docs(live_server):
 def test_ui_is_served_hardened(live_server):
     r = httpx.get(live_server.url + "/")
     assert r.status_code == 200 and "gradio" in r.text.lower()
+    assert r.headers["x-content-type-options"] == "nosniff" and "server" not in r.headers
+    assert "fonts.googleapis.com" not in r.text
     cfg = httpx.get(live_server.url + "/config").json()
     assert cfg.get("analytics_enabled") is False
     assert not cfg.get("share_url")

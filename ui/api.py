@@ -36,7 +36,7 @@ class AskRequest(BaseModel):
 
 class Value(BaseModel):
     label: str | None = None
-    value: float | None = None
+    value: int | float | None = None
     unit: str | None = None
     year: int | None = None
     market: str | None = None
@@ -324,6 +324,30 @@ class SparqlCORS:
         await self.app(scope, receive, with_cors)
 
 
+class SecurityHeaders:
+    """nosniff, no referrer, and who may frame the app (``REPORTKG_FRAME_ANCESTORS``; default any page,
+    since embedding the chat is a feature)."""
+
+    def __init__(self, app, frame_ancestors: str = "*"):
+        self.app = app
+        self.headers = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+        if frame_ancestors.strip() and frame_ancestors.strip() != "*":
+            self.headers.append((b"content-security-policy", f"frame-ancestors {frame_ancestors.strip()}".encode()))
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(msg):
+            if msg["type"] == "http.response.start":
+                names = {k.lower() for k, _ in msg.get("headers", [])}
+                msg = {**msg, "headers": list(msg.get("headers", [])) + [h for h in self.headers if h[0] not in names]}
+            await send(msg)
+
+        await self.app(scope, receive, with_headers)
+
+
 def install_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(BodyLimit, settings=settings)
     app.add_middleware(SparqlCORS)
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)

@@ -49,7 +49,8 @@ class Settings:
     conversation_ttl: float = 6 * 3600
     queue_size: int = 64                          # REPORTKG_QUEUE_SIZE: Gradio queue bound
     ui_concurrency: int = 4                       # REPORTKG_UI_CONCURRENCY: Gradio events run at once
-    event_time_limit: int = 60                    # seconds, for Gradio events that support it
+    frame_ancestors: str = "*"                    # REPORTKG_FRAME_ANCESTORS: pages allowed to embed the app
+    root_path: str = ""                           # REPORTKG_ROOT_PATH: the app's path behind a reverse proxy
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -61,6 +62,8 @@ class Settings:
             conversations=max(1, _env_int("REPORTKG_CONVERSATIONS", d.conversations)),
             queue_size=max(1, _env_int("REPORTKG_QUEUE_SIZE", d.queue_size)),
             ui_concurrency=max(1, _env_int("REPORTKG_UI_CONCURRENCY", d.ui_concurrency)),
+            frame_ancestors=os.environ.get("REPORTKG_FRAME_ANCESTORS", d.frame_ancestors),
+            root_path=os.environ.get("REPORTKG_ROOT_PATH", d.root_path).rstrip("/"),
         )
 
 
@@ -298,7 +301,7 @@ def create_app(store=None, settings: Settings | None = None):
         and getattr(store, "location", ":memory:") != ":memory:" else None,
         max_file_size=settings.max_upload_bytes,
         enable_monitoring=False, show_error=False, ssr_mode=False, mcp_server=False, pwa=False,
-        footer_links=["api"], theme=theme(), css=CSS,
+        footer_links=["api"], theme=theme(), css=CSS, root_path=settings.root_path or None,
     )
     api.install_middleware(app, settings)
     return app
