@@ -32,6 +32,8 @@ from .errors import Errors, IngestError
 from .to_rdf import report_iri
 
 PARALLEL_MIN = 8          # fewer changed reports than this: do them in this process (no pool start-up)
+FLUSH_EVERY = 100         # reports between flushes of the embedded store's write buffers: without them
+                          # RocksDB memtables grow the parent to ~1 GB before flushing on their own
 STORE_ERRORS_MAX = 3      # consecutive store failures: the store, not a report, is the problem; stop
 
 
@@ -210,6 +212,7 @@ def bulk_ingest(store: Store, files: Iterable[str | Path], *, workers: int = 0, 
     n = min(workers or default_workers(), len(todo))
     res.workers = max(1, n) if len(todo) >= PARALLEL_MIN else 1
     store_errors = 0
+    flush = getattr(store, "flush", None)
     try:
         for prep in _prepared(todo, res.workers, validate):
             res.prepare_seconds += prep.seconds
@@ -226,13 +229,14 @@ def bulk_ingest(store: Store, files: Iterable[str | Path], *, workers: int = 0, 
                     bar.message(f"reportkg: stopping: {STORE_ERRORS_MAX} store failures in a row")
                     break
                 continue
-            res.write_seconds += time.perf_counter() - w0
             store_errors = 0
             res.ingested.append(prep.path)
+            if flush and len(res.ingested) % FLUSH_EVERY == 0:
+                flush()
+            res.write_seconds += time.perf_counter() - w0
             res.triples += prep.triples
             bar.advance()
     finally:
-        flush = getattr(store, "flush", None)
         if flush and res.ingested:
             flush()
         bar.close()
