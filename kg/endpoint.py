@@ -26,6 +26,7 @@ deadline as the client timeout.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import os
 import queue
@@ -742,31 +743,68 @@ class Endpoint:
         return res
 
     def _remote(self, query: str, plan: Plan, media: str, cap: int) -> Result:
+        """Forward to the backing endpoint; read its answer as a stream, lazily, within the deadline
+        and only up to the row cap (then hang up), so a huge result costs neither time nor memory."""
         import httpx
         graph = plan.form in ("CONSTRUCT", "DESCRIBE")
         accept = "application/n-triples" if graph else "application/sparql-results+json"
         prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in self.prefixes)
         t0 = time.perf_counter()
+        stop = time.monotonic() + self.limits.deadline
         try:
-            r = httpx.post(self.store.query_url, content=(prologue + query).encode("utf-8"), timeout=self.limits.deadline,
-                           headers={"Content-Type": "application/sparql-query", "Accept": accept})
-        except httpx.TimeoutException:
+            with httpx.Client(timeout=self.limits.deadline) as client, client.stream(
+                    "POST", self.store.query_url, content=(prologue + query).encode("utf-8"),
+                    headers={"Content-Type": "application/sparql-query", "Accept": accept}) as r:
+                if r.status_code >= 400:
+                    text = r.read()[:300].decode("utf-8", "replace").strip()
+                    raise EndpointError(400 if r.status_code < 500 else 502,
+                                        Msg.REMOTE.format(detail=f"HTTP {r.status_code} {text}"))
+                stream = _DeadlineReader(r.iter_bytes(), stop)
+                if graph:
+                    body, cut, n = serialize_triples(ox.parse(stream, format=ox.RdfFormat.N_TRIPLES), media, cap,
+                                                     dict(self.prefixes))
+                    return Result(body, media, plan.form, cut, n, time.perf_counter() - t0)
+                parsed = ox.parse_query_results(stream, ox.QueryResultsFormat.JSON)
+                if isinstance(parsed, ox.QueryBoolean):
+                    return Result(parsed.serialize(format=RESULT_MEDIA[media]), media, plan.form,
+                                  seconds=time.perf_counter() - t0)
+                body, cut, n = serialize_solutions([v.value for v in parsed.variables], parsed, media, cap)
+                return Result(body, media, plan.form, cut, n, time.perf_counter() - t0)
+        except (httpx.TimeoutException, _Overdue):
             raise EndpointError(503, Msg.DEADLINE.format(s=self.limits.deadline)) from None
         except httpx.HTTPError as e:
             raise EndpointError(502, Msg.REMOTE.format(detail=type(e).__name__)) from None
-        if r.status_code >= 400:
-            raise EndpointError(400 if r.status_code < 500 else 502,
-                                Msg.REMOTE.format(detail=f"HTTP {r.status_code} {r.text.strip()[:200]}"))
-        if graph:
-            body, cut, n = serialize_triples(ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES), media, cap,
-                                             dict(self.prefixes))
-            return Result(body, media, plan.form, cut, n, time.perf_counter() - t0)
-        parsed = ox.parse_query_results(r.content, ox.QueryResultsFormat.JSON)
-        if isinstance(parsed, ox.QueryBoolean):
-            return Result(parsed.serialize(format=RESULT_MEDIA[media]), media, plan.form,
-                          seconds=time.perf_counter() - t0)
-        body, cut, n = serialize_solutions([v.value for v in parsed.variables], parsed, media, cap)
-        return Result(body, media, plan.form, cut, n, time.perf_counter() - t0)
+        except (SyntaxError, ValueError) as e:
+            raise EndpointError(502, Msg.REMOTE.format(detail="unreadable results: " + _first_line(e))) from None
+
+
+class _Overdue(OSError):
+    pass
+
+
+class _DeadlineReader(io.RawIOBase):
+    """A byte stream over an iterator of chunks that fails once the deadline has passed."""
+
+    def __init__(self, chunks, stop: float):
+        self._chunks = iter(chunks)
+        self._buf = b""
+        self._stop = stop
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        if time.monotonic() > self._stop:
+            raise _Overdue("deadline")
+        while not self._buf:
+            try:
+                self._buf = next(self._chunks)
+            except StopIteration:
+                return 0
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
 
 
 # --------------------------------------------------------------------------------------------- tables

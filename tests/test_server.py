@@ -120,6 +120,46 @@ class TestViews:
         assert "/" not in _safe_name("a/b<c>.md")
 
 
+@pytest.mark.slow
+def test_endpoint_over_a_remote_store(tmp_path):
+    """The same guarantees with a remote store (a real `oxigraph serve`): the answer is read as a stream,
+    cut at the row cap, and abandoned at the deadline."""
+    import shutil
+    import subprocess
+    import sys
+    from kg.endpoint import Endpoint, EndpointError, Limits
+    from kg.store import open_store
+    from server_fixtures import free_port
+    exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(exe).exists():
+        pytest.skip("the oxigraph server (pip package `oxigraph`) is not installed")
+    port = free_port()
+    proc = subprocess.Popen([exe, "serve", "--location", str(tmp_path / "ox"), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/query", params={"query": "ASK {}"}, timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        ep = Endpoint(open_store(f"http://127.0.0.1:{port}/query"), Limits(deadline=2, row_limit=50))
+        r = ep.query(SECTIONS, fmt="csv")
+        assert not r.truncated and b"1.3" in r.body
+        t0 = time.monotonic()
+        r = ep.query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }")
+        assert r.truncated and r.rows == 50 and time.monotonic() - t0 < 2
+        with pytest.raises(EndpointError) as e:
+            ep.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+        assert e.value.status == 503
+        with pytest.raises(EndpointError) as e:
+            ep.query("drop all")
+        assert e.value.status == 403
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 # ------------------------------------------------------------------------------------- service basics
 
 def test_health(live_server):
