@@ -13,9 +13,12 @@ if any report failed.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import signal
 import sys
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -60,17 +63,19 @@ class BulkResult:
     workers: int = 1
     prepare_seconds: float = 0.0    # summed over reports, in workers
     write_seconds: float = 0.0      # in this process
+    interrupted: int = 0            # exit status when stopped by Ctrl-C (130) or SIGTERM (143)
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed else 0
+        return self.interrupted or (1 if self.failed else 0)
 
     def summary(self) -> str:
         rate = len(self.ingested) / self.seconds if self.seconds > 0 else 0.0
         parts = [f"ingested {len(self.ingested)} report{'s' if len(self.ingested) != 1 else ''} ({self.triples:,} triples)",
                  f"{len(self.unchanged)} unchanged", f"{len(self.failed)} failed"]
         return (", ".join(parts) + f" in {self.seconds:.1f} s ({rate:.1f} reports/s, "
-                f"{self.workers} worker{'s' if self.workers != 1 else ''})")
+                f"{self.workers} worker{'s' if self.workers != 1 else ''})" +
+                ("; interrupted: run the same command again to resume" if self.interrupted else ""))
 
 
 # --------------------------------------------------------------------------- worker side
@@ -105,8 +110,22 @@ def prepare(path: str, validate: bool = True) -> Prepared:
     return out
 
 
-def _warm() -> None:
-    """Pool initializer: build the spaCy annotators once per worker, not on its first report."""
+def _worker_init(owner: int) -> None:
+    """Pool initializer: exit when the ingesting process is gone (killed: nothing else would end an idle
+    worker), and build the spaCy annotators once per worker, not on its first report."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(owner, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, daemon=True, name="reportkg-owner-watch").start()
     from .extract import build_annotator
     build_annotator("zh")
     build_annotator("en")
@@ -236,6 +255,10 @@ def bulk_ingest(store: Store, files: Iterable[str | Path], *, workers: int = 0, 
             res.write_seconds += time.perf_counter() - w0
             res.triples += prep.triples
             bar.advance()
+    except KeyboardInterrupt:
+        res.interrupted = 130
+    except SystemExit as e:          # SIGTERM, see _terminate_as_exit
+        res.interrupted = e.code if isinstance(e.code, int) else 1
     finally:
         if flush and res.ingested:
             flush()
@@ -265,7 +288,8 @@ def _prepared(paths: list[str], workers: int, validate: bool) -> Iterator[Prepar
     if method == "forkserver":
         ctx.set_forkserver_preload(["ingest.pipeline", "ingest.bulk", "kg.validate", "pyshacl", "rdflib"])
     window = workers * 8
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
+                             initargs=(os.getpid(),)) as pool, _terminate_as_exit():
         pending: dict = {}
         try:
             for p in paths:
@@ -277,6 +301,24 @@ def _prepared(paths: list[str], workers: int, validate: bool) -> Iterator[Prepar
         finally:
             for f in pending:
                 f.cancel()
+
+
+@contextlib.contextmanager
+def _terminate_as_exit():
+    """SIGTERM during a parallel run unwinds like Ctrl-C (pending reports cancelled, workers shut down)
+    instead of killing this process and leaving its workers behind."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 def _collect(pending: dict) -> Iterator[Prepared]:
