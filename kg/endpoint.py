@@ -450,7 +450,7 @@ def _worker_main(conn, memory_mb: int) -> None:  # pragma: no cover - runs in th
         try:
             import resource
             limit = memory_mb * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
         except (ImportError, ValueError, OSError):
             pass
     opened: tuple[tuple[str, str], ox.Store] | None = None

@@ -317,14 +317,28 @@ def _version() -> str:
 
 def serve(host: str = "127.0.0.1", port: int = 7860, store=None) -> int:
     """Run the app with uvicorn until interrupted (``reportkg serve``)."""
+    import socket
+    import sys
+
     import uvicorn
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # take the port before the slow start-up (store, Gradio), so "already in use" is said at once
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as e:
+        print(f"reportkg: cannot listen on {host}:{port}: {e.strerror or e} (is another server running?)",
+              file=sys.stderr)
+        return 1
     app = create_app(store)
     services: Services = app.state.services
     n = len(services.reports())
-    print(f"reportkg: {n} report{'s' if n != 1 else ''} loaded; app and API on http://{host}:{port}/ "
+    shown = f"[{host}]" if ":" in host else host
+    print(f"reportkg: {n} report{'s' if n != 1 else ''} loaded; app and API on http://{shown}:{port}/ "
           f"(SPARQL at /sparql, API docs at /docs)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level=os.environ.get("REPORTKG_LOG_LEVEL", "warning"),
-                server_header=False, timeout_graceful_shutdown=5, limit_concurrency=512,
-                timeout_keep_alive=10)
+    config = uvicorn.Config(app, log_level=os.environ.get("REPORTKG_LOG_LEVEL", "warning"), server_header=False,
+                            timeout_graceful_shutdown=5, limit_concurrency=512, timeout_keep_alive=10)
+    uvicorn.Server(config).run(sockets=[sock])
     return 0
