@@ -15,8 +15,8 @@ Guarantees (each one has a test in tests/test_server.py):
   replaced); the client gets :class:`EndpointError` 503 and the server keeps serving.
 * **A row cap.** Results are read lazily and cut at ``row_limit`` rows; the cut is always reported
   (``Result.truncated``; the HTTP layer turns it into a header and a JSON key).
-* **Bounded memory.** Each worker has an address-space limit; a query that blows it loses its worker,
-  not the server.
+* **Bounded memory.** Each worker has a data-segment limit (RLIMIT_DATA: heap and anonymous maps, not the
+  mapped store files); a query that blows it loses its worker, not the server.
 
 Snapshots: an embedded on-disk store is checkpointed with ``Store.backup`` (hard links, ~20 ms) into a
 temporary directory whenever ``store.generation`` moves (i.e. after an ingest through this process); an
@@ -59,7 +59,7 @@ class Limits:
     row_limit: int = 10_000             # rows (or triples) per result (REPORTKG_SPARQL_ROW_LIMIT)
     max_query_bytes: int = 256 * 1024   # query text / request body (REPORTKG_MAX_QUERY_BYTES)
     workers: int = 2                    # query worker processes (REPORTKG_SPARQL_WORKERS)
-    worker_memory_mb: int = 2048        # address-space cap per worker (REPORTKG_SPARQL_WORKER_MB; 0 = none)
+    worker_memory_mb: int = 2048        # memory (RLIMIT_DATA) cap per worker (REPORTKG_SPARQL_WORKER_MB; 0 = none)
 
     @classmethod
     def from_env(cls) -> "Limits":
