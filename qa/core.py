@@ -83,6 +83,8 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
     ans = None
     if frame.unknown:
         ans = _unknown(frame, ctx)
+    elif frame.unknown_market and not frame.markets and not frame.segments:
+        ans = _unknown_market(frame, ctx)
     else:
         for fam in FAMILIES:
             frame.family = fam.NAME
@@ -144,6 +146,14 @@ def _unknown(frame: Frame, ctx: Context) -> Answer:
     return not_found(frame, f"报告没有提到{names}；报告涵盖的是：{cov}。",
                      f"The report does not mention {names}; it covers: {cov}.",
                      interpretation=f"unknown name(s): {', '.join(frame.unknown)}", ctx=ctx, family="unknown")
+
+
+def _unknown_market(frame: Frame, ctx: Context) -> Answer:
+    cov = _coverage(ctx, frame.lang)
+    name = frame.unknown_market
+    return not_found(frame, f"图谱中的报告没有涉及“{name}”市场；报告涵盖的是：{cov}。",
+                     f"No report in the graph covers the {name} market; they cover: {cov}.",
+                     interpretation=f"unknown market: {name}", ctx=ctx, family="unknown")
 
 
 def _not_understood(frame: Frame, ctx: Context) -> Answer:

@@ -18,6 +18,7 @@ class Frame:
     unit: tuple[str | None, int | None] | None = None     # asked-for (currency, power of ten)
     threshold: tuple[str, float] | None = None            # ("gt", 2e11) for "segments above 2,000 亿元"
     unknown: list[str] = field(default_factory=list)      # names the graph does not know ("AMD")
+    unknown_market: str | None = None                     # "the training chip market": a market no report covers
     followup: bool = False
     refers_back: bool = False                             # "that", "这", "该" point at the previous answer
     family: str | None = None

@@ -93,15 +93,39 @@ class QALexicon:
     def _make_patterns(self) -> list[tuple[str, str, str]]:
         out = []
         synonyms = self._synonyms()
+        partial: dict[str, set[tuple[str, str]]] = {}
         for e in self.entities.values():
             if e.kind == "Term":
                 continue
             for text in {*e.labels.values(), *e.aliases}:
                 for v in variants(text, e.kind):
-                    out.append((v, e.kind, e.iri))
-                    if e.kind in ("Market", "Segment"):
-                        out.extend((x, e.kind, e.iri) for x in swap_synonyms(v, synonyms))
+                    forms = {v} | (swap_synonyms(v, synonyms) if e.kind in ("Market", "Segment") else set())
+                    out.extend((x, e.kind, e.iri) for x in forms)
+                    if e.kind == "Market":
+                        for f in forms:
+                            for p in partial_names(f):
+                                partial.setdefault(p, set()).add((e.kind, e.iri))
+        exact = {t for t, _k, _i in out}
+        for p, owners in partial.items():
+            # a shortened name counts only when it names one market and is not another concept's own label
+            if len(owners) == 1 and p not in exact:
+                kind, iri = next(iter(owners))
+                out.append((p, kind, iri))
         return out
+
+    @functools.cached_property
+    def graph_words(self) -> frozenset[str]:
+        """Latin-script words of the graph's own labels (not the glossary), singular."""
+        words = set()
+        for text, _k, _i in self.patterns():
+            for w in re.findall(r"[a-z][a-z0-9.&\-]*", text.lower()):
+                words.add(w[:-1] if len(w) > 3 and w.endswith("s") else w)
+        return frozenset(words)
+
+    @functools.cached_property
+    def label_text(self) -> str:
+        """Every market and segment label, squashed and joined: to tell a known name from an unknown one."""
+        return "|".join(squash(t) for t, k, _i in self.patterns() if k in ("Market", "Segment"))
 
     def _synonyms(self) -> list[tuple[str, list[str]]]:
         """Glossary terms as (preferred form, other forms), longest first: 'electric vehicle' -> ['ev', …]."""
@@ -140,14 +164,42 @@ def variants(text: str, kind: str) -> set[str]:
 def swap_synonyms(text: str, synonyms: list[tuple[str, list[str]]], limit: int = 6) -> set[str]:
     """Variants of a label with one glossary term replaced by a synonym ('electric vehicle charging pile' ->
     'ev charging pile'), so analysts' own words find the concept."""
-    out: set[str] = set()
-    for pref, others in synonyms:
-        if pref in text:
-            for o in others:
-                out.add(text.replace(pref, o, 1))
-                if len(out) >= limit:
-                    return out
+    def once(t: str) -> set[str]:
+        found = set()
+        for pref, others in synonyms:
+            if pref in t:
+                found.update(t.replace(pref, o, 1) for o in others)
+        return found
+
+    first = once(text)
+    out = set(sorted(first)[:limit])
+    for t in sorted(out):                 # two terms swapped: 'electric vehicle charging pile' -> 'ev charger'
+        out.update(sorted(once(t) - {text})[:limit])
     return out
+
+
+GENERIC_HEADS = {"pile", "piles", "equipment", "system", "systems", "product", "products",
+                 "solution", "solutions", "service", "services", "station", "stations", "infrastructure"}
+
+
+def partial_names(form: str) -> set[str]:
+    """Shorter names analysts use for a market: 'lithium-ion battery recycling' -> 'battery recycling';
+    'data center optical interconnect' -> 'optical interconnect'; 'ev charging pile' -> 'ev charging';
+    '电动车充电桩' -> '充电桩'."""
+    out = set()
+    if has_cjk(form):
+        flat = re.sub(r"\s+", "", form)
+        for i in range(1, len(flat) - 2):
+            tail = flat[i:]
+            if len(tail) >= 3 and has_cjk(tail[0]):
+                out.add(tail)
+        return out
+    words = form.split()
+    for i in range(1, len(words) - 1):
+        out.add(" ".join(words[i:]))
+    if len(words) >= 3 and words[-1] in GENERIC_HEADS:
+        out.add(" ".join(words[:-1]))
+    return {o for o in out if len(o) >= 6}
 
 
 _CACHE: dict[int, tuple[float, QALexicon]] = {}

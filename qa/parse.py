@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ingest.quantities import EN_SCALES, ZH_SCALES, find_periods, find_quantities, find_years
-from ingest.text import fold, has_cjk, replace_zh_years
+from ingest.text import fold, has_cjk, replace_zh_years, squash
 
 from .frame import Frame
 from .lexicon import QALexicon
@@ -154,7 +154,9 @@ class Parser:
             if lang == "zh" and _inside_ascii_word(low, span.start_char, span.end_char):
                 continue
             spans.append(span)
-        for span in filter_spans(spans):
+        kept = filter_spans(spans)
+        frame.unknown_market = _unknown_market(doc, lang, kept, self.lex)
+        for span in kept:
             kind, iri = span.label_.split("|", 1)
             target = {"Market": frame.markets, "Segment": frame.segments, "Region": frame.regions,
                       "Metric": frame.metrics}[kind]
@@ -242,3 +244,45 @@ def _unknown_names(question: str, lex: QALexicon) -> list[str]:
             continue
         out.append(w)
     return out
+
+
+_ZH_MARKET_WORD = re.compile(r"市场|行业|产业")
+_ZH_STOP = re.compile(r"^(?:的|全球|细分|整体|总体|整个|各|该|这个|这|其|国内|国际|全|总|中|在|和|与|及|或|哪个|哪些|什么|多少|是|年|\d+|\s)+|"
+                      r"(?:的|整体|总体|细分|中|里)+$")
+_EN_MARKET_WORD = {"market", "industry", "sector"}
+_EN_GENERIC = {"global", "worldwide", "world", "overall", "total", "entire", "whole", "segment", "regional", "domestic",
+               "international", "same", "other", "largest", "biggest", "smallest", "fastest", "growing", "end", "each"}
+
+
+def _unknown_market(doc, lang: str, spans, lex: QALexicon) -> str | None:
+    """A market named in the question that no ingested report covers ('the training chip market', '直觉外科的市场')."""
+    covered = set()
+    for sp in spans:
+        covered.update(range(sp.start_char, sp.end_char))
+    text = doc.text
+    if lang == "zh":
+        for m in _ZH_MARKET_WORD.finditer(text):
+            i = m.start()
+            while i > 0 and m.start() - i < 10 and text[i - 1] not in "，,。？?！!：:；;、（）()“”\"" and not text[i - 1].isdigit():
+                i -= 1
+            left = "".join(ch for k, ch in enumerate(text[i:m.start()], i) if k not in covered)
+            left = _ZH_STOP.sub("", left.strip())
+            if len(re.findall(r"[\u4e00-\u9fff]", left)) >= 2 and squash(left) not in lex.label_text:
+                return left
+        return None
+    for tok in doc:
+        if tok.norm_ not in _EN_MARKET_WORD:
+            continue
+        chunk, unknown = [], False
+        for t in reversed(doc[max(0, tok.i - 5):tok.i]):
+            if t.idx in covered:
+                continue
+            if t.is_punct or t.norm_ in EN_STOP or t.like_num or t.norm_ in _EN_GENERIC:
+                if chunk or t.is_punct or t.norm_ in {"the", "a", "an", "of", "in", "for", "what", "was", "is"}:
+                    break
+                continue
+            chunk.append(t.text)
+            unknown |= t.norm_ not in lex.graph_words and len(t.norm_) >= 2
+        if unknown:
+            return " ".join(reversed(chunk))
+    return None
