@@ -88,6 +88,9 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
     else:
         for fam in FAMILIES:
             frame.family = fam.NAME
+            if fam.matches(frame, ctx) and fam.NAME in COMPUTING and _ambiguous(frame, ctx):
+                ans = _which_market(frame, ctx)
+                break
             if fam.matches(frame, ctx):
                 ans = fam.answer(frame, ctx)
                 if ans is not None:
@@ -105,6 +108,32 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
             conversation.answer = ans
             conversation.figs = list(ans.used)
     return ans
+
+
+# families that compute one number from figures: with several candidate markets they ask which is meant
+COMPUTING = {"estimate", "growth", "share", "compare", "consistency"}
+
+
+def _ambiguous(frame: Frame, ctx: Context) -> bool:
+    if frame.markets or frame.segments:
+        return False
+    from kg.namespaces import METRIC_MARKET_SIZE
+    return len(ctx.markets_for(frame, METRIC_MARKET_SIZE)) > 1
+
+
+def _which_market(frame: Frame, ctx: Context) -> Answer:
+    from kg.namespaces import METRIC_MARKET_SIZE
+    lang = frame.lang
+    from . import queries as Q
+    title_of = {r["report"]: r["reportTitle"] for r in ctx.select(Q.REPORTS)}
+    opts = []
+    for m in ctx.markets_for(frame, METRIC_MARKET_SIZE):
+        titles = sorted({title_of.get(r, r.rsplit("/", 1)[-1]) for r in ctx.lex.reports_of.get(m, ())})
+        opts.append(f"{ctx.label(m, lang)}（{'、'.join(titles)}）" if lang == "zh" else f"{ctx.label(m, lang)} ({', '.join(titles)})")
+    return not_found(frame, f"图谱中有多个市场，请指明是哪一个：{'；'.join(opts)}。",
+                     f"Several markets could be meant; which one? {'; '.join(opts)}.",
+                     interpretation=f"{frame.family}: market not named and {len(opts)} markets hold figures", ctx=ctx,
+                     family=frame.family or "")
 
 
 def merge(new: Frame, prev: Frame) -> Frame:

@@ -2,7 +2,7 @@
 stated figures (marked derived). '2024至2030年全球市场的年复合增长率是多少？'"""
 from __future__ import annotations
 
-from kg.namespaces import METRIC_CAGR
+from kg.namespaces import METRIC_CAGR, METRIC_MARKET_SIZE
 
 from ..common import Context, build, written
 from ..frame import Frame
@@ -17,7 +17,14 @@ def matches(frame: Frame, ctx: Context) -> bool:
     return METRIC_CAGR in frame.metrics or "cagr" in frame.cues
 
 
+IMPLIED = ("implied", "implies", "隐含", "推算", "计算", "compute", "calculate")
+
+
 def answer(frame: Frame, ctx: Context):
+    if any(w in frame.text.lower() for w in IMPLIED) and (frame.period or len(frame.years) >= 2):
+        alt = implied(frame, ctx)
+        if alt.status == "derived":
+            return alt
     sel = cagr_select(frame, ctx)
     if sel.figs:
         zh, en = [], []
@@ -47,7 +54,7 @@ def implied(frame: Frame, ctx: Context):
         a, b = sorted(frame.years[:2])
     else:
         return _no_cagr(frame, ctx)
-    sel = select(frame, ctx, years=[a, b])
+    sel = select(frame, ctx, metric=METRIC_MARKET_SIZE, years=[a, b])
     pairs = {}
     for f in sel.figs:
         pairs.setdefault((f.report, f.market, f.region, f.segment), {})[f.year] = f
@@ -55,13 +62,20 @@ def implied(frame: Frame, ctx: Context):
         if a in by_year and b in by_year and by_year[a].norm > 0:
             fa, fb = by_year[a], by_year[b]
             rate = ((fb.norm / fa.norm) ** (1 / (b - a)) - 1) * 100
-            formula = f"({fb.value_text} / {fa.value_text})^(1/{b - a}) - 1 = {rate:.1f}%"
-            zh = (f"报告未直接给出{a}至{b}年的年复合增长率；按{a}年{written(fa, 'zh')}与{b}年{written(fb, 'zh')}推算，"
-                  f"隐含年复合增长率约为{rate:.1f}%（计算值：{formula}）。")
-            en = (f"The report states no CAGR for {a}-{b}; from {written(fa, 'en')} in {a} and {written(fb, 'en')} in {b}, "
-                  f"the implied CAGR is about {rate:.1f}% (computed: {formula}).")
+            formula = f"({fb.value_text} / {fa.value_text})^(1/{b - a}) - 1 = {rate:.2f}%"
+            stated = [c for c in cagr_select(frame.copy(period=(a, b)), ctx).figs if c.market == fa.market
+                      and c.region == fa.region]
+            if stated:
+                lead_zh = f"报告所述{a}至{b}年年复合增长率为{written(stated[0], 'zh')}；"
+                lead_en = f"The report states a {a}-{b} CAGR of {written(stated[0], 'en')}; "
+            else:
+                lead_zh, lead_en = f"报告未直接给出{a}至{b}年的年复合增长率；", f"The report states no CAGR for {a}-{b}; "
+            zh = (f"{lead_zh}按{a}年{written(fa, 'zh')}与{b}年{written(fb, 'zh')}推算，"
+                  f"隐含年复合增长率约为{rate:.2f}%（计算值：{formula}）。")
+            en = (f"{lead_en}from {written(fa, 'en')} in {a} and {written(fb, 'en')} in {b}, "
+                  f"the implied CAGR is about {rate:.2f}% (computed: {formula}).")
             from ..answer import Value
-            v = Value(label=f"implied CAGR {a}-{b}", value=round(rate, 1), unit="%", status="derived", period=[a, b],
+            v = Value(label=f"implied CAGR {a}-{b}", value=round(rate, 2), unit="%", status="derived", period=[a, b],
                       region=ctx.label(fa.region, frame.lang), market=ctx.label(fa.market, frame.lang))
             return build(frame, ctx, status="derived", zh=zh, en=en, figs=[fa, fb],
                          values=[v] + [ctx.value_of(f, frame.lang) for f in (fa, fb)], family=NAME, formula=formula)

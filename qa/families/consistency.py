@@ -28,7 +28,7 @@ def answer(frame: Frame, ctx: Context):
     markets = set(ctx.markets_for(frame, None)) if (frame.markets or frame.segments) else None
     regions = frame.regions or ([REGION_GLOBAL] if any(f.region == REGION_GLOBAL for f in findings) else [])
     sel = [f for f in findings if (not regions or f.region in regions) and (markets is None or f.market in markets)
-           and (not frame.years or f.year in frame.years)]
+           and (cagr or not frame.years or f.year in frame.years)]
     if not sel:
         from ..common import not_found
         return not_found(frame, "报告中没有可供核对的细分数据与总额。", "The report has no segment figures and total to check "
