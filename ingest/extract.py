@@ -693,7 +693,8 @@ class Extractor:
                 self.claims.charts.append(Chart(b.text, period, unit, forecast,
                                                 Evidence(b.section, b.text, b.start, b.end, b.line)))
             elif b.kind == "source":
-                body = SOURCE_PREFIX.sub("", b.text)
+                m = SOURCE_PREFIX.match(b.norm)
+                body = b.text[m.end():] if m else b.text
                 items = [x.strip() for x in re.split(r"[、,;；，]", body) if x.strip()]
                 if items:
                     self.claims.sources.append(Source(items, Evidence(b.section, b.text, b.start, b.end, b.line)))

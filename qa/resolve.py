@@ -25,7 +25,7 @@ def target_metric(frame: Frame, default: str = METRIC_MARKET_SIZE) -> str:
 
 def select(frame: Frame, ctx: Context, *, metric: str | None = None, years: list[int] | None = None,
            segments: list[str] | None = None, regions: list[str] | None = None, any_segment: bool = False,
-           default_global: bool = True, _close: bool = False) -> Selection:
+           default_global: bool = True) -> Selection:
     """Figures for the frame's market(s), region(s), segment(s), year(s).
 
     No segment named -> totals only (unless ``any_segment``); no region named -> the global figure when
@@ -37,14 +37,22 @@ def select(frame: Frame, ctx: Context, *, metric: str | None = None, years: list
     segments = frame.segments if segments is None else segments
     regions = frame.regions if regions is None else regions
     figs: list[Fig] = []
+    allowed = set(regions)
     for m in markets:
         region = regions[0] if len(regions) == 1 else None
         year = years[0] if len(years) == 1 else None
-        figs.extend(ctx.figures(market=m, metric=metric, region=region, year=year))
+        got = ctx.figures(market=m, metric=metric, region=region, year=year)
+        if regions and not [f for f in got if f.region in regions]:
+            # this report says 'Mainland China' where the question says 'China' (skos:closeMatch)
+            for r in regions:
+                for c in ctx.lex.close_matches(r):
+                    allowed.add(c)
+                    got += ctx.figures(market=m, metric=metric, region=c, year=year)
+        figs.extend(got)
     if not markets:
         return Selection([], metric, markets, "no_figures", {})
     if regions:
-        figs = [f for f in figs if f.region in regions]
+        figs = [f for f in figs if f.region in allowed]
     if years:
         figs = [f for f in figs if f.year in years]
     if segments:
@@ -55,14 +63,6 @@ def select(frame: Frame, ctx: Context, *, metric: str | None = None, years: list
         glob = [f for f in figs if f.region == REGION_GLOBAL]
         if glob:
             figs = glob
-    if not figs and regions and not _close:
-        # no figure for 'China' but one for 'Mainland China' (skos:closeMatch): answer with it, named as such
-        close = [c for r in regions for c in ctx.lex.close_matches(r)]
-        if close:
-            alt = select(frame, ctx, metric=metric, years=years, segments=segments, regions=close,
-                         any_segment=any_segment, default_global=default_global, _close=True)
-            if alt.figs:
-                return alt
     if not figs:
         # what the graph does hold nearest to the question
         all_figs = []

@@ -40,7 +40,9 @@ def answer(frame: Frame, ctx: Context):
     listing_zh = "；".join(f"{ctx.describe(f, 'zh')}为{written(f, 'zh')}" for f in figs)
     listing_en = "; ".join(f"{ctx.describe(f, 'en')}: {written(f, 'en')}" for f in figs)
     unit = a.unit
-    formula = f"{a.value_text} - {b.value_text} = {diff:,.10g}; {a.value_text} / {b.value_text} = {ratio:.2f}"
+    from .share import same_unit
+    av, bv = same_unit(a, a), same_unit(b, a)
+    formula = f"{av} - {bv} = {diff:,.10g}; {av} / {bv} = {ratio:.2f}"
     zh = (f"{listing_zh}。{ctx.label(a.segment or a.region, 'zh') if a.segment else ctx.describe(a, 'zh')}更大，"
           f"高出{scaled(diff, a.currency, a.mult, unit, 'zh') if not a.percent else f'{diff:.1f}个百分点'}，约为后者的{ratio:.2f}倍"
           f"（计算值：{formula}）。")

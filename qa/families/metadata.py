@@ -6,15 +6,17 @@ from ..answer import Citation
 from ..common import Context, build, cite_row, not_found
 
 NAME = "metadata"
-SOURCE_CUES = ["来源", "出处", "数据来源", "资料来源", "source", "sources", "data from", "based on"]
-CUES = {"zh": ["发布", "出版", "作者", "哪家机构", "谁写", "谁发布", "标题", "报告名称", "联系", "邮箱", "出具", "哪个机构"] + SOURCE_CUES[:4],
+SOURCE_CUES = ["来源", "出处", "数据来源", "资料来源", "source", "sources", "data from", "based on", "come from", "来自哪里"]
+CUES = {"zh": ["发布", "出版", "作者", "哪家机构", "谁写", "谁发布", "标题", "报告名称", "联系", "邮箱", "出具", "哪个机构"] + [c for c in SOURCE_CUES if not c.isascii()],
         "en": ["publisher", "published", "publish", "author", "who wrote", "who is behind", "title", "contact", "email",
-               "when was", "issued"] + SOURCE_CUES[4:]}
+               "when was", "issued"] + [c for c in SOURCE_CUES if c.isascii()]}
 EXAMPLES = ["Who published the report?", "报告的数据来源有哪些？", "What is the report's title?"]
 
 
 def matches(frame, ctx: Context) -> bool:
-    return "metadata" in frame.cues and not frame.years and not frame.metrics
+    low = frame.text.lower()
+    asks_source = any(c in low for c in SOURCE_CUES) or "come from" in low or "来自" in low
+    return "metadata" in frame.cues and not frame.years and (not frame.metrics or asks_source)
 
 
 def answer(frame, ctx: Context):
@@ -50,13 +52,20 @@ def answer(frame, ctx: Context):
 
 def _sources(frame, ctx: Context):
     rows = ctx.select(Q.SOURCES)
+    if frame.markets or frame.segments:
+        reports = {rep for m in ctx.markets_for(frame, None) for rep in ctx.lex.reports_of.get(m, ())}
+        rows = [r for r in rows if r["report"] in reports] or rows
     if not rows:
         return not_found(frame, "报告未列出数据来源。", "The report lists no data sources.", ctx=ctx, family=NAME)
-    items = list(dict.fromkeys(r["item"] for r in rows))
-    first = {}
+    first, by_report = {}, {}
     for r in rows:
         first.setdefault(r["src"], r)
-    zh = "报告列出的数据来源：" + "、".join(items) + "。"
-    en = "The report lists these sources: " + ", ".join(items) + "."
+        by_report.setdefault(r["reportTitle"], [])
+        if r["item"] not in by_report[r["reportTitle"]]:
+            by_report[r["reportTitle"]].append(r["item"])
+    several = len(by_report) > 1
+    zh = "".join((f"《{t}》" if several else "报告") + "列出的数据来源：" + "、".join(items) + "。" for t, items in by_report.items())
+    en = " ".join((f"“{t}”" if several else "The report") + " lists these sources: " + ", ".join(items) + "."
+                  for t, items in by_report.items())
     return build(frame, ctx, status="answered", zh=zh, en=en, values=[], extra_citations=[cite_row(r) for r in first.values()],
                  family=NAME)

@@ -35,12 +35,13 @@ def answer(frame: Frame, ctx: Context):
     if part.currency != whole.currency or whole.norm == 0:
         return None
     share = part.norm / whole.norm * 100
-    formula = f"{part.value_text} / {whole.value_text} = {share:.1f}%"
+    dec = 2 if share < 1 else 1
+    formula = f"{same_unit(part, whole)} / {same_unit(whole, whole)} = {share:.{dec}f}%"
     zh = (f"{ctx.describe(part, 'zh')}为{written(part, 'zh')}，占{ctx.describe(whole, 'zh')}（{written(whole, 'zh')}）的"
-          f"约{fmt_number(share, 1)}%（计算值：{formula}）。")
-    en = (f"The {ctx.describe(part, 'en')} ({written(part, 'en')}) is about {fmt_number(share, 1)}% of the "
+          f"约{fmt_number(share, dec)}%（计算值：{formula}）。")
+    en = (f"The {ctx.describe(part, 'en')} ({written(part, 'en')}) is about {fmt_number(share, dec)}% of the "
           f"{ctx.describe(whole, 'en')} ({written(whole, 'en')}) (computed: {formula}).")
-    v = Value(label="share", value=round(share, 1), unit="%", year=part.year, region=ctx.label(part.region, lang),
+    v = Value(label="share", value=round(share, dec), unit="%", year=part.year, region=ctx.label(part.region, lang),
               segment=ctx.label(part.segment, lang) if part.segment else None, market=ctx.label(part.market, lang),
               status="derived")
     return build(frame, ctx, status="derived", zh=zh, en=en, figs=[part, whole],
@@ -58,6 +59,22 @@ def _part_and_whole(frame: Frame, ctx: Context) -> tuple[Fig | None, Fig | None]
         whole = next((f for f in sel.figs if f.obs != part.obs), None)
         return part, whole
     years = frame.years
+    if len(frame.markets) >= 2:
+        # one market as a share of another ('手术机器人占医疗器械市场的比例'): the larger is the whole
+        figs = []
+        for m in frame.markets[:2]:
+            sel = select(frame.copy(markets=[m], segments=[]), ctx, metric=METRIC_MARKET_SIZE)
+            figs.append(sel.figs[0] if sel.figs else None)
+        if None in figs:
+            return None, None
+        return tuple(sorted(figs, key=lambda f: f.norm))
+    if frame.segments and len(frame.regions) >= 2:
+        # the same segment in two regions ('中国云端推理占全球云端推理的比例'): the larger region is the whole
+        figs = select(frame, ctx, metric=METRIC_MARKET_SIZE).figs
+        by_region = {f.region: f for f in figs}
+        if len(by_region) >= 2:
+            part, whole = sorted(by_region.values(), key=lambda f: f.norm)[:2][0], max(by_region.values(), key=lambda f: f.norm)
+            return part, whole
     if frame.segments:
         sel = select(frame, ctx, metric=METRIC_MARKET_SIZE)
         if not sel.figs:
@@ -75,3 +92,10 @@ def _part_and_whole(frame: Frame, ctx: Context) -> tuple[Fig | None, Fig | None]
         tot = select(frame, ctx, metric=METRIC_MARKET_SIZE, regions=[REGION_GLOBAL], years=[part.year])
         return part, (tot.figs[0] if tot.figs else None)
     return None, None
+
+
+def same_unit(f: Fig, ref: Fig) -> str:
+    """f's value written in ref's unit, so a formula never mixes 万亿 and 亿."""
+    if f.mult == ref.mult:
+        return f.value_text
+    return f"{f.norm / 10 ** ref.mult:,.10g}"

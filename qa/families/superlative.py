@@ -2,14 +2,17 @@
 'Rank the segments by size'. A selection among stated figures, so the status stays answered."""
 from __future__ import annotations
 
+import re
+
 from ..common import Context, build, written
+from ..resolve import cagr_select
 from ..frame import Frame
 from ..resolve import select
 
 NAME = "superlative"
-CUES = {"zh": ["最大", "最小", "最高", "最低", "排名", "排序", "领先", "第一", "哪个细分", "哪一个"],
+CUES = {"zh": ["最大", "最小", "最高", "最低", "排名", "排序", "领先", "第一", "哪个细分", "哪一个", "最快"],
         "en": ["largest", "biggest", "smallest", "highest", "lowest", "top", "leading", "rank", "ranking", "order by",
-               "which segment", "which region", "fastest"]}
+               "which segment", "which region", "fastest", "quickest"]}
 EXAMPLES = ["2024年中国哪个细分市场规模最大？", "Which segment was the largest globally in 2024?", "Rank the segments in China in 2024."]
 SMALL = ("最小", "最低", "smallest", "lowest")
 
@@ -18,8 +21,13 @@ def matches(frame: Frame, ctx: Context) -> bool:
     return "superlative" in frame.cues
 
 
+FASTEST = re.compile(r"fastest|quickest|增长最快|增速最快|最快|成长最快|grows? (?:the )?fastest|highest (?:cagr|growth)", re.I)
+
+
 def answer(frame: Frame, ctx: Context):
     lang = frame.lang
+    if FASTEST.search(frame.text):
+        return fastest(frame, ctx)
     by_region = bool(__import__("re").search(r"哪个地区|哪个区域|哪个国家|which region|which country", frame.text.lower()))
     if by_region:
         sel = select(frame, ctx, regions=[], default_global=False)
@@ -69,3 +77,33 @@ def answer_group(frame: Frame, ctx: Context, figs, by_region: bool) -> tuple[str
     en = (f"The {word_en} {'region' if by_region else 'segment'} of {where_en.replace(' market', ' ' + ctx.label(top.market, 'en') + ' market')} "
           f"is {name_en} at {written(top, 'en')}. Ranking: {order_en}.")
     return zh, en
+
+
+def fastest(frame: Frame, ctx: Context):
+    """'Which region will grow fastest?': rank the stated CAGRs (regions, or segments when asked)."""
+    by_segment = bool(re.search(r"segment|细分", frame.text, re.I))
+    figs = cagr_select(frame.copy(segments=[] if not by_segment else frame.segments), ctx, regions=frame.regions).figs
+    if not frame.regions:
+        figs = [f for c in [cagr_select(frame, ctx, regions=[r]) for r in _cagr_regions(frame, ctx)] for f in c.figs]
+    figs = [f for f in figs if bool(f.segment) == by_segment]
+    if len(figs) < 2:
+        from .cagr import _no_cagr
+        return _no_cagr(frame, ctx)
+    ranked = sorted(figs, key=lambda f: -f.value)
+    top = ranked[0]
+    name = lambda f, l: ctx.label(f.segment if by_segment else f.region, l)  # noqa: E731
+    p = f"{top.period[0]}-{top.period[1]}"
+    zh = (f"{ctx.label(top.market, 'zh')}市场增长最快的是{name(top, 'zh')}，{p}年年复合增长率为{written(top, 'zh')}。排序："
+          + " > ".join(f"{name(f, 'zh')}（{written(f, 'zh')}）" for f in ranked) + "。")
+    en = (f"The fastest-growing {'segment' if by_segment else 'region'} of the {ctx.label(top.market, 'en')} market is "
+          f"{name(top, 'en')}, at a {p} CAGR of {written(top, 'en')}. Ranking: "
+          + ", ".join(f"{name(f, 'en')} ({written(f, 'en')})" for f in ranked) + ".")
+    return build(frame, ctx, status="answered", zh=zh, en=en, figs=ranked, family=NAME)
+
+
+def _cagr_regions(frame: Frame, ctx: Context) -> list[str]:
+    from kg.namespaces import METRIC_CAGR
+    regions = set()
+    for m in ctx.markets_for(frame, METRIC_CAGR):
+        regions.update(f.region for f in ctx.cagrs(market=m, metric=METRIC_CAGR))
+    return sorted(regions)
