@@ -134,6 +134,15 @@ def test_ask_through_the_remote_store_equals_embedded(remote, local):
         assert (g["status"], g["answer"], g["values"], g["citations"]) == (w["status"], w["answer"], w["values"], w["citations"])
 
 
+def test_chat_follow_up_through_the_remote_store(remote):
+    pytest.importorskip("qa")
+    r = _cli("--store", remote, "chat", "--json", stdin="2024年全球AI推理芯片市场规模是多少？\n那中国呢？\n")
+    assert r.returncode == 0, r.stderr
+    turns = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [t["status"] for t in turns] == ["answered", "answered"]
+    assert any(v["value"] == 1608 for v in turns[1]["values"]), turns[1]
+
+
 def test_bulk_ingest_and_resume_through_the_remote_store(endpoint, remote):
     n = len(list(FIXTURES.glob("*.md")))
     r = _cli("--store", endpoint, "ingest", str(FIXTURES), str(SEED))
