@@ -63,7 +63,7 @@ SHIFT = re.compile(r"从.{1,24}?(?:向|到|转向|转为).{1,24}?(?:转变|转�
                    re.I)
 DEPLOY = re.compile(r"(?:通常)?(?:用于|部署于|部署在|应用于|应用在|适用于|安装于|用在|used in|deployed (?:in|at|on)|"
                     r"installed in|found in|embedded in|applied in|serve[sd]?)\s*(.+?)(?:[，,。；;]|$)", re.I)
-PRIORITY = re.compile(r"(?:优先考量|优先考虑|注重|侧重|强调|需要在|要求|prioriti[sz]es?|focus(?:es)? on|emphasi[sz]es?|"
+PRIORITY = re.compile(r"(?:优先考量|优先考虑|注重|侧重|强调|需要在|要求|专为|prioriti[sz]es?|focus(?:es)? on|emphasi[sz]es?|designed for|"
                       r"require[sd]?|optimi[sz]ed for)\s*(.+?)(?:。|$)", re.I)
 EXAMPLE = re.compile(r"(?:例如|比如|如|包括|such as|including|e\.g\.)\s*(.+?)(?:等|[。]|$)", re.I)
 SOURCE_PREFIX = re.compile(r"^(资料来源|数据来源|来源|sources?)\s*[:：]\s*", re.I)
@@ -72,6 +72,7 @@ PUBLISHED_BY = re.compile(r"(?:published by|prepared by|由)\s*(?P<p>[^。.,，]
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL = re.compile(r"https?://[^\s)\]>]+")
 SHARE_CUE = re.compile(r"占据?|accounted for|accounts for|account for|represent(?:ed|s)?|made up|makes up|held|holds", re.I)
+DEF_SECTION = re.compile(r"定义|概述|概览|简介|范围|definition|overview|introduction|scope|summary|摘要", re.I)
 SAME_PERIOD = re.compile(r"same period|同期|该期间|同一期间|over this period", re.I)
 RESPECTIVELY = re.compile(r"分别|respectively|各自", re.I)
 STRONG_TITLE_WORDS = re.compile(r"报告|白皮书|蓝皮书|report|white paper|outlook", re.I)
@@ -640,6 +641,25 @@ class Extractor:
             elif squash(b.lead) != mk:
                 d.segment_key = self.segment(mk, _clean_label(b.lead)).key
             self.claims.definitions.append(d)
+
+        self._market_definitions()
+
+    def _market_definitions(self) -> None:
+        """'AI 推理芯片专为高能效、低时延设计…', 'The … market covers …': the first sentence of a definition or
+        overview section that opens with a market's name defines that market."""
+        done = set()
+        for a in self.sentences:
+            sec = self.doc.section(a.block.section)
+            if not sec or not DEF_SECTION.search(fold(sec.title)) or a.block.kind != "paragraph":
+                continue
+            head = squash(re.sub(r"^(?:the|a|an)\s+", "", a.sent.text.strip(), flags=re.I))
+            mk = next((k for k in sorted(self.claims.markets, key=len, reverse=True) if head.startswith(k)), None)
+            if mk is None or mk in done or find_quantities(a.sent.norm, a.sent.text):
+                continue
+            done.add(mk)
+            priorities = [x for m in PRIORITY.finditer(a.sent.text) for x in _items(m.group(1))]
+            self.claims.definitions.append(Definition(self.claims.markets[mk].labels[0], a.sent.text, [], priorities,
+                                                      self.evidence(a), market_key=mk))
 
     # ------------------------------------------------------------------ drivers and trends
     def drivers_and_trends(self) -> None:

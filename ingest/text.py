@@ -101,3 +101,12 @@ def is_traditional(text: str) -> bool:
 
 def to_traditional(text: str) -> str:
     return _CJK_RUN.sub(lambda m: _S2T.convert(m.group()), text)
+
+
+def to_simplified(text: str) -> str:
+    return _CJK_RUN.sub(lambda m: _t2s(m.group()), text)
+
+
+def script_neutral(text: str) -> bool:
+    """Chinese text that reads the same in both scripts ('2030年呢？')."""
+    return not is_traditional(text) and to_traditional(text) == text

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import threading
 
-from ingest.text import is_traditional, to_traditional
+from ingest.text import is_traditional, script_neutral, to_simplified, to_traditional
 
 from .answer import Answer
 from .common import Context, Fig, join, not_found
@@ -49,6 +49,7 @@ class Conversation:
         self.answer: Answer | None = None
         self.figs: list[Fig] = []
         self.turns: list[Answer] = []
+        self.traditional = False
 
     def ask(self, question: str) -> Answer:
         ans = ask(question, store=self.store, conversation=self)
@@ -83,7 +84,8 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
     ans = None
     if frame.unknown:
         ans = _unknown(frame, ctx)
-    elif frame.unknown_market and not frame.markets and not frame.segments:
+    elif frame.unknown_market and not frame.markets and not frame.segments and \
+            not frame.cues & {"drivers", "trends", "metadata", "definition"}:
         ans = _unknown_market(frame, ctx)
     else:
         for fam in FAMILIES:
@@ -100,8 +102,12 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
     if ans is None:
         ans = _not_understood(frame, ctx)
     ans.question = question if len(question) <= MAX_QUESTION else question[:MAX_QUESTION]
-    if lang == "zh" and is_traditional(question):
-        ans.answer = to_traditional(ans.answer)      # answer in the script of the question; quotes stay as written
+    traditional = is_traditional(question) or bool(conversation and conversation.traditional and script_neutral(question))
+    if lang == "zh":
+        # answer in the script of the question (a neutral follow-up keeps the conversation's); quotes stay as written
+        ans.answer = to_traditional(ans.answer) if traditional else to_simplified(ans.answer)
+        if conversation is not None:
+            conversation.traditional = traditional
     if conversation is not None:
         conversation.frame = frame
         if ans.status != "not_found":

@@ -22,6 +22,8 @@ from spacy.util import filter_spans
 from ingest.quantities import EN_SCALES, ZH_SCALES, find_periods, find_quantities, find_years
 from ingest.text import fold, has_cjk, replace_zh_years, squash
 
+from kg.namespaces import METRIC_CAGR, METRIC_GROWTH, METRIC_MARKET_SIZE
+
 from .frame import Frame
 from .lexicon import QALexicon
 
@@ -49,6 +51,8 @@ def detect_lang(text: str) -> str:
 # ----------------------------------------------------------------------------- typo-tolerant English norms
 
 def _singular(w: str) -> str:
+    if w in EN_STOP:
+        return w
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
@@ -72,7 +76,7 @@ class Speller:
                     self.index.setdefault(d, w)
 
     def correct(self, w: str) -> str:
-        if w in self.words or len(w) < 5 or not w.isalpha() or w in EN_STOP:
+        if w in self.words or len(w) < 4 or not w.isalpha() or w in EN_STOP:
             return w
         hit = self.index.get(w)                     # one letter too many
         if hit:
@@ -175,6 +179,9 @@ class Parser:
         frame.years = sorted(set(years), key=years.index)
         if periods and not years:
             frame.years = []
+        if HOW_FAST.search(low) and not [m for m in frame.metrics if m != METRIC_MARKET_SIZE]:
+            # "how fast did it grow in 2024" asks a growth rate; over a period it asks the CAGR
+            frame.metrics = [METRIC_CAGR if (frame.period or len(frame.years) >= 2) else METRIC_GROWTH]
         frame.unit = _asked_unit(low)
         frame.threshold = _threshold(text)
         frame.unknown = _unknown_names(question if lang == "en" else "", self.lex)
@@ -246,8 +253,10 @@ def _unknown_names(question: str, lex: QALexicon) -> list[str]:
     return out
 
 
+HOW_FAST = re.compile(r"how fast|how quickly|增长多快|增速(?:是)?多少|增长得多快|成长多快")
 _ZH_MARKET_WORD = re.compile(r"市场|行业|产业")
-_ZH_STOP = re.compile(r"^(?:的|全球|细分|整体|总体|整个|各|该|这个|这|其|国内|国际|全|总|中|在|和|与|及|或|哪个|哪些|什么|多少|是|年|\d+|\s)+|"
+_ZH_STOP = re.compile(r"^(?:的|全球|细分|整体|总体|整个|各|该|这个|这|其|国内|国际|全|总|中|在|和|与|及|或|哪个|哪些|什么|多少|是|年|"
+                      r"推动|驱动|带动|影响|促进|关于|对于|对|支撑|\d+|\s)+|"
                       r"(?:的|整体|总体|细分|中|里)+$")
 _EN_MARKET_WORD = {"market", "industry", "sector"}
 _EN_GENERIC = {"global", "worldwide", "world", "overall", "total", "entire", "whole", "segment", "regional", "domestic",

@@ -306,3 +306,51 @@ def test_glossary_synonyms_and_close_matches(multi_store):
     assert a.status == "answered" and has(a, 1046.8) and "Mainland China" in a.answer      # China ~ Mainland China
     b = ask("2024年中國大陸電動汽車充電樁市場規模？", store=multi_store)
     assert has(b, 1046.8) and "億" in b.answer                                              # answered in traditional script
+
+
+def test_market_definition(seed_store):
+    a = ask("What are AI inference chips designed for?", store=seed_store)
+    assert a.status == "answered" and "高能效" in a.answer + " ".join(c.quote for c in a.citations)
+    assert "1.1" in sections(a)
+
+
+@pytest.mark.parametrize("q,values,status", [
+    ("Estimate the battery recycling market in 2027.", [6.8 * 1.231 ** 3], "derived"),
+    ("How many times larger is the battery recycling market in 2030 than in 2024?", [3.49], "derived"),
+    ("What was the CAGR of the data center optical interconnect market from 2020 to 2024?", [21.9], "derived"),
+    ("Which region will grow fastest in battery recycling?", [29.4], "answered"),
+    ("2024年中国手术机器人占中国医疗器械市场的比例", [0.75], "derived"),
+    ("How fast did battery recycling revenue grow in 2024?", [18.2], "answered"),
+    ("global EV charger market size 2024", [386.0], "answered"),
+])
+def test_heldout_regressions(multi_store, q, values, status):
+    a = ask(q, store=multi_store)
+    assert a.status == status and has(a, *values), a.answer
+
+
+@pytest.mark.parametrize("q", ["What was the global training chip market size in 2024?", "直觉外科的市场份额是多少？",
+                               "Estimate the market in 2027.", "2024年美國充電樁市場規模"])
+def test_never_answers_from_another_market(multi_store, q):
+    a = ask(q, store=multi_store)
+    assert a.status == "not_found" and a.values == [], a.answer
+
+
+def test_same_segment_across_regions_share(seed_store):
+    a = ask("2024年中国云端推理占全球云端推理的比例", store=seed_store)
+    assert a.status == "derived" and has(a, 482 / 2275 * 100)
+
+
+def test_implied_cagr_when_one_is_stated(seed_store):
+    a = ask("What CAGR is implied by the 2024 and 2030 global AI inference chip figures?", store=seed_store)
+    assert a.status == "derived" and has(a, 31.02) and "31.0%" in a.answer
+
+
+def test_typo_in_segment_word(seed_store):
+    assert has(ask("What was teh global clod inference market in 2024?", store=seed_store), 2275)
+
+
+def test_conversation_keeps_its_script(multi_store):
+    c = Conversation(store=multi_store)
+    c.ask("2024年台灣電動車充電樁市場規模是多少？")
+    a = c.ask("2030年呢？")
+    assert has(a, 186.3) and "臺灣" in a.answer or "台灣" in a.answer

@@ -6,14 +6,16 @@ from .. import queries as Q
 from ..common import Context, build, cite_row, not_found
 
 NAME = "drivers"
-CUES = {"zh": ["驱动", "推动因素", "动力", "原因", "为什么", "为何", "增长因素", "利好"],
-        "en": ["driver", "drivers", "drive", "driving", "why", "growth factor", "factors", "reasons", "what is behind",
+CUES = {"zh": ["驱动", "推动因素", "动力", "原因", "为什么", "为何", "增长因素", "利好", "因素", "推动"],
+        "en": ["driver", "drivers", "drive", "driving", "why", "growth factor", "what factors", "which factors",
+               "key factors", "reasons", "what is behind",
                "tailwind"]}
 EXAMPLES = ["核心驱动因素有哪些？", "What drives the edge inference chip market?", "Why is the device segment growing?"]
 
 
 def matches(frame, ctx: Context) -> bool:
-    return "drivers" in frame.cues
+    by_factor = "growth" in frame.cues and (frame.period or len(frame.years) >= 2)   # "by what factor … 2024 to 2030"
+    return "drivers" in frame.cues and not by_factor
 
 
 def answer(frame, ctx: Context):

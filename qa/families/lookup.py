@@ -47,6 +47,10 @@ def phrase_figures(frame: Frame, ctx: Context, figs, family: str):
             lines_en = [l + (f", i.e. {c}" if c else "") for l, c in zip(lines_en, [converted(f, frame.unit, "en") for f in figs])]
     zh = "；".join(lines_zh) + "。"
     en = "; ".join(lines_en) + "."
+    asked_cur = frame.unit[0] if frame.unit else None
+    if asked_cur and any(f.currency and f.currency != asked_cur for f in figs):
+        zh += f"（报告未给出以{CUR_NAMES['zh'].get(asked_cur, asked_cur)}计的数据，未做汇率换算。）"
+        en += f" (The report gives no {asked_cur} figure; no currency conversion is made.)"
     if len(lines_en) > 1:
         en = en[0].upper() + en[1:]
     if multi_report:
@@ -110,6 +114,7 @@ def chart_hint(frame: Frame, ctx: Context, markets=()) -> list[dict]:
     return out
 
 
+CUR_NAMES = {"zh": {"USD": "美元", "CNY": "人民币", "TWD": "新台币", "EUR": "欧元"}}
 SCALE_NAMES = {"zh": {12: "万亿", 11: "千亿", 10: "百亿", 9: "十亿", 8: "亿", 6: "百万", 4: "万"},
                "en": {12: "trillion", 9: "billion", 6: "million", 3: "thousand"}}
 
