@@ -68,6 +68,8 @@ class Context:
     previous: Answer | None = None
     previous_frame: Frame | None = None
     queries_run: list[str] = field(default_factory=list)
+    previous_figs: list = field(default_factory=list)     # the stated figures behind the previous answer
+    history: list = field(default_factory=list)           # the figures behind the last two answers
 
     # ------------------------------------------------------------------ querying
     def select(self, template: str, **bindings) -> list[dict]:

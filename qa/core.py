@@ -81,6 +81,7 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
     ctx = Context(store, lex, previous=conversation.answer if conversation else None,
                   previous_frame=conversation.frame if conversation else None)
     ctx.previous_figs = conversation.figs if conversation else []
+    ctx.history = [t.used for t in conversation.turns if t.status != "not_found" and t.used][-2:] if conversation else []
     ans = None
     if frame.unknown:
         ans = _unknown(frame, ctx)

@@ -354,3 +354,15 @@ def test_conversation_keeps_its_script(multi_store):
     c.ask("2024年台灣電動車充電樁市場規模是多少？")
     a = c.ask("2030年呢？")
     assert has(a, 186.3) and "臺灣" in a.answer or "台灣" in a.answer
+
+
+def test_followup_compares_the_last_two_answers(seed_store):
+    c = Conversation(store=seed_store)
+    c.ask("2024年中国云端推理芯片市场规模是多少？")
+    c.ask("边缘呢？")
+    a = c.ask("两者相差多少？")
+    assert a.status == "derived" and has(a, 160)
+    d = Conversation(store=seed_store)
+    d.ask("What is the China market forecast for 2030?")
+    b = d.ask("How does that compare with 2024?")
+    assert b.status == "derived" and has(b, 11664, 1608, 7.25)
