@@ -103,7 +103,7 @@ def _compose_words(words: list[str], en2zh: list[tuple[str, str]]) -> str | None
     out, i = [], 0
     while i < len(words):
         for n in range(min(4, len(words) - i), 0, -1):
-            phrase = "".join(words[i:i + n])
+            phrase = squash("".join(words[i:i + n]))
             hit = next((v for k, v in en2zh if k == phrase or k == phrase.rstrip("s")), None)
             if hit:
                 out.append(hit)

@@ -43,7 +43,7 @@ def answer(frame: Frame, ctx: Context):
     pair = _from_conversation(frame, ctx) if ("compare" in frame.cues or "growth" in frame.cues) else None
     if pair:
         return _phrase(frame, ctx, sorted(pair, key=lambda f: -f.norm))
-    sel = select(frame, ctx, default_global=False)
+    sel = select(frame, ctx, default_global=len(frame.regions) < 2)
     figs = sel.figs
     if len(frame.segments) >= 2 and not frame.regions:
         glob = [f for f in figs if f.region.endswith("region-global")]

@@ -26,6 +26,9 @@ def answer(frame: Frame, ctx: Context):
     # a share the report states
     stated = select(frame, ctx, metric=METRIC_SHARE, any_segment=bool(frame.segments), default_global=False)
     if stated.figs and not frame.refers_back:
+        if len(stated.figs) >= 2 and "compare" in frame.cues:      # '份额相差多少个百分点'
+            from .compare import _phrase
+            return _phrase(frame, ctx, sorted(stated.figs, key=lambda f: -f.norm)[:2])
         return phrase_figures(frame, ctx, stated.figs, NAME)
     part, whole = _part_and_whole(frame, ctx)
     if part is None or whole is None:

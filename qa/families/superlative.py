@@ -28,7 +28,7 @@ def answer(frame: Frame, ctx: Context):
     lang = frame.lang
     if FASTEST.search(frame.text):
         return fastest(frame, ctx)
-    by_region = bool(__import__("re").search(r"哪个地区|哪个区域|哪个国家|which region|which country", frame.text.lower()))
+    by_region = bool(re.search(r"地区|区域|国家|region|countr", frame.text.lower()))
     if by_region:
         sel = select(frame, ctx, regions=[], default_global=False)
         figs = [f for f in sel.figs if not f.region.endswith("region-global")]
