@@ -97,3 +97,11 @@ def live_server(tmp_path_factory):
     yield server
     stop_server(server)
     shutil.rmtree(tmp / "store", ignore_errors=True)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item (the browser test screenshots failures with it)."""
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, "rep_" + rep.when, rep)

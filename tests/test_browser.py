@@ -50,6 +50,14 @@ def page(live_server):
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def screenshot_on_failure(request):
+    yield
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed and "page" in request.fixturenames:
+        shot(request.getfixturevalue("page"), "FAILED-" + request.node.name)
+
+
 def shot(pg, name: str) -> None:
     pg.screenshot(path=str(ARTIFACTS / f"browser-{name}.png"), full_page=True)
 
@@ -58,6 +66,14 @@ def ask(pg, question: str, expect: str) -> None:
     pg.fill("#rk-question textarea", question)
     pg.click("#rk-ask")
     pg.locator("#rk-chat").get_by_text(expect, exact=False).last.wait_for()
+
+
+def new_conversation(pg) -> None:
+    """Start afresh and wait until the reset has landed (it clears the status line), so it cannot
+    race the next question."""
+    pg.click("#rk-new")
+    pg.wait_for_function("() => !document.querySelector('#rk-status .rk-status')")
+    pg.locator("#rk-chat [data-testid='user']").first.wait_for(state="detached")
 
 
 def tab(pg, name: str) -> None:
@@ -80,14 +96,14 @@ def test_chat_in_chinese_and_english_with_citations(page):
 
 
 def test_not_found_feedback(page):
-    page.click("#rk-new")
+    new_conversation(page)
     ask(page, "What is the weather like in Paris?", "Not found in the graph")
     page.locator("#rk-status [data-status='not_found']").wait_for()
     shot(page, "chat-not-found")
 
 
 def test_evidence_highlights_the_quote(page):
-    page.click("#rk-new")
+    new_conversation(page)
     ask(page, "2024年全球AI推理芯片市场规模是多少？", "6,067亿元人民币")
     page.click("#rk-open-evidence")
     mark = page.locator("#rk-evidence mark.rk-quote")

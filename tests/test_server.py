@@ -507,14 +507,15 @@ def test_api_figures_json_and_csv(live_server):
 def test_gradio_client_chat_with_follow_up(live_server):
     from gradio_client import Client
     c = Client(live_server.url + "/", verbose=False)
-    _, history, _, _, status = c.predict("2024年全球AI推理芯片市场规模是多少？", [], api_name="/chat")
+    _, history, _, _, status, evidence = c.predict("2024年全球AI推理芯片市场规模是多少？", [], api_name="/chat")
     text = json.dumps(history, ensure_ascii=False)
     assert "6,067" in text and "§1.3" in text and "How this was answered" in text
     assert 'data-status="answered"' in status
-    _, history, _, _, _ = c.predict("那中国呢？", history, api_name="/chat")
+    assert '<mark class="rk-quote">' in evidence and "6,067" in evidence       # the first citation, highlighted
+    _, history, _, _, _, _ = c.predict("那中国呢？", history, api_name="/chat")
     assert "1,608" in json.dumps(history[-2:], ensure_ascii=False)
     fresh = Client(live_server.url + "/", verbose=False)           # a new session: a new conversation
-    _, history, _, _, status = fresh.predict("今天天气怎么样？", [], api_name="/chat")
+    _, history, _, _, status, _ = fresh.predict("今天天气怎么样？", [], api_name="/chat")
     assert 'data-status="not_found"' in status and "Not found" in json.dumps(history[-2:])
     assert "报告" in json.dumps(history[-2:], ensure_ascii=False)      # says what the report does cover
 

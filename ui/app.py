@@ -370,7 +370,7 @@ def build_blocks(services: Services) -> gr.Blocks:
         def respond(message: str, history: list, cid: str | None, known: list):
             message = (message or "").strip()
             if not message:
-                return gr.update(), history, cid, known, gr.update(), gr.update(), gr.update()
+                return gr.update(), history, cid, known, gr.update(), gr.update(), gr.update(), gr.update()
             try:
                 out = services.ask(message, cid)
             except ServiceError as e:
@@ -388,13 +388,15 @@ def build_blocks(services: Services) -> gr.Blocks:
                     known.append(c)
                     idx = len(known) - 1
                 new_idx.append(idx)
-            choices = [(cite_label(c), i) for i, c in enumerate(known)]
-            pick = new_idx[0] if new_idx else None
+            # string keys: a dropdown value of 0 reads as "nothing chosen" in the browser
+            choices = [(cite_label(c), f"c{i}") for i, c in enumerate(known)]
+            pick = f"c{new_idx[0]}" if new_idx else None
             return ("", history, cid, known, gr.update(choices=choices, value=pick),
-                    gr.update(choices=choices, value=pick), status_html(out))
+                    gr.update(choices=choices, value=pick), status_html(out),
+                    show_evidence(pick, known) if pick else gr.update())
 
         chat_io = dict(inputs=[question, chatbot, conv_id, cites],
-                       outputs=[question, chatbot, conv_id, cites, cite_pick, ev_pick, status])
+                       outputs=[question, chatbot, conv_id, cites, cite_pick, ev_pick, status, ev_html])
         ask_btn.click(respond, api_name="chat", **chat_io)
         question.submit(respond, api_visibility="undocumented", **chat_io)
 
@@ -403,8 +405,9 @@ def build_blocks(services: Services) -> gr.Blocks:
         new_btn.click(new_conversation, outputs=[chatbot, conv_id, cites, cite_pick, ev_pick, status],
                       api_visibility="undocumented")
 
-        def show_evidence(idx, known):
-            if idx is None or not known or not isinstance(idx, int) or idx >= len(known):
+        def show_evidence(key, known):
+            idx = int(key[1:]) if isinstance(key, str) and re.fullmatch(r"c\d+", key) else None
+            if idx is None or not known or idx >= len(known):
                 return "<p>Choose a citation.</p>"
             c = known[idx]
             ev = graphview.evidence(store, c.get("report") or "", c.get("section") or "", c.get("quote") or "")
@@ -413,7 +416,7 @@ def build_blocks(services: Services) -> gr.Blocks:
                         f"<blockquote>{html.escape(str(c.get('quote')))}</blockquote>")
             return ev.to_html()
 
-        ev_pick.change(show_evidence, inputs=[ev_pick, cites], outputs=ev_html, api_visibility="undocumented")
+        ev_pick.input(show_evidence, inputs=[ev_pick, cites], outputs=ev_html, api_visibility="undocumented")
 
         def open_evidence(idx, known):
             return gr.Tabs(selected="evidence"), gr.update(value=idx), show_evidence(idx, known)
@@ -429,7 +432,7 @@ def build_blocks(services: Services) -> gr.Blocks:
         fig_inputs = f_inputs + [chart_metric, chart_year]
         fig_outputs = [fig_table, chart, bars]
         for comp in fig_inputs:
-            comp.change(filter_figures, inputs=fig_inputs, outputs=fig_outputs, api_visibility="undocumented")
+            comp.input(filter_figures, inputs=fig_inputs, outputs=fig_outputs, api_visibility="undocumented")
 
         def figures_csv(*filters):
             from kg.figures import COLUMNS
@@ -445,7 +448,7 @@ def build_blocks(services: Services) -> gr.Blocks:
         fig_csv.click(figures_csv, inputs=f_inputs, outputs=fig_csv, api_visibility="undocumented")
 
         # sparql
-        q_pick.change(lambda name: EXAMPLE_QUERIES.get(name, ""), inputs=q_pick, outputs=editor,
+        q_pick.input(lambda name: EXAMPLE_QUERIES.get(name, ""), inputs=q_pick, outputs=editor,
                       api_visibility="undocumented")
 
         def run_query(text: str):
@@ -480,8 +483,8 @@ def build_blocks(services: Services) -> gr.Blocks:
             rows = graphview.edge_rows(sub)
             return graphview.to_svg(sub, iri), pd.DataFrame(rows, columns=["from", "link", "to"])
 
-        ent_pick.change(draw, inputs=[ent_pick, hops], outputs=[g_svg, g_edges], api_visibility="undocumented")
-        hops.change(draw, inputs=[ent_pick, hops], outputs=[g_svg, g_edges], api_visibility="undocumented")
+        ent_pick.input(draw, inputs=[ent_pick, hops], outputs=[g_svg, g_edges], api_visibility="undocumented")
+        hops.input(draw, inputs=[ent_pick, hops], outputs=[g_svg, g_edges], api_visibility="undocumented")
 
         # reports
         def ingest(path: str | None, progress=gr.Progress()):
