@@ -110,8 +110,8 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
         ans.answer = re.sub(r"(?<=[\u4e00-\u9fff])(?=[\d$])", " ", ans.answer)     # "为 6,067亿元", as reports write
         if conversation is not None:
             conversation.traditional = traditional
-    if conversation is not None:
-        conversation.frame = frame
+    if conversation is not None and (frame.has_content() or ans.status != "not_found"):
+        conversation.frame = frame          # an off-topic turn ("今天天气怎么样？") leaves the context as it was
         if ans.status != "not_found":
             conversation.answer = ans
             conversation.figs = list(ans.used)
@@ -146,7 +146,8 @@ def _which_market(frame: Frame, ctx: Context) -> Answer:
 
 def merge(new: Frame, prev: Frame) -> Frame:
     """Fill the slots a follow-up leaves out from the previous turn; what it says replaces what was said."""
-    elliptical = new.followup or new.refers_back or (not new.cues - {"lookup"} and not new.metrics and not new.markets
+    elliptical = new.followup or new.refers_back or (new.has_content() and not new.cues - {"lookup"} and not new.metrics
+                                                     and not new.markets
                                                      and len(new.regions) + len(new.segments) + len(new.years) <= 2)
     if not elliptical:
         return new

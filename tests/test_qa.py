@@ -366,3 +366,10 @@ def test_followup_compares_the_last_two_answers(seed_store):
     d.ask("What is the China market forecast for 2030?")
     b = d.ask("How does that compare with 2024?")
     assert b.status == "derived" and has(b, 11664, 1608, 7.25)
+
+
+def test_off_topic_turn_is_not_answered_from_context(seed_store):
+    c = Conversation(store=seed_store)
+    c.ask("2024年中国AI推理芯片市场规模是多少？")
+    assert c.ask("今天天气怎么样？").status == "not_found"
+    assert has(c.ask("2030年呢？"), 11664)
