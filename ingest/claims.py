@@ -25,7 +25,7 @@ class Figure:
     year: int | None
     period: tuple[int, int] | None
     value: float                    # as written
-    value_text: str                 # "6,067"
+    value_text: str                 # "1,046.8" as written
     unit: str                       # as written: "亿元人民币", "%", "USD billion"
     currency: str | None            # ISO code or None
     mult: int                       # power of ten of the unit (亿 = 8)

@@ -176,7 +176,7 @@ class Extractor:
         return self.claims
 
     def _prefer_full_labels(self) -> None:
-        """A segment's preferred label is the one that names its market ('云端 AI 推理芯片', not '云端推理');
+        """A segment's preferred label is the one that names its market ('腔镜手术机器人', not '腔镜');
         siblings that share a head ('800G transceivers', '400G transceivers'; '腔镜手术机器人', '骨科手术机器人')
         are also known by what sets them apart ('800G', '腔镜')."""
         by_market: dict[str, list[Segment]] = {}
@@ -753,7 +753,7 @@ def _clean_label(label: str) -> str:
 
 
 def qualifier(seg_key: str, market_key: str) -> str:
-    """The distinctive part of a segment name: '云端ai推理芯片' - 'ai推理芯片' -> '云端'; '端侧推理' -> '端侧'."""
+    """The distinctive part of a segment name: '直流快充电动车充电桩' - '电动车充电桩' -> '直流快充'; '800g光模块' -> '800g'."""
     if not market_key:
         return seg_key
     common = _lcs(seg_key, market_key)
