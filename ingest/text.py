@@ -76,7 +76,7 @@ def zh_ordinal(s: str) -> int | None:
 
 
 def parse_number(s: str) -> float:
-    """'6,067' -> 6067.0; '31.0' -> 31.0 (thousands separators of either width)."""
+    """'1,046.8' -> 1046.8; '24.6' -> 24.6 (thousands separators of either width)."""
     return float(s.replace(",", "").replace("，", "").replace(" ", ""))
 
 

@@ -72,7 +72,7 @@ class Lexicon:
     def translate(self, label: str) -> str | None:
         """Compose a label in the other language from glossary terms, or None if any part is unknown.
 
-        "云端 AI 推理芯片" -> "cloud AI inference chip"; "edge inference chip" -> "边缘推理芯片".
+        "腔镜手术机器人" -> "laparoscopic surgical robot"; "DC fast charger" -> "直流快充桩".
         """
         zh2en, en2zh = self._terms
         if has_cjk(label):

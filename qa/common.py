@@ -166,7 +166,7 @@ COMPARATOR_WORDS = {"zh": {"lt": "不足", "gt": "超过", "approx": "约", "eq"
 
 
 def written(f: Fig, lang: str) -> str:
-    """The value as the report writes it, with its bound: '6,067 亿元人民币', 'less than 1%'."""
+    """The value as the report writes it, with its bound: '128.6 亿美元', 'less than 2%'."""
     cmp = COMPARATOR_WORDS[lang][f.comparator]
     if f.percent:
         return f"{cmp}{f.value_text}%"
@@ -180,7 +180,7 @@ def written(f: Fig, lang: str) -> str:
 
 
 def _precise(x: float, max_dec: int = 4) -> str:
-    """Enough decimals to keep the figure's precision, no trailing zeros: 1.1664, 606.7, 2,275."""
+    """Enough decimals to keep the figure's precision, no trailing zeros: 1.27, 606.7, 1,046.8."""
     s = f"{x:,.{max_dec}f}".rstrip("0").rstrip(".")
     return s
 

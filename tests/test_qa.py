@@ -373,3 +373,14 @@ def test_off_topic_turn_is_not_answered_from_context(seed_store):
     c.ask("2024年中国AI推理芯片市场规模是多少？")
     assert c.ask("今天天气怎么样？").status == "not_found"
     assert has(c.ask("2030年呢？"), 11664)
+
+
+def _family_examples():
+    from qa.families import FAMILIES
+    return [(f.NAME, q) for f in FAMILIES for q in f.EXAMPLES]
+
+
+@pytest.mark.parametrize("family,q", _family_examples())
+def test_each_family_answers_its_own_examples(multi_store, family, q):
+    a = ask(q, store=multi_store)
+    assert a.status != "not_found" and a.family == family, (a.family, a.answer)

@@ -12,7 +12,7 @@ from ..resolve import select
 NAME = "compare"
 CUES = {"zh": ["比较", "对比", "相比", "哪个大", "哪个更大", "谁更大", "差距", "相差", "孰大", "差多少", "相差多少"],
         "en": ["compare", "comparison", "versus", "vs", "bigger than", "larger than", "smaller than", "difference between"]}
-EXAMPLES = ["Compare cloud and edge inference in China in 2024.", "2024年中国云端和边缘推理芯片市场相比哪个更大？"]
+EXAMPLES = ["Compare 800G and 400G transceivers in 2024.", "2024年全球腔镜和骨科手术机器人市场相比哪个更大？"]
 
 
 PAIR = re.compile(r"两者|二者|这两个|两个数|两项|both|the two|between them|each other", re.I)

@@ -13,7 +13,8 @@ NAME = "consistency"
 CUES = {"zh": ["加总", "合计", "总和", "之和", "相加", "加起来", "是否等于", "一致", "吻合", "核对", "校验"],
         "en": ["sum", "add up", "adds up", "total of the segments", "combined", "consistent", "consistency", "match",
                "reconcile", "check"]}
-EXAMPLES = ["全球细分市场加总是否等于总规模？", "Do the China segments add up to the total?", "Is the stated global CAGR consistent?"]
+EXAMPLES = ["全球手术机器人细分市场加总是否等于总规模？", "Do the China AI inference chip segments add up to the total?",
+            "Is the stated global data center optical interconnect CAGR consistent?"]
 
 
 def matches(frame: Frame, ctx: Context) -> bool:

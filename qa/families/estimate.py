@@ -13,7 +13,7 @@ NAME = "estimate"
 CUES = {"zh": ["估算", "估计", "推算", "按照", "按此", "以此", "大概", "大约"],
         "en": ["estimate", "estimated", "interpolate", "at the stated", "implied", "extrapolate", "approximate",
                "approximately", "roughly", "ballpark"]}
-EXAMPLES = ["Estimate the global market in 2026 at the stated CAGR.", "按年复合增长率估算2027年中国市场规模。"]
+EXAMPLES = ["Estimate the global battery recycling market in 2026 at the stated CAGR.", "按年复合增长率估算2027年中国AI推理芯片市场规模。"]
 
 
 def matches(frame: Frame, ctx: Context) -> bool:

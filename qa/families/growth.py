@@ -13,7 +13,7 @@ NAME = "growth"
 CUES = {"zh": ["倍", "增长了多少", "增加了多少", "增长多少", "增加多少", "翻了", "变化"],
         "en": ["times", "multiple", "fold", "factor", "grow by", "increase by", "how much will", "how much did", "change",
                "growth between", "grow from", "increase from"]}
-EXAMPLES = ["2030年全球市场规模是2024年的多少倍？", "How much will the China market grow from 2024 to 2030?"]
+EXAMPLES = ["2030年全球手术机器人市场规模是2024年的多少倍？", "How much will the China AI inference chip market grow from 2024 to 2030?"]
 
 
 def _years(frame: Frame) -> list[int]:

@@ -14,7 +14,7 @@ from .lookup import explain_missing, phrase_figures
 NAME = "share"
 CUES = {"zh": ["占", "比例", "比重", "份额", "占比", "百分之几"],
         "en": ["share", "proportion", "percentage of", "percent of", "fraction of", "portion"]}
-EXAMPLES = ["2024年全球边缘推理占整体市场的比例是多少？", "What share of the global market was China in 2024?"]
+EXAMPLES = ["2024年全球骨科手术机器人占整体市场的比例是多少？", "What share of the global AI inference chip market was China in 2024?"]
 
 
 def matches(frame: Frame, ctx: Context) -> bool:
@@ -72,7 +72,7 @@ def _part_and_whole(frame: Frame, ctx: Context) -> tuple[Fig | None, Fig | None]
             return None, None
         return tuple(sorted(figs, key=lambda f: f.norm))
     if frame.segments and len(frame.regions) >= 2:
-        # the same segment in two regions ('中国云端推理占全球云端推理的比例'): the larger region is the whole
+        # the same segment in two regions ('中国直流快充桩占全球直流快充桩的比例'): the larger region is the whole
         figs = select(frame, ctx, metric=METRIC_MARKET_SIZE).figs
         by_region = {f.region: f for f in figs}
         if len(by_region) >= 2:
