@@ -45,9 +45,14 @@ class Finding:
     used: list[dict] = field(default_factory=list)   # the figures used (rows of FIGURES / CAGRS)
 
 
-def segment_sums(store: Store) -> list[Finding]:
+def _bind(market: str | None, report: str | None) -> dict:
+    import pyoxigraph as ox
+    return {k: ox.NamedNode(v) for k, v in (("market", market), ("report", report)) if v}
+
+
+def segment_sums(store: Store, market: str | None = None, report: str | None = None) -> list[Finding]:
     """Segments vs their stated total, exact to the precision the figures are written in."""
-    rows = store.select(FIGURES)
+    rows = store.select(FIGURES, _bind(market, report))
     out = []
     totals = [r for r in rows if "segment" not in r]
     for t in totals:
@@ -67,10 +72,11 @@ def segment_sums(store: Store) -> list[Finding]:
     return out
 
 
-def implied_cagrs(store: Store, tolerance_pp: float = 0.3) -> list[Finding]:
-    figs = [r for r in store.select(FIGURES) if "segment" not in r]
+def implied_cagrs(store: Store, tolerance_pp: float = 0.3, market: str | None = None,
+                  report: str | None = None) -> list[Finding]:
+    figs = [r for r in store.select(FIGURES, _bind(market, report)) if "segment" not in r]
     out = []
-    for c in store.select(CAGRS):
+    for c in store.select(CAGRS, _bind(market, report)):
         start = next((f for f in figs if f["report"] == c["report"] and f["market"] == c["market"]
                       and f.get("region") == c.get("region") and f["year"] == c["start"]), None)
         end = next((f for f in figs if f["report"] == c["report"] and f["market"] == c["market"]

@@ -12,6 +12,7 @@ from .frame import Frame
 from .lexicon import QALexicon
 from . import queries as Q
 
+MAX_REPORTS_LISTED = 8          # a question naming no market lists every report up to this many, else asks
 XSD_INT = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 UNIT_CODE = {"CNY": "CNY", "USD": "USD", "TWD": "TWD", "EUR": "EUR", "JPY": "JPY", "HKD": "HKD", "GBP": "GBP",
              "KRW": "KRW", "INR": "INR"}
@@ -93,6 +94,21 @@ class Context:
 
     def is_cagr(self, iri: str) -> bool:
         return iri == METRIC_CAGR
+
+    def reports_in_scope(self, frame: Frame) -> list[str] | None:
+        """The reports a question is about: those of the markets it names (or the only market there is);
+        None for 'all of them' when the store is small enough to list; [] when it must ask which."""
+        if frame.markets or frame.segments:
+            return sorted({r for m in self.markets_for(frame, None) for r in self.lex.reports_of.get(m, ())})
+        reports = {r for rs in self.lex.reports_of.values() for r in rs}
+        return None if len(reports) <= MAX_REPORTS_LISTED else []
+
+    def select_reports(self, template: str, frame: Frame) -> list[dict] | None:
+        """Rows of a per-report template for the reports in scope (None: the question must name a market)."""
+        scope = self.reports_in_scope(frame)
+        if scope is None:
+            return self.select(template)
+        return [r for rep in scope for r in self.select(template, report=rep)] if scope else None
 
     def segment_market(self, seg: str) -> str | None:
         return self.lex.market_of(seg)

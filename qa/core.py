@@ -92,7 +92,7 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
         for fam in FAMILIES:
             frame.family = fam.NAME
             if fam.matches(frame, ctx) and fam.NAME in COMPUTING and _ambiguous(frame, ctx):
-                ans = _which_market(frame, ctx)
+                ans = ask_which_market(frame, ctx)
                 break
             if fam.matches(frame, ctx):
                 ans = fam.answer(frame, ctx)
@@ -129,7 +129,7 @@ def _ambiguous(frame: Frame, ctx: Context) -> bool:
     return len(ctx.markets_for(frame, METRIC_MARKET_SIZE)) > 1
 
 
-def _which_market(frame: Frame, ctx: Context) -> Answer:
+def ask_which_market(frame: Frame, ctx: Context) -> Answer:
     from kg.namespaces import METRIC_MARKET_SIZE
     lang = frame.lang
     from . import queries as Q

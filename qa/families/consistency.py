@@ -24,9 +24,10 @@ def matches(frame: Frame, ctx: Context) -> bool:
 def answer(frame: Frame, ctx: Context):
     lang = frame.lang
     cagr = METRIC_CAGR in frame.metrics
-    findings = implied_cagrs(ctx.store) if cagr else segment_sums(ctx.store)
-    ctx.queries_run.append("# kg.checks." + ("CAGRS" if cagr else "FIGURES") + " (consistency check)")
     markets = set(ctx.markets_for(frame, None)) if (frame.markets or frame.segments) else None
+    check = implied_cagrs if cagr else segment_sums
+    findings = [f for m in sorted(markets) for f in check(ctx.store, market=m)] if markets else check(ctx.store)
+    ctx.queries_run.append("# kg.checks." + ("CAGRS" if cagr else "FIGURES") + " (consistency check)")
     regions = frame.regions or ([REGION_GLOBAL] if any(f.region == REGION_GLOBAL for f in findings) else [])
     sel = [f for f in findings if (not regions or f.region in regions) and (markets is None or f.market in markets)
            and (cagr or not frame.years or f.year in frame.years)]

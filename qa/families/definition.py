@@ -23,7 +23,10 @@ def matches(frame, ctx: Context) -> bool:
 
 
 def answer(frame, ctx: Context):
-    rows = ctx.select(Q.DEFINITIONS)
+    rows = ctx.select_reports(Q.DEFINITIONS, frame)
+    if rows is None:
+        from ..core import ask_which_market
+        return ask_which_market(frame, ctx)
     targets = set(frame.segments or frame.markets)
     if not targets:
         # "how does the report define the market?": the market itself, else its segments

@@ -19,7 +19,10 @@ def matches(frame, ctx: Context) -> bool:
 
 
 def answer(frame, ctx: Context):
-    rows = ctx.select(Q.DRIVERS)
+    rows = ctx.select_reports(Q.DRIVERS, frame)
+    if rows is None:
+        from ..core import ask_which_market
+        return ask_which_market(frame, ctx)
     markets = set(ctx.markets_for(frame, None)) if (frame.markets or frame.segments) else None
     drivers: dict[str, dict] = {}
     for r in rows:

@@ -103,11 +103,9 @@ def chart_hint(frame: Frame, ctx: Context, markets=()) -> list[dict]:
     from .. import queries as Q
     from ingest.text import squash
     names = [squash(l) for r in frame.regions for l in ctx.lex.entities[r].aliases] if frame.regions else []
-    reports = {rep for m in markets for rep in ctx.lex.reports_of.get(m, ())}
+    reports = sorted({rep for m in markets for rep in ctx.lex.reports_of.get(m, ())})
     out = []
-    for r in ctx.select(Q.CHARTS):
-        if reports and r["report"] not in reports:
-            continue
+    for r in [x for rep in reports for x in ctx.select(Q.CHARTS, report=rep)]:
         if "start" in r and all(r["start"] <= y <= r["end"] for y in frame.years) and \
                 (not names or any(n in squash(r["title"]) for n in names)):
             out.append(r)

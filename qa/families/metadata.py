@@ -23,7 +23,10 @@ def answer(frame, ctx: Context):
     low = frame.text.lower()
     if any(c in low for c in SOURCE_CUES):
         return _sources(frame, ctx)
-    rows = ctx.select(Q.REPORTS)
+    rows = ctx.select_reports(Q.REPORTS, frame)
+    if rows is None:
+        from ..core import ask_which_market
+        return ask_which_market(frame, ctx)
     if frame.markets or frame.segments:
         reports = {rep for m in ctx.markets_for(frame, None) for rep in ctx.lex.reports_of.get(m, ())}
         rows = [r for r in rows if r["report"] in reports] or rows
@@ -51,7 +54,10 @@ def answer(frame, ctx: Context):
 
 
 def _sources(frame, ctx: Context):
-    rows = ctx.select(Q.SOURCES)
+    rows = ctx.select_reports(Q.SOURCES, frame)
+    if rows is None:
+        from ..core import ask_which_market
+        return ask_which_market(frame, ctx)
     if frame.markets or frame.segments:
         reports = {rep for m in ctx.markets_for(frame, None) for rep in ctx.lex.reports_of.get(m, ())}
         rows = [r for r in rows if r["report"] in reports] or rows

@@ -14,7 +14,10 @@ def matches(frame, ctx: Context) -> bool:
 
 
 def answer(frame, ctx: Context):
-    rows = ctx.select(Q.TRENDS)
+    rows = ctx.select_reports(Q.TRENDS, frame)
+    if rows is None:
+        from ..core import ask_which_market
+        return ask_which_market(frame, ctx)
     if frame.markets or frame.segments:
         reports = {rep for m in ctx.markets_for(frame, None) for rep in ctx.lex.reports_of.get(m, ())}
         rows = [r for r in rows if r["report"] in reports] or rows
