@@ -91,7 +91,8 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
     else:
         for fam in FAMILIES:
             frame.family = fam.NAME
-            if fam.matches(frame, ctx) and fam.NAME in COMPUTING and _ambiguous(frame, ctx):
+            if fam.matches(frame, ctx) and ((fam.NAME in COMPUTING and _ambiguous(frame, ctx)) or
+                                            (fam.NAME in LISTING and _too_many(frame, ctx))):
                 ans = ask_which_market(frame, ctx)
                 break
             if fam.matches(frame, ctx):
@@ -122,6 +123,18 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
 COMPUTING = {"estimate", "growth", "share", "compare", "consistency"}
 
 
+# families that list a figure per market when the question names none: up to a handful, else they ask
+LISTING = {"lookup", "cagr", "rate", "superlative", "filter"}
+
+
+def _too_many(frame: Frame, ctx: Context) -> bool:
+    if frame.markets or frame.segments:
+        return False
+    from .common import MAX_REPORTS_LISTED
+    from .resolve import target_metric
+    return len(ctx.markets_for(frame, target_metric(frame))) > MAX_REPORTS_LISTED
+
+
 def _ambiguous(frame: Frame, ctx: Context) -> bool:
     if frame.markets or frame.segments:
         return False
@@ -133,13 +146,20 @@ def ask_which_market(frame: Frame, ctx: Context) -> Answer:
     from kg.namespaces import METRIC_MARKET_SIZE
     lang = frame.lang
     from . import queries as Q
-    title_of = {r["report"]: r["reportTitle"] for r in ctx.select(Q.REPORTS)}
+    from .common import MAX_REPORTS_LISTED
+    candidates = ctx.markets_for(frame, METRIC_MARKET_SIZE) or sorted(ctx.lex.reports_of)
+    shown = candidates[:MAX_REPORTS_LISTED]
+    title_of = {}
+    for rep in sorted({r for m in shown for r in ctx.lex.reports_of.get(m, ())}):
+        title_of.update({r["report"]: r["reportTitle"] for r in ctx.select(Q.REPORT_TITLE, report=rep)})
     opts = []
-    for m in ctx.markets_for(frame, METRIC_MARKET_SIZE):
+    for m in shown:
         titles = sorted({title_of.get(r, r.rsplit("/", 1)[-1]) for r in ctx.lex.reports_of.get(m, ())})
         opts.append(f"{ctx.label(m, lang)}（{'、'.join(titles)}）" if lang == "zh" else f"{ctx.label(m, lang)} ({', '.join(titles)})")
-    return not_found(frame, f"图谱中有多个市场，请指明是哪一个：{'；'.join(opts)}。",
-                     f"Several markets could be meant; which one? {'; '.join(opts)}.",
+    more = len(candidates) - len(shown)
+    more_zh, more_en = (f"；另有 {more} 个" if more else ""), (f"; and {more} more" if more else "")
+    return not_found(frame, f"图谱中有多个市场，请指明是哪一个：{'；'.join(opts)}{more_zh}。",
+                     f"Several markets could be meant; which one? {'; '.join(opts)}{more_en}.",
                      interpretation=f"{frame.family}: market not named and {len(opts)} markets hold figures", ctx=ctx,
                      family=frame.family or "")
 

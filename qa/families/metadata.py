@@ -45,8 +45,9 @@ def answer(frame, ctx: Context):
                   (f"，联系方式：{'、'.join(d['contacts'])}" if d["contacts"] else ""))
         en.append(f"“{d['reportTitle']}” was published by {pub or '(not stated)'}" + (f" in {date}" if date else "") +
                   (f"; contact: {', '.join(d['contacts'])}" if d["contacts"] else ""))
-        if "quote" in d:
-            cites.append(cite_row(d))
+        about = ctx.select(Q.ABOUT, about=d["report"] + "/about")
+        if about:
+            cites.append(cite_row({**about[0], "report": d["report"], "reportTitle": d["reportTitle"]}))
         else:
             cites.append(Citation(report=d["report"], section="", section_title=d["reportTitle"], quote=d["reportTitle"]))
     return build(frame, ctx, status="answered", zh="；".join(zh) + "。", en="; ".join(en) + ".", values=[],
