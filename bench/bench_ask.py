@@ -27,42 +27,108 @@ from bench.common import (DEFAULT_SIZES, PY, ROOT, build_store, expected, parse_
 TARGETS = {1: {"median_ms": 2.0, "p99_ms": 10.0}, 10000: {"median_ms": 5.0}}
 
 
-def run_size(size: int, n_questions: int, budget_s: float) -> dict:
-    """Time the questions against the store of ``size`` reports, in this process."""
+WARM_UP = "2024年全球AI推理芯片市场规模是多少？"      # the seed is in every store: builds the lexicon and parser
+
+
+def run_questions(size: int, n_questions: int, first: int, skip: set[str], timeout: float, log: str) -> None:
+    """In a child process: answer questions ``first``.. (kinds in ``skip`` left out), one JSON line each
+    to ``log``. A question taking over ``timeout`` seconds is logged as timed out and the process exits
+    with status 3 (Python cannot interrupt a running query); the parent starts a new one after it."""
     import os
+    import threading
 
     from bench.questions import generate
     from kg.store import open_store
     from qa import ask
 
     questions = generate(expected(size - 1) if size > 1 else [], n_questions)
+    out = open(log, "a", encoding="utf-8")
     t0 = time.perf_counter()
     store = open_store(str(store_dir(size)), read_only=True)
     t1 = time.perf_counter()
-    ask(questions[0][1], store=store)                   # builds the lexicon and the parser
+    ask(WARM_UP, store=store)
     t2 = time.perf_counter()
-    rows = []
-    deadline = time.perf_counter() + budget_s
-    for kind, q in questions:
-        a = time.perf_counter()
+    out.write(json.dumps({"open_s": t1 - t0, "first_question_s": t2 - t1}) + "\n")
+    out.flush()
+    current = {"i": None, "since": 0.0}
+
+    def watchdog() -> None:
+        while True:
+            time.sleep(0.2)
+            i = current["i"]
+            if i is not None and time.perf_counter() - current["since"] > timeout:
+                kind, q = questions[i]
+                out.write(json.dumps({"i": i, "kind": kind, "family": kind, "status": "timeout", "s": timeout,
+                                      "q": q}, ensure_ascii=False) + "\n")
+                out.flush()
+                os._exit(3)
+
+    threading.Thread(target=watchdog, daemon=True).start()
+    for i in range(first, len(questions)):
+        kind, q = questions[i]
+        if kind in skip:
+            continue
+        current["since"] = time.perf_counter()
+        current["i"] = i
         ans = ask(q, store=store)
-        rows.append((kind, ans.family, ans.status, time.perf_counter() - a))
-        if time.perf_counter() > deadline:
-            break
-    by_family = defaultdict(list)
-    for _kind, fam, _st, dt in rows:
-        by_family[fam].append(dt)
+        dt = time.perf_counter() - current["since"]
+        current["i"] = None
+        out.write(json.dumps({"i": i, "kind": kind, "family": ans.family, "status": ans.status, "s": dt, "q": q},
+                             ensure_ascii=False) + "\n")
+        out.flush()
     rss, hwm = proc_rss_mb(os.getpid())
+    out.write(json.dumps({"rss_mb": rss, "peak_rss_mb": hwm}) + "\n")
+    out.close()
+
+
+def run_size(size: int, n_questions: int, budget_s: float, timeout: float) -> dict:
+    """Time the questions against the store of ``size`` reports in child processes; a kind of question
+    that once takes longer than ``timeout`` is reported as timed out and not asked again."""
+    import tempfile
+    log = tempfile.NamedTemporaryFile(prefix="bench-ask-", suffix=".jsonl", delete=False).name
+    first, skip, meta = 0, set(), {}
+    deadline = time.monotonic() + budget_s
+    rows: list[dict] = []
+    while True:
+        before = len(rows)
+        r = subprocess.run([PY, str(Path(__file__).resolve()), "--_one", str(size), "--questions", str(n_questions),
+                            "--_first", str(first), "--_skip", ",".join(sorted(skip)) or "-",
+                            "--timeout", str(timeout), "--_log", log],
+                           cwd=ROOT, capture_output=True, text=True, timeout=budget_s + timeout + 900)
+        rows, meta = [], {}
+        with open(log, encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                if "i" in d:
+                    rows.append(d)
+                else:
+                    meta.setdefault("runs", []).append(d) if "open_s" in d else meta.update(d)
+        if r.returncode == 3 and rows and rows[-1]["status"] == "timeout" and time.monotonic() < deadline:
+            skip.add(rows[-1]["kind"])
+            first = rows[-1]["i"] + 1
+            continue
+        if r.returncode not in (0, 3):
+            raise SystemExit(f"bench_ask child failed:\n{r.stderr[-3000:]}")
+        if len(rows) == before:
+            break
+        break
+    Path(log).unlink(missing_ok=True)
+    runs = meta.get("runs", [{}])
+    by_family = defaultdict(list)
+    for d in rows:
+        by_family[d["family"] or "unknown"].append(d["s"])
     return {
-        "size": size, "questions": len(rows), "complete": len(rows) == len(questions),
-        "open_s": round(t1 - t0, 3), "first_question_s": round(t2 - t1, 3),
-        "all": summary_ms([r[3] for r in rows]),
+        "size": size, "questions": len(rows), "timeout_s": timeout,
+        "timed_out": sorted({d["kind"] for d in rows if d["status"] == "timeout"}),
+        "open_s": round(runs[0].get("open_s", 0), 3), "first_question_s": round(runs[0].get("first_question_s", 0), 3),
+        "all": summary_ms([d["s"] for d in rows]),
         "by_family": {f: summary_ms(v) for f, v in sorted(by_family.items())},
-        "status": dict(Counter(r[2] for r in rows)),
-        "expected_family_share": round(sum(r[0] == r[1] or (r[0] in ("forecast", "segment") and r[1] == "lookup")
-                                           for r in rows) / len(rows), 3),
-        "rss_mb": round(rss, 1), "peak_rss_mb": round(hwm, 1),
-        "slowest": sorted(((round(r[3] * 1000, 1), r[1], q) for r, (_k, q) in zip(rows, questions)), reverse=True)[:5],
+        "status": dict(Counter(d["status"] for d in rows)),
+        "expected_family_share": round(sum(d["kind"] == d["family"] or (d["kind"] in ("forecast", "segment") and
+                                                                      d["family"] == "lookup") for d in rows)
+                                       / max(1, len(rows)), 3),
+        "rss_mb": round(meta.get("rss_mb", 0), 1), "peak_rss_mb": round(meta.get("peak_rss_mb", 0), 1),
+        "slowest": sorted(((round(d["s"] * 1000, 1), d["family"], d["q"]) for d in rows), reverse=True)[:5],
     }
 
 
@@ -70,32 +136,33 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="store sizes, e.g. 1,100,1000,10000")
     ap.add_argument("--questions", type=int, default=240, help="questions per size (>= 200)")
-    ap.add_argument("--budget", type=float, default=300, help="seconds per size before stopping early")
+    ap.add_argument("--budget", type=float, default=900, help="seconds per size before giving up on restarts")
+    ap.add_argument("--timeout", type=float, default=30, help="seconds after which one question counts as timed out "
+                                                              "(its kind is then left out at that size)")
     ap.add_argument("--_one", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--_first", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--_skip", default="-", help=argparse.SUPPRESS)
+    ap.add_argument("--_log", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args._one:
-        print(json.dumps(run_size(args._one, args.questions, args.budget), ensure_ascii=False))
+        run_questions(args._one, args.questions, args._first, set(args._skip.split(",")) - {"-"}, args.timeout,
+                      args._log)
         return 0
 
     results = []
     for size in parse_sizes(args.sizes):
         build_store(size)
-        r = subprocess.run([PY, str(Path(__file__).resolve()), "--_one", str(size), "--questions", str(args.questions),
-                            "--budget", str(args.budget)], cwd=ROOT, capture_output=True, text=True)
-        if r.returncode != 0:
-            print(r.stderr[-3000:], file=sys.stderr)
-            return 1
-        res = json.loads(r.stdout.strip().splitlines()[-1])
+        res = run_size(size, args.questions, args.budget, args.timeout)
         results.append(res)
         print(f"{size:>6} reports: median {res['all']['median_ms']} ms, p99 {res['all']['p99_ms']} ms "
               f"({res['questions']} questions)", file=sys.stderr, flush=True)
 
     print("\nAll questions (ms)")
     print(table(["reports", "questions", "median", "p99", "max", "first question (s)", "answered/derived/not_found",
-                 "RSS MB"],
+                 "RSS MB", "timed out (kinds)"],
                 [[r["size"], r["questions"], r["all"]["median_ms"], r["all"]["p99_ms"], r["all"]["max_ms"],
                   r["first_question_s"], "/".join(str(r["status"].get(s, 0)) for s in ("answered", "derived", "not_found")),
-                  r["rss_mb"]] for r in results]))
+                  r["rss_mb"], ", ".join(r["timed_out"]) or None] for r in results]))
     families = sorted({f for r in results for f in r["by_family"]})
     print("\nMedian / p99 per family (ms)")
     print(table(["family"] + [f"{r['size']:,}" for r in results],
