@@ -28,7 +28,7 @@ def cmd_ingest(args) -> int:
         return 1
     if len(files) > 1 or any(Path(p).is_dir() for p in args.paths):
         from ingest.bulk import ingest_many
-        return ingest_many(store, files, workers=args.workers, quiet=args.quiet)
+        return ingest_many(store, files, workers=args.workers, quiet=args.quiet, validate=not args.no_validate)
     failed = 0
     for f in files:
         try:
