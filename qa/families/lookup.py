@@ -104,6 +104,9 @@ def chart_hint(frame: Frame, ctx: Context, markets=()) -> list[dict]:
     from ingest.text import squash
     names = [squash(l) for r in frame.regions for l in ctx.lex.entities[r].aliases] if frame.regions else []
     reports = sorted({rep for m in markets for rep in ctx.lex.reports_of.get(m, ())})
+    from ..common import MAX_REPORTS_LISTED
+    if len(reports) > MAX_REPORTS_LISTED:      # a hint, not worth a query per report of a crowded market
+        return []
     out = []
     for r in [x for rep in reports for x in ctx.select(Q.CHARTS, report=rep)]:
         if "start" in r and all(r["start"] <= y <= r["end"] for y in frame.years) and \
