@@ -24,7 +24,7 @@ from kg.namespaces import METRIC_CAGR, METRIC_MARKET_SIZE, METRIC_SHARE
 from .claims import (Chart, Claims, Definition, Driver, Evidence, Figure, Market, ReportInfo, Segment, Source,
                      Trend)
 from .document import Block, Document, Sentence
-from .quantities import find_periods, find_quantities, find_years, parse_unit_line
+from .quantities import find_periods, find_quantities, find_years
 from .text import fold, has_cjk, replace_zh_years, squash
 
 if not Doc.has_extension("quantities"):

@@ -173,14 +173,3 @@ def find_years(norm: str, exclude: list[PeriodMention] = ()) -> list[YearMention
             continue
         out.append(YearMention(m.start("y"), m.end(), int(m.group("y")), bool(m.group("e"))))
     return out
-
-
-def parse_unit_line(text: str) -> tuple[str | None, int]:
-    """'人民币十亿元' -> ('CNY', 9); 'USD billion' -> ('USD', 9); '%' -> (None, 0)."""
-    t = text.lower()
-    cur = next((c for k, c in sorted({**ZH_CURRENCIES, **EN_CURRENCIES, **PREFIX_CURRENCIES}.items(),
-                                      key=lambda kv: -len(kv[0])) if k in t), None)
-    mult = next((v for k, v in sorted(ZH_SCALES.items(), key=lambda kv: -len(kv[0])) if k in t), None)
-    if mult is None:
-        mult = next((v for k, v in EN_SCALES.items() if len(k) > 2 and k in t), 0)
-    return cur, mult

@@ -80,10 +80,6 @@ def parse_number(s: str) -> float:
     return float(s.replace(",", "").replace("，", "").replace(" ", ""))
 
 
-def number_as_written(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
 def squash(text: str) -> str:
     """Key form for labels: folded, lower-case, no spaces or punctuation between words."""
     return re.sub(r"[\s\-_·・/]+", "", fold(text).lower())

@@ -102,7 +102,3 @@ def cagr_select(frame: Frame, ctx: Context, regions: list[str] | None = None) ->
         else:
             return Selection([], METRIC_CAGR, markets, "period", {"periods": sorted({f.period for f in figs})})
     return Selection(figs, METRIC_CAGR, markets, None if figs else "no_figures")
-
-
-def one_per_report(figs: list[Fig]) -> bool:
-    return len({f.report for f in figs}) <= 1
