@@ -54,7 +54,7 @@ class Fig:
     comparator: str
     status: str
     section: str
-    normalized: float | None = None   # amounts in currency units (6,067 亿元 -> 6.067e11), rates as written
+    normalized: float | None = None   # amounts in currency units (128.6 亿美元 -> 1.286e10), rates as written
 
 
 # --------------------------------------------------------------------------- numbers
