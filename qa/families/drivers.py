@@ -23,16 +23,12 @@ def answer(frame, ctx: Context):
     if rows is None:
         from ..core import ask_which_market
         return ask_which_market(frame, ctx)
-    markets = set(ctx.markets_for(frame, None)) if (frame.markets or frame.segments) else None
     drivers: dict[str, dict] = {}
     for r in rows:
         d = drivers.setdefault(r["driver"], {**r, "segments": set()})
         if "segment" in r:
             d["segments"].add(r["segment"])
     items = list(drivers.values())
-    if markets is not None:
-        reports = {rep for m in markets for rep in ctx.lex.reports_of.get(m, ())}
-        items = [d for d in items if d["report"] in reports]
     if frame.segments:
         named = [d for d in items if d["segments"] & set(frame.segments)]
         items = named or items

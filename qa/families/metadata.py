@@ -27,9 +27,6 @@ def answer(frame, ctx: Context):
     if rows is None:
         from ..core import ask_which_market
         return ask_which_market(frame, ctx)
-    if frame.markets or frame.segments:
-        reports = {rep for m in ctx.markets_for(frame, None) for rep in ctx.lex.reports_of.get(m, ())}
-        rows = [r for r in rows if r["report"] in reports] or rows
     if not rows:
         return not_found(frame, "图谱中没有报告。", "The store holds no report.", ctx=ctx, family=NAME)
     reps: dict[str, dict] = {}
@@ -59,9 +56,6 @@ def _sources(frame, ctx: Context):
     if rows is None:
         from ..core import ask_which_market
         return ask_which_market(frame, ctx)
-    if frame.markets or frame.segments:
-        reports = {rep for m in ctx.markets_for(frame, None) for rep in ctx.lex.reports_of.get(m, ())}
-        rows = [r for r in rows if r["report"] in reports] or rows
     if not rows:
         return not_found(frame, "报告未列出数据来源。", "The report lists no data sources.", ctx=ctx, family=NAME)
     first, by_report = {}, {}

@@ -18,9 +18,6 @@ def answer(frame, ctx: Context):
     if rows is None:
         from ..core import ask_which_market
         return ask_which_market(frame, ctx)
-    if frame.markets or frame.segments:
-        reports = {rep for m in ctx.markets_for(frame, None) for rep in ctx.lex.reports_of.get(m, ())}
-        rows = [r for r in rows if r["report"] in reports] or rows
     if not rows:
         return not_found(frame, "报告没有描述行业趋势。", "The report describes no trends.", ctx=ctx, family=NAME)
     zh = "报告指出的趋势：" + "；".join(r["text"] for r in rows)
