@@ -8,25 +8,30 @@ from .store import Store
 
 P = sparql_prefixes()
 
+# The observations are found by market (and report) in each report's graph, then read one by one
+# (LATERAL): see qa/queries.py for why Oxigraph needs this shape at thousands of reports.
 FIGURES = P + """
 SELECT ?obs ?report ?market ?region ?segment ?year ?value ?norm ?unit ?status ?sec ?secTitle ?quote ?line WHERE {
-  ?obs a qb:Observation ; rk:report ?report ; rk:metric ?metric ; rk:market ?market ; rk:year ?year ;
-       rk:value ?value ; rk:normalizedValue ?norm ; rk:unitText ?unit ; sdmx-attribute:obsStatus ?status ;
-       prov:wasDerivedFrom ?s ; rk:evidence ?ev .
-  FILTER(?metric = rkv:metric-market-size)
-  ?s dcterms:identifier ?sec ; dcterms:title ?secTitle .
-  ?ev oa:exact ?quote ; rk:line ?line .
-  OPTIONAL { ?obs sdmx-dimension:refArea ?region }
-  OPTIONAL { ?obs rk:segment ?segment }
+  GRAPH ?report { ?obs rk:market ?market ; rk:metric rkv:metric-market-size ; rk:year ?year }
+  LATERAL { GRAPH ?report {
+    ?obs a qb:Observation ; rk:report ?report ; rk:value ?value ; rk:normalizedValue ?norm ; rk:unitText ?unit ;
+         sdmx-attribute:obsStatus ?status ; prov:wasDerivedFrom ?s ; rk:evidence ?ev .
+    ?s dcterms:identifier ?sec ; dcterms:title ?secTitle .
+    ?ev oa:exact ?quote ; rk:line ?line .
+    OPTIONAL { ?obs sdmx-dimension:refArea ?region }
+    OPTIONAL { ?obs rk:segment ?segment }
+  } }
 }"""
 
 CAGRS = P + """
 SELECT ?obs ?report ?market ?region ?start ?end ?value ?sec ?secTitle ?quote ?line WHERE {
-  ?obs a qb:Observation ; rk:report ?report ; rk:market ?market ; rk:periodStart ?start ; rk:periodEnd ?end ;
-       rk:value ?value ; prov:wasDerivedFrom ?s ; rk:evidence ?ev .
-  ?s dcterms:identifier ?sec ; dcterms:title ?secTitle . ?ev oa:exact ?quote ; rk:line ?line .
-  OPTIONAL { ?obs sdmx-dimension:refArea ?region }
-  FILTER NOT EXISTS { ?obs rk:segment ?anySeg }
+  GRAPH ?report { ?obs rk:market ?market ; rk:periodStart ?start ; rk:periodEnd ?end }
+  LATERAL { GRAPH ?report {
+    ?obs a qb:Observation ; rk:report ?report ; rk:value ?value ; prov:wasDerivedFrom ?s ; rk:evidence ?ev .
+    ?s dcterms:identifier ?sec ; dcterms:title ?secTitle . ?ev oa:exact ?quote ; rk:line ?line .
+    OPTIONAL { ?obs sdmx-dimension:refArea ?region }
+    FILTER NOT EXISTS { ?obs rk:segment ?anySeg }
+  } }
 }"""
 
 

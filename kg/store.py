@@ -303,8 +303,11 @@ class RemoteStore(Store):
             self.update_url = query_url.rstrip("/") + "/update"
         self.http = httpx.Client(timeout=timeout)
         self.read_only = False
+        self._lateral: bool | None = None
 
-    def _post_query(self, query: str, bindings, accept: str):
+    def _post_query(self, query: str, bindings, accept: str, template: bool = True):
+        if template and _LATERAL.search(query) and not self.supports_lateral():
+            query = _LATERAL.sub("{", query)          # same answers as a plain join, planned by the engine
         if bindings:
             query = _with_values(query, bindings)
         try:
@@ -315,6 +318,18 @@ class RemoteStore(Store):
         if r.status_code >= 400:
             raise StoreError(f"the SPARQL endpoint answered {r.status_code}: {r.text.strip().splitlines()[0][:200] if r.text.strip() else ''}")
         return r
+
+    def supports_lateral(self) -> bool:
+        """Whether the engine parses LATERAL (Oxigraph, Jena 4.7+ do); asked once."""
+        if self._lateral is None:
+            try:
+                r = self.http.post(self.query_url, content=_LATERAL_PROBE.encode(),
+                                   headers={"Content-Type": "application/sparql-query",
+                                            "Accept": "application/sparql-results+json"})
+            except Exception as e:
+                raise StoreError(f"cannot reach the SPARQL endpoint {self.query_url}: {type(e).__name__}") from None
+            self._lateral = r.status_code < 400
+        return self._lateral
 
     def select(self, query, bindings=None):
         r = self._post_query(query, bindings, "application/sparql-results+json")
@@ -360,7 +375,7 @@ class RemoteStore(Store):
         return ox.serialize(triples, format=f)
 
     def raw_query(self, query, accept):
-        r = self._post_query(query, None, accept)
+        r = self._post_query(query, None, accept, template=False)
         return r.content, r.headers.get("content-type", accept).split(";")[0]
 
     def close(self):
@@ -368,6 +383,8 @@ class RemoteStore(Store):
 
 
 _BIND = re.compile(r"#BIND\b")
+_LATERAL = re.compile(r"\bLATERAL\s*\{")
+_LATERAL_PROBE = "SELECT ?y WHERE { BIND(1 AS ?x) LATERAL { BIND(?x AS ?y) } }"
 
 
 def _with_values(query: str, bindings: dict[str, Any]) -> str:
