@@ -8,7 +8,8 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from kg.lexicon import load_lexicon
-from kg.namespaces import DCTERMS, ID_BASE, OA, PROV, QB, RDF, RDFS, RK, SDMX_ATT, SDMX_CODE, SDMX_DIM, SKOS, XSD
+from kg.namespaces import (DCTERMS, ID_BASE, OA, PROV, QB, RDF, RDFS, RK, SDMX_ATT, SDMX_CODE, SDMX_DIM, SKOS, XSD,
+                           slice_iri)
 
 from .claims import Claims, Evidence
 from .document import Document
@@ -119,8 +120,11 @@ def to_quads(doc: Document, claims: Claims, path: str | Path) -> tuple[str, list
     ds = f"{rep}/dataset"
     b.add(ds, RDF.type, QB.DataSet)
     b.add(ds, DCTERMS.source, rep)
+    slices: set[str] = set()
     for n, f in enumerate(claims.figures, 1):
         oi = f"{rep}/obs/{n}"
+        if f.market_key and f.region:
+            _slice(b, slices, oi, ds, market_iri(f.market_key), str(f.metric), str(f.region))
         b.add(oi, RDF.type, QB.Observation)
         b.add(oi, QB.dataSet, ds)
         b.add(oi, RK.report, rep)
@@ -196,6 +200,20 @@ def to_quads(doc: Document, claims: Claims, path: str | Path) -> tuple[str, list
             b.add(si, RDFS.label, _lit(item))
         _evidence(b, si, rep, s.evidence)
     return rep, b.quads
+
+
+def _slice(b: _Builder, made: set[str], obs: str, ds: str, market: str, metric: str, region: str) -> None:
+    """Put the observation in its market-metric-region slice (described once per report)."""
+    si = slice_iri(market, metric, region)
+    if si not in made:
+        made.add(si)
+        b.add(si, RDF.type, QB.Slice)
+        b.add(si, QB.sliceStructure, RK.sliceByMarketMetricArea)
+        b.add(si, RK.market, market)
+        b.add(si, RK.metric, metric)
+        b.add(si, SDMX_DIM.refArea, region)
+        b.add(ds, QB.slice, si)
+    b.add(si, QB.observation, obs)
 
 
 def _labels(b: _Builder, iri: str, zh: str | None, en: str | None, alts: list[str]) -> None:

@@ -3,36 +3,47 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .namespaces import sparql_prefixes
+from .namespaces import METRIC_CAGR, METRIC_MARKET_SIZE, slice_iri, sparql_prefixes
 from .store import Store
 
 P = sparql_prefixes()
 
-# The observations are found by market (and report) in each report's graph, then read one by one
-# (LATERAL): see qa/queries.py for why Oxigraph needs this shape at thousands of reports.
-FIGURES = P + """
-SELECT ?obs ?report ?market ?region ?segment ?year ?value ?norm ?unit ?status ?sec ?secTitle ?quote ?line WHERE {
-  GRAPH ?report { ?obs rk:market ?market ; rk:metric rkv:metric-market-size ; rk:year ?year }
-  LATERAL { GRAPH ?report {
+# The observations are found by market (and report), or by their market-metric-region slice, in each
+# report's graph, then read one by one (LATERAL): see qa/queries.py for why Oxigraph needs this shape at
+# thousands of reports.
+def _figures(anchor: str) -> str:
+    return P + f"""
+SELECT ?obs ?report ?market ?region ?segment ?year ?value ?norm ?unit ?status ?sec ?secTitle ?quote ?line WHERE {{
+  GRAPH ?report {{ {anchor} }}
+  LATERAL {{ GRAPH ?report {{
     ?obs a qb:Observation ; rk:report ?report ; rk:value ?value ; rk:normalizedValue ?norm ; rk:unitText ?unit ;
          sdmx-attribute:obsStatus ?status ; prov:wasDerivedFrom ?s ; rk:evidence ?ev .
     ?s dcterms:identifier ?sec ; dcterms:title ?secTitle .
     ?ev oa:exact ?quote ; rk:line ?line .
-    OPTIONAL { ?obs sdmx-dimension:refArea ?region }
-    OPTIONAL { ?obs rk:segment ?segment }
-  } }
-}"""
+    OPTIONAL {{ ?obs sdmx-dimension:refArea ?region }}
+    OPTIONAL {{ ?obs rk:segment ?segment }}
+  }} }}
+}}"""
 
-CAGRS = P + """
-SELECT ?obs ?report ?market ?region ?start ?end ?value ?sec ?secTitle ?quote ?line WHERE {
-  GRAPH ?report { ?obs rk:market ?market ; rk:periodStart ?start ; rk:periodEnd ?end }
-  LATERAL { GRAPH ?report {
+
+def _cagrs(anchor: str) -> str:
+    return P + f"""
+SELECT ?obs ?report ?market ?region ?start ?end ?value ?sec ?secTitle ?quote ?line WHERE {{
+  GRAPH ?report {{ {anchor} }}
+  LATERAL {{ GRAPH ?report {{
     ?obs a qb:Observation ; rk:report ?report ; rk:value ?value ; prov:wasDerivedFrom ?s ; rk:evidence ?ev .
     ?s dcterms:identifier ?sec ; dcterms:title ?secTitle . ?ev oa:exact ?quote ; rk:line ?line .
-    OPTIONAL { ?obs sdmx-dimension:refArea ?region }
-    FILTER NOT EXISTS { ?obs rk:segment ?anySeg }
-  } }
-}"""
+    OPTIONAL {{ ?obs sdmx-dimension:refArea ?region }}
+    FILTER NOT EXISTS {{ ?obs rk:segment ?anySeg }}
+  }} }}
+}}"""
+
+
+FIGURES = _figures("?obs rk:market ?market ; rk:metric rkv:metric-market-size ; rk:year ?year")
+CAGRS = _cagrs("?obs rk:market ?market ; rk:periodStart ?start ; rk:periodEnd ?end")
+# bind ?slice (kg.namespaces.slice_iri), ?market and ?region
+FIGURES_IN_SLICE = _figures("?slice qb:observation ?obs . ?obs rk:year ?year")
+CAGRS_IN_SLICE = _cagrs("?slice qb:observation ?obs . ?obs rk:periodStart ?start ; rk:periodEnd ?end")
 
 
 @dataclass
@@ -50,14 +61,23 @@ class Finding:
     used: list[dict] = field(default_factory=list)   # the figures used (rows of FIGURES / CAGRS)
 
 
-def _bind(market: str | None, report: str | None) -> dict:
+def _rows(store: Store, cagr: bool, market: str | None, report: str | None, region: str | None) -> list[dict]:
+    """Market-size figures (or stated CAGRs) of a market, report and/or region."""
     import pyoxigraph as ox
-    return {k: ox.NamedNode(v) for k, v in (("market", market), ("report", report)) if v}
+    bind = {"market": market, "report": report}
+    if market and region:
+        metric = METRIC_CAGR if cagr else METRIC_MARKET_SIZE
+        template = CAGRS_IN_SLICE if cagr else FIGURES_IN_SLICE
+        bind.update(region=region, slice=slice_iri(market, metric, region))
+    else:
+        template = CAGRS if cagr else FIGURES
+    return store.select(template, {k: ox.NamedNode(v) for k, v in bind.items() if v})
 
 
-def segment_sums(store: Store, market: str | None = None, report: str | None = None) -> list[Finding]:
+def segment_sums(store: Store, market: str | None = None, report: str | None = None,
+                 region: str | None = None) -> list[Finding]:
     """Segments vs their stated total, exact to the precision the figures are written in."""
-    rows = store.select(FIGURES, _bind(market, report))
+    rows = _rows(store, False, market, report, region)
     out = []
     totals = [r for r in rows if "segment" not in r]
     for t in totals:
@@ -78,10 +98,10 @@ def segment_sums(store: Store, market: str | None = None, report: str | None = N
 
 
 def implied_cagrs(store: Store, tolerance_pp: float = 0.3, market: str | None = None,
-                  report: str | None = None) -> list[Finding]:
-    figs = [r for r in store.select(FIGURES, _bind(market, report)) if "segment" not in r]
+                  report: str | None = None, region: str | None = None) -> list[Finding]:
+    figs = [r for r in _rows(store, False, market, report, region) if "segment" not in r]
     out = []
-    for c in store.select(CAGRS, _bind(market, report)):
+    for c in _rows(store, True, market, report, region):
         start = next((f for f in figs if f["report"] == c["report"] and f["market"] == c["market"]
                       and f.get("region") == c.get("region") and f["year"] == c["start"]), None)
         end = next((f for f in figs if f["report"] == c["report"] and f["market"] == c["market"]

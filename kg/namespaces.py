@@ -71,6 +71,7 @@ class RK(DefinedNamespace):
     code: URIRef
     unitKind: URIRef
     sourceFile: URIRef
+    sliceByMarketMetricArea: URIRef
     # units
     CNY: URIRef
     USD: URIRef
@@ -98,6 +99,16 @@ METRIC_CAGR = VOCAB_BASE + "metric-cagr"
 METRIC_SHARE = VOCAB_BASE + "metric-market-share"
 METRIC_GROWTH = VOCAB_BASE + "metric-growth-rate"
 REGION_GLOBAL = VOCAB_BASE + "region-global"
+
+
+
+def slice_iri(market: str, metric: str, region: str) -> str:
+    """The Data Cube slice holding a market's figures of one metric in one region, across years and segments
+    (rk:sliceByMarketMetricArea). Shared by every report that states such figures: each report's graph links
+    its own observations to it, so 'the German cybersecurity market size' is one index look-up however many
+    reports there are."""
+    return f"{ID_BASE}slice/{market.rsplit('/', 1)[-1]}/{metric.rsplit('/', 1)[-1]}/{region.rsplit('/', 1)[-1]}"
+
 
 ONTOLOGY_GRAPH = URIRef(ID_BASE + "graph/ontology")
 VOCAB_GRAPH = URIRef(ID_BASE + "graph/vocab")

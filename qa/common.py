@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.namespaces import METRIC_CAGR, METRIC_MARKET_SIZE, METRIC_SHARE, REGION_GLOBAL  # noqa: F401
+from kg.namespaces import METRIC_CAGR, METRIC_MARKET_SIZE, METRIC_SHARE, REGION_GLOBAL, slice_iri  # noqa: F401
 
 from .answer import Answer, Citation, Value
 from .frame import Frame
@@ -80,10 +80,20 @@ class Context:
         return self.store.select(template, terms)
 
     def figures(self, *, market=None, metric=None, region=None, year=None) -> list[Fig]:
-        return [Fig.from_row(r) for r in self.select(Q.FIGURES, market=market, metric=metric, region=region, year=year)]
+        if market and metric and region:
+            rows = self.select(Q.FIGURES_IN_SLICE, slice=slice_iri(market, metric, region), market=market,
+                               metric=metric, region=region, year=year)
+        else:
+            rows = self.select(Q.FIGURES, market=market, metric=metric, region=region, year=year)
+        return [Fig.from_row(r) for r in rows]
 
     def cagrs(self, *, market=None, region=None, metric=None) -> list[Fig]:
-        return [Fig.from_row(r) for r in self.select(Q.CAGRS, market=market, region=region, metric=metric)]
+        if market and metric and region:
+            rows = self.select(Q.CAGRS_IN_SLICE, slice=slice_iri(market, metric, region), market=market,
+                               metric=metric, region=region)
+        else:
+            rows = self.select(Q.CAGRS, market=market, region=region, metric=metric)
+        return [Fig.from_row(r) for r in rows]
 
     # ------------------------------------------------------------------ lexicon helpers
     def label(self, iri: str | None, lang: str) -> str:

@@ -40,34 +40,40 @@ CAGRS = P + f"""SELECT {OBS_FIELDS} ?start ?end WHERE {{
                    rk:periodStart ?start ; rk:periodEnd ?end }}{_OBS_DETAIL}
 }}"""
 
-DEFINITIONS = P + """SELECT ?def ?concept ?label ?text ?deployment ?priority ?report ?reportTitle ?section ?sectionTitle ?quote ?line WHERE {
-  GRAPH ?report {
-    ?def a rk:Definition ; rk:definedConcept ?concept ; rk:label ?label ; rk:text ?text ; rk:report ?report ;
-         prov:wasDerivedFrom ?sec ; rk:evidence ?ev .
-    ?report dcterms:title ?reportTitle .
-    ?sec dcterms:identifier ?section ; dcterms:title ?sectionTitle . ?ev oa:exact ?quote ; rk:line ?line .
-    OPTIONAL { ?def rk:deployment ?deployment }
-    OPTIONAL { ?def rk:priority ?priority }
-  }
-}"""
+# the same, when market, metric and region are all bound: the observations of their Data Cube slice
+# (kg.namespaces.slice_iri), bind ?slice as well
+FIGURES_IN_SLICE = P + f"""SELECT {OBS_FIELDS} ?year WHERE {{
+  GRAPH ?report {{ ?slice qb:observation ?obs . ?obs rk:year ?year }}{_OBS_DETAIL}
+}}"""
 
-DRIVERS = P + """SELECT ?driver ?order ?label ?text ?segment ?report ?reportTitle ?section ?sectionTitle ?quote ?line WHERE {
-  GRAPH ?report {
-    ?driver a rk:Driver ; rdfs:label ?label ; rk:text ?text ; rk:order ?order ; rk:report ?report ;
-            prov:wasDerivedFrom ?sec ; rk:evidence ?ev .
-    ?report dcterms:title ?reportTitle .
-    ?sec dcterms:identifier ?section ; dcterms:title ?sectionTitle . ?ev oa:exact ?quote ; rk:line ?line .
-    OPTIONAL { ?driver rk:namesSegment ?segment }
-  }
-} ORDER BY ?report ?order"""
+CAGRS_IN_SLICE = P + f"""SELECT {OBS_FIELDS} ?start ?end WHERE {{
+  GRAPH ?report {{ ?slice qb:observation ?obs . ?obs rk:periodStart ?start ; rk:periodEnd ?end }}{_OBS_DETAIL}
+}}"""
 
-TRENDS = P + """SELECT ?trend ?text ?report ?reportTitle ?section ?sectionTitle ?quote ?line WHERE {
-  GRAPH ?report {
-    ?trend a rk:Trend ; rk:text ?text ; rk:report ?report ; prov:wasDerivedFrom ?sec ; rk:evidence ?ev .
+_CITED = """?report ?reportTitle ?section ?sectionTitle ?quote ?line"""
+
+
+def _in_report(select: str, claim: str, optional: str = "", tail: str = "") -> str:
+    """A per-report template: the claim pattern and its evidence (report title, section, quote) matched
+    inside the report's graph; bind ?report."""
+    return P + f"""SELECT {select} {_CITED} WHERE {{
+  GRAPH ?report {{
+    {claim} ; rk:report ?report ; prov:wasDerivedFrom ?sec ; rk:evidence ?ev .
     ?report dcterms:title ?reportTitle .
-    ?sec dcterms:identifier ?section ; dcterms:title ?sectionTitle . ?ev oa:exact ?quote ; rk:line ?line .
-  }
-}"""
+    ?sec dcterms:identifier ?section ; dcterms:title ?sectionTitle . ?ev oa:exact ?quote ; rk:line ?line .{optional}
+  }}
+}}{tail}"""
+
+
+DEFINITIONS = _in_report("?def ?concept ?label ?text ?deployment ?priority",
+                         "?def a rk:Definition ; rk:definedConcept ?concept ; rk:label ?label ; rk:text ?text",
+                         "\n    OPTIONAL { ?def rk:deployment ?deployment }\n    OPTIONAL { ?def rk:priority ?priority }")
+
+DRIVERS = _in_report("?driver ?order ?label ?text ?segment",
+                     "?driver a rk:Driver ; rdfs:label ?label ; rk:text ?text ; rk:order ?order",
+                     "\n    OPTIONAL { ?driver rk:namesSegment ?segment }", " ORDER BY ?report ?order")
+
+TRENDS = _in_report("?trend ?text", "?trend a rk:Trend ; rk:text ?text")
 
 REPORTS = P + """SELECT ?report ?reportTitle ?publisher ?date ?contact WHERE {
   ?report a rk:Report ; dcterms:title ?reportTitle .
@@ -82,24 +88,12 @@ ABOUT = P + """SELECT ?about ?section ?sectionTitle ?quote ?line WHERE {
   ?sec dcterms:identifier ?section ; dcterms:title ?sectionTitle . ?ev oa:exact ?quote ; rk:line ?line .
 }"""
 
-SOURCES = P + """SELECT ?src ?item ?report ?reportTitle ?section ?sectionTitle ?quote ?line WHERE {
-  GRAPH ?report {
-    ?src a rk:Source ; rdfs:label ?item ; rk:report ?report ; prov:wasDerivedFrom ?sec ; rk:evidence ?ev .
-    ?report dcterms:title ?reportTitle .
-    ?sec dcterms:identifier ?section ; dcterms:title ?sectionTitle . ?ev oa:exact ?quote ; rk:line ?line .
-  }
-}"""
+SOURCES = _in_report("?src ?item", "?src a rk:Source ; rdfs:label ?item")
 
 # OPTIONALs last: Oxigraph joins in written order, and required patterns after an OPTIONAL made this
 # query 270x slower (2.4 s at 100 reports)
-CHARTS = P + """SELECT ?chart ?title ?start ?end ?unit ?report ?reportTitle ?section ?sectionTitle ?quote ?line WHERE {
-  GRAPH ?report {
-    ?chart a rk:Chart ; dcterms:title ?title ; rk:report ?report ; prov:wasDerivedFrom ?sec ; rk:evidence ?ev .
-    ?report dcterms:title ?reportTitle .
-    ?sec dcterms:identifier ?section ; dcterms:title ?sectionTitle . ?ev oa:exact ?quote ; rk:line ?line .
-    OPTIONAL { ?chart rk:periodStart ?start ; rk:periodEnd ?end }
-    OPTIONAL { ?chart rk:chartUnit ?unit }
-  }
-}"""
+CHARTS = _in_report("?chart ?title ?start ?end ?unit", "?chart a rk:Chart ; dcterms:title ?title",
+                    "\n    OPTIONAL { ?chart rk:periodStart ?start ; rk:periodEnd ?end }"
+                    "\n    OPTIONAL { ?chart rk:chartUnit ?unit }")
 
 REPORT_TITLE = P + """SELECT ?report ?reportTitle WHERE { ?report a rk:Report ; dcterms:title ?reportTitle . }"""

@@ -36,33 +36,36 @@ def select(frame: Frame, ctx: Context, *, metric: str | None = None, years: list
     years = frame.years if years is None else years
     segments = frame.segments if segments is None else segments
     regions = frame.regions if regions is None else regions
-    figs: list[Fig] = []
-    allowed = set(regions)
-    for m in markets:
-        region = regions[0] if len(regions) == 1 else None
-        year = years[0] if len(years) == 1 else None
-        got = ctx.figures(market=m, metric=metric, region=region, year=year)
-        if regions and not [f for f in got if f.region in regions]:
-            # this report says 'Mainland China' where the question says 'China' (skos:closeMatch)
-            for r in regions:
-                for c in ctx.lex.close_matches(r):
-                    allowed.add(c)
-                    got += ctx.figures(market=m, metric=metric, region=c, year=year)
-        figs.extend(got)
     if not markets:
         return Selection([], metric, markets, "no_figures", {})
-    if regions:
-        figs = [f for f in figs if f.region in allowed]
-    if years:
-        figs = [f for f in figs if f.year in years]
-    if segments:
-        figs = [f for f in figs if f.segment in segments]
-    elif not any_segment:
-        figs = [f for f in figs if not f.segment]
-    if not regions and default_global and figs:
-        glob = [f for f in figs if f.region == REGION_GLOBAL]
-        if glob:
-            figs = glob
+    year = years[0] if len(years) == 1 else None
+
+    def kept(figs: list[Fig], allowed: set[str]) -> list[Fig]:
+        if regions:
+            figs = [f for f in figs if f.region in allowed]
+        if years:
+            figs = [f for f in figs if f.year in years]
+        if segments:
+            return [f for f in figs if f.segment in segments]
+        return figs if any_segment else [f for f in figs if not f.segment]
+
+    figs: list[Fig] = []
+    if not regions and default_global:
+        # no region named: the global figures when there are any (one slice per market), else every region
+        figs = kept([f for m in markets for f in ctx.figures(market=m, metric=metric, region=REGION_GLOBAL, year=year)],
+                    set())
+    if not figs:
+        allowed = set(regions)
+        for m in markets:
+            got = ctx.figures(market=m, metric=metric, region=regions[0] if len(regions) == 1 else None, year=year)
+            if regions and not [f for f in got if f.region in regions]:
+                # this report says 'Mainland China' where the question says 'China' (skos:closeMatch)
+                for r in regions:
+                    for c in ctx.lex.close_matches(r):
+                        allowed.add(c)
+                        got += ctx.figures(market=m, metric=metric, region=c, year=year)
+            figs.extend(got)
+        figs = kept(figs, allowed)
     if not figs:
         # what the graph does hold nearest to the question
         all_figs = []
@@ -85,16 +88,19 @@ def _order(f: Fig):
 def cagr_select(frame: Frame, ctx: Context, regions: list[str] | None = None) -> Selection:
     markets = ctx.markets_for(frame, METRIC_CAGR)
     regions = frame.regions if regions is None else regions
-    figs: list[Fig] = []
-    for m in markets:
-        figs.extend(ctx.cagrs(market=m, region=regions[0] if len(regions) == 1 else None, metric=METRIC_CAGR))
-    if regions:
-        figs = [f for f in figs if f.region in regions]
     segs = frame.segments
-    figs = [f for f in figs if (f.segment in segs if segs else not f.segment)]
+
+    def kept(figs: list[Fig]) -> list[Fig]:
+        figs = [f for f in figs if f.region in regions] if regions else figs
+        return [f for f in figs if (f.segment in segs if segs else not f.segment)]
+
+    figs: list[Fig] = []
     if not regions:
-        glob = [f for f in figs if f.region == REGION_GLOBAL]
-        figs = glob or figs
+        # no region named: the global rates when there are any, else every region's
+        figs = kept([f for m in markets for f in ctx.cagrs(market=m, region=REGION_GLOBAL, metric=METRIC_CAGR)])
+    if not figs:
+        figs = kept([f for m in markets for f in
+                     ctx.cagrs(market=m, region=regions[0] if len(regions) == 1 else None, metric=METRIC_CAGR)])
     if frame.period:
         exact = [f for f in figs if f.period == tuple(frame.period)]
         if exact:

@@ -121,3 +121,43 @@ def test_heading_without_number_is_a_titled_section(tmp_path):
     assert [s.id for s in doc.sections] == ["Market Overview"]
     assert claims.figures[0].evidence.section == "Market Overview"
     assert claims.figures[0].value == 2.5 and claims.figures[0].region_label == "Global"
+
+
+def test_slices_group_each_reports_figures_by_market_metric_region(multi_store):
+    """Every observation with a market and region sits in exactly the slice its own dimensions name, in its
+    report's graph; the slice states those dimensions (Data Cube qb:Slice, rk:sliceByMarketMetricArea)."""
+    from kg.namespaces import slice_iri
+    rows = multi_store.select("""
+        PREFIX qb: <http://purl.org/linked-data/cube#> PREFIX rk: <https://w3id.org/reportkg/ns#>
+        PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
+        SELECT ?g ?obs ?m ?x ?r (GROUP_CONCAT(STR(?s)) AS ?slices) WHERE {
+          GRAPH ?g { ?obs a qb:Observation ; rk:market ?m ; rk:metric ?x ; sdmx-dimension:refArea ?r .
+                     OPTIONAL { ?s qb:observation ?obs } }
+        } GROUP BY ?g ?obs ?m ?x ?r""")
+    assert len(rows) > 50
+    for r in rows:
+        assert r["slices"] == slice_iri(r["m"], r["x"], r["r"]), r
+    described = multi_store.select("""
+        PREFIX qb: <http://purl.org/linked-data/cube#> PREFIX rk: <https://w3id.org/reportkg/ns#>
+        PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
+        SELECT ?s ?m ?x ?r WHERE { GRAPH ?g { ?s a qb:Slice ; qb:sliceStructure rk:sliceByMarketMetricArea ;
+                                              rk:market ?m ; rk:metric ?x ; sdmx-dimension:refArea ?r } }""")
+    assert {d["s"] for d in described} == {r["slices"] for r in rows}
+    assert all(d["s"] == slice_iri(d["m"], d["x"], d["r"]) for d in described)
+
+
+def test_figures_by_slice_equal_figures_by_dimensions(multi_store):
+    """The QA layer's slice look-up returns exactly the rows of the plain dimension look-up."""
+    from qa.common import Context
+    from qa.lexicon import lexicon_for
+    ctx = Context(multi_store, lexicon_for(multi_store))
+    rows = multi_store.select("""PREFIX rk: <https://w3id.org/reportkg/ns#>
+        PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
+        SELECT DISTINCT ?m ?x ?r WHERE { ?o rk:market ?m ; rk:metric ?x ; sdmx-dimension:refArea ?r ; rk:report ?rep }""")
+    assert len(rows) > 10
+    for r in rows:
+        by_slice = ctx.figures(market=r["m"], metric=r["x"], region=r["r"]) + ctx.cagrs(market=r["m"], metric=r["x"],
+                                                                                        region=r["r"])
+        plain = [f for f in ctx.figures(market=r["m"], metric=r["x"]) + ctx.cagrs(market=r["m"], metric=r["x"])
+                 if f.region == r["r"]]
+        assert sorted(f.obs for f in by_slice) == sorted(f.obs for f in plain)

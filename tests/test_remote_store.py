@@ -160,3 +160,19 @@ def test_unreachable_endpoint_is_one_line(tmp_path):
     assert r.returncode != 0
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "cannot reach" in lines[0], r.stderr
+
+
+def test_engine_without_lateral_gets_the_plain_join_with_the_same_answers(endpoint, remote, monkeypatch):
+    """An endpoint that cannot parse LATERAL (GraphDB, Virtuoso) is sent the templates as plain joins."""
+    from kg.store import RemoteStore, open_store
+    from qa import ask
+    store = open_store(remote)
+    assert isinstance(store, RemoteStore) and store.supports_lateral()     # Oxigraph server parses it
+    with_lateral = ask("2024年全球AI推理芯片市场规模是多少？", store=store)
+    sent = []
+    post = store.http.post
+    monkeypatch.setattr(store, "_lateral", False)
+    monkeypatch.setattr(store.http, "post", lambda url, content, **kw: sent.append(content.decode()) or post(url, content=content, **kw))
+    plain = ask("2024年全球AI推理芯片市场规模是多少？", store=store)
+    assert sent and not any("LATERAL" in q for q in sent)
+    assert (plain.answer, plain.values, plain.citations) == (with_lateral.answer, with_lateral.values, with_lateral.citations)

@@ -26,8 +26,15 @@ def answer(frame: Frame, ctx: Context):
     cagr = METRIC_CAGR in frame.metrics
     markets = set(ctx.markets_for(frame, None)) if (frame.markets or frame.segments) else None
     check = implied_cagrs if cagr else segment_sums
-    findings = [f for m in sorted(markets) for f in check(ctx.store, market=m)] if markets else check(ctx.store)
     ctx.queries_run.append("# kg.checks." + ("CAGRS" if cagr else "FIGURES") + " (consistency check)")
+    if not markets:
+        findings = check(ctx.store)
+    else:
+        # the regions named, else the global figures when there are any, else every region
+        findings = [f for m in sorted(markets) for r in (frame.regions or [REGION_GLOBAL])
+                    for f in check(ctx.store, market=m, region=r)]
+        if not findings and not frame.regions:
+            findings = [f for m in sorted(markets) for f in check(ctx.store, market=m)]
     regions = frame.regions or ([REGION_GLOBAL] if any(f.region == REGION_GLOBAL for f in findings) else [])
     sel = [f for f in findings if (not regions or f.region in regions) and (markets is None or f.market in markets)
            and (cagr or not frame.years or f.year in frame.years)]
