@@ -384,3 +384,12 @@ def _family_examples():
 def test_each_family_answers_its_own_examples(multi_store, family, q):
     a = ask(q, store=multi_store)
     assert a.status != "not_found" and a.family == family, (a.family, a.answer)
+
+
+@pytest.mark.parametrize("q", ["2024年全球data center optical interconnect市场规模是多少？",
+                               "2024年全球Data Center Optical Interconnects市场规模是多少？",   # plural, capitals
+                               "2024年全球optical interconect市场规模？"])                      # shortened, typo
+def test_english_names_inside_chinese_questions(multi_store, q):
+    a = ask(q, store=multi_store)
+    assert a.status == "answered" and a.lang == "zh"
+    assert any(v.value == 13.7 and v.year == 2024 for v in a.values), a.answer
