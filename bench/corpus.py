@@ -746,7 +746,7 @@ def _norm_label(s: str | None) -> str | None:
 
 def figure_key(f: dict) -> tuple:
     """What must agree for an extracted figure to count as the expected one."""
-    return (f["metric"], f.get("region"), _norm_label(f.get("segment")), f.get("year"),
+    return (f["metric"], _norm_label(f.get("market")), f.get("region"), _norm_label(f.get("segment")), f.get("year"),
             tuple(f["period"]) if f.get("period") else None, round(float(f["value"]), 4), f["comparator"], f["status"])
 
 

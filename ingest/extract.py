@@ -54,6 +54,9 @@ FORECAST_CUES = re.compile(r"预计|预期|预测|将会|将达|将|有望|估�
 EN_STOP = {"the", "a", "an", "in", "of", "for", "and", "with", "by", "to", "at", "was", "is", "were", "are", "its",
            "this", "that", "from", "on", "as", "which", "while", "whereas", "where", "total", "overall", "be",
            "has", "have", "had", "been", "reach", "reached", "valued", "worth", "size", "sized"}
+# the subject of a rate: "the penetration rate of electric vehicles in Europe rose …" (one to five words)
+RATE_OF = re.compile(r"\s+(?:of|for|among)\s+([\w\-/+]+(?:\s+[\w\-/+]+){0,4}?)(?=\s+(?:in|among|across|for|at|by|"
+                     r"to|from|was|is|will|has|had|reached|stood|rose|grew)\b|[,;.]|$)", re.I)
 SEGMENT_INTRO = re.compile(r"(如下|分别为|分别是|包括|细分为|as follows|following|breaks down|splits|by segment|"
                            r"by product|by type|by application)\s*[:：]?\s*$|[:：]\s*$", re.I)
 DRIVER_SECTION = re.compile(r"驱动|推动因素|动力|增长因素|driver|growth factor|catalyst|tailwind", re.I)
@@ -244,22 +247,25 @@ class Extractor:
         out = []
         original = a.sent.text
         if self.doc.lang == "zh" or has_cjk(text):
+            inside_word = self._in_glossary_words(text)
             for m in re.finditer("|".join(MARKET_WORDS_ZH), text):
                 left = m.start()
                 i = left
-                while i > 0 and left - i < 24 and text[i - 1] not in "，,。：:；;、（）()\"“”「」|的在从和与及或对为是达至到":
+                while i > 0 and left - i < 24 and (i - 1 in inside_word or text[i - 1] not in
+                                                   "，,。：:；;、（）()\"“”「」|的在从和与及或对为是达至到"):
                     i -= 1
                 chunk = self._trim_chunk(text, i, left, a)
                 if chunk:
                     cs, ce = chunk
                     out.append((cs, m.end(), _clean_label(original[cs:ce])))
+        in_name = {i for p in self.lex.en_phrases.finditer(text.lower()) for i in range(p.start(), p.end())}
         for m in MARKET_WORDS_EN.finditer(text):
             words = list(re.finditer(r"[A-Za-z0-9][\w\-&/+.]*", text[:m.start()]))
             keep = []
             for w in reversed(words):
                 lw = w.group().lower().rstrip(".")
                 gap = text[w.end():(keep[-1].start() if keep else m.start())]
-                if lw in EN_STOP or re.search(r"[,;:()\"]", gap) or len(keep) >= 6 or \
+                if lw in EN_STOP and w.start() not in in_name or re.search(r"[,;:()\"]", gap) or len(keep) >= 6 or \
                         any(r.start <= w.start() < r.end for r in a.regions) or re.fullmatch(r"(19|20)\d\d", lw):
                     break
                 keep.append(w)
@@ -269,6 +275,11 @@ class Extractor:
                 if squash(label) not in GENERIC_HEADS and not re.fullmatch(r"[\d.,]+", label):
                     out.append((cs, m.end(), label))
         return out
+
+    def _in_glossary_words(self, text: str) -> set[int]:
+        """Positions inside the glossary's Chinese words, which a boundary character does not split: '雷达' holds
+        no verb '达', '在线教育' no preposition '在'."""
+        return {i for w in self.lex.zh_words.finditer(text) for i in range(w.start(), w.end())}
 
     def _trim_chunk(self, text: str, i: int, left: int, a: _Annotated) -> tuple[int, int] | None:
         # drop leading years, cue words and region names
@@ -494,14 +505,19 @@ class Extractor:
             if not before_metric:      # "grew 18.2% year over year": the rate of the clause's market
                 return (before[-1][2] if before else ctx.market or ""), None
             m = before_metric[-1]
-            of = re.match(r"\s+(?:of|for|among)\s+((?:[\w\-/+]+\s*){1,5}?)(?=\s+(?:in|among|across|for|at|by|to|from|was|is|will|has|had|reached|stood|rose|grew)\b|[,;.]|$)", text[m.end:], re.I)
-            if of and not any(m.end <= r.start < m.end + of.end() for r in a.regions):
-                return a.sent.text[m.end + of.start(1):m.end + of.end(1)].strip(), None
+            of = RATE_OF.match(text[m.end:])
+            if of:
+                start, end = m.end + of.start(1), m.end + of.end(1)
+                # "of health monitoring features worldwide rose": the subject ends where a region begins
+                end = min([r.start for r in a.regions if start < r.start < end] + [end])
+                if text[start:end].strip():
+                    return a.sent.text[start:end].strip(), None
             in_clause = [x for x in before if not re.search(r"[。;；]", text[x[1]:m.start])]
             if in_clause:
                 return in_clause[-1][2], None
             i = m.start
-            while i > 0 and m.start - i < 20 and text[i - 1] not in "，,。：:；;、（）()\"“”的在从和与及或":
+            inside_word = self._in_glossary_words(text)
+            while i > 0 and m.start - i < 20 and (i - 1 in inside_word or text[i - 1] not in "，,。：:；;、（）()\"“”的在从和与及或"):
                 i -= 1
             chunk = self._trim_chunk(text, i, m.start, a)
             if chunk:

@@ -69,6 +69,25 @@ class Lexicon:
         en2zh.sort(key=lambda p: -len(p[0]))
         return zh2en, en2zh
 
+    @functools.cached_property
+    def zh_words(self) -> re.Pattern:
+        """The glossary's Chinese labels (folded, lower case) as one pattern, longest first: words that a
+        boundary rule must not split ('激光雷达' holds the verb '达', '在线教育' the preposition '在')."""
+        words = {fold(lab).lower() for c in self.concepts.values() for lab, lang in c.labels()
+                 if lang.startswith("zh") and len(lab) >= 2}
+        # PDF text breaks words with spaces ('在 線 教 育'): any run of spaces may fall between characters
+        return re.compile("|".join(r"\s*".join(map(re.escape, w.replace(" ", "")))
+                                   for w in sorted(words, key=lambda w: (-len(w), w))))
+
+    @functools.cached_property
+    def en_phrases(self) -> re.Pattern:
+        """The glossary's English labels of several words, as one pattern: a stop word inside one ('in vitro
+        diagnostics', 'internet of things') is part of a name."""
+        words = {fold(lab).lower() for c in self.concepts.values() for lab, lang in c.labels()
+                 if lang == "en" and " " in lab.strip()}
+        return re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, w.split()))
+                                             for w in sorted(words, key=lambda w: (-len(w), w))) + r")\b")
+
     def translate(self, label: str) -> str | None:
         """Compose a label in the other language from glossary terms, or None if any part is unknown.
 

@@ -122,8 +122,8 @@ def _figures(tmp_path, text: str) -> set[tuple]:
     return {figure_key(r) for r in read_claims(p)[1].to_json() if r["kind"] in ("figure", "cagr")}
 
 
-def _fig(metric, region, segment, year, period, value, comparator="eq", status="actual"):
-    return figure_key({"metric": metric, "region": region, "segment": segment, "year": year, "period": period,
+def _fig(metric, market, region, segment, year, period, value, comparator="eq", status="actual"):
+    return figure_key({"metric": metric, "market": market, "region": region, "segment": segment, "year": year, "period": period,
                        "value": value, "comparator": comparator, "status": status})
 
 
@@ -132,14 +132,14 @@ def test_segment_list_after_up_from_takes_the_main_year(tmp_path):
                    "The global cloud computing market was valued at $22.7 billion in 2024, up from $9.4 billion "
                    "in 2020. The market breaks down by segment as follows:\n\n"
                    "**Platform as a service:** $8.3 billion\n\n**Software as a service:** $14.4 billion\n")
-    assert _fig("market size", "Global", "Platform as a service", 2024, None, 8.3) in got
+    assert _fig("market size", "cloud computing", "Global", "Platform as a service", 2024, None, 8.3) in got
 
 
 def test_cagr_over_the_period_is_ordered(tmp_path):
     got = _figures(tmp_path, "# EV Battery Market Report 2025\n\n## 1.2 Market Size\n\n"
                    "The European EV battery market was valued at $2.3 billion in 2024, up from $1.8 billion in 2020, "
                    "a CAGR of 6.3% over the period.\n")
-    assert _fig("CAGR", "Europe", None, None, [2020, 2024], 6.3) in got
+    assert _fig("CAGR", "EV battery", "Europe", None, None, [2020, 2024], 6.3) in got
 
 
 @pytest.mark.parametrize("sentence", ["2024 年，中国约占全球市场份额的 16.6%，增长空间广阔。",
@@ -147,11 +147,32 @@ def test_cagr_over_the_period_is_ordered(tmp_path):
 def test_approximate_share_with_yue_zhan(tmp_path, sentence):
     got = _figures(tmp_path, "# 激光雷达行业报告\n\n## 1.3 区域格局\n\n"
                    "2024 年，全球激光雷达市场规模达到 500.0 亿元人民币。" + sentence + "\n")
-    assert _fig("market share", "China", None, 2024, None, 16.6, "approx") in got
+    assert _fig("market share", "激光雷达", "China", None, 2024, None, 16.6, "approx") in got
 
 
 def test_traditional_segment_label_starting_with_a_decimal(tmp_path):
     got = _figures(tmp_path, "# 先進封裝行業報告\n\n## 1.2 行業規模\n\n"
                    "2022 年，全球先進封裝市場規模達到 969.0 億元人民幣，細分市場規模如下：\n\n"
                    "**倒裝封裝:** 462.8 億元人民幣\n\n**2.5D/3D 封裝:** 506.2 億元人民幣\n")
-    assert _fig("market size", "Global", "2.5D/3D 封裝", 2022, None, 506.2) in got
+    assert _fig("market size", "先進封裝", "Global", "2.5D/3D 封裝", 2022, None, 506.2) in got
+
+
+@pytest.mark.parametrize("text, market", [
+    ("2024 年，全球定製化激光雷達市場規模爲 52.5 億美元。", "定製化激光雷達"),          # 达 of 雷达 is no verb
+    ("2025 年,全球在 線 教 育市場規模達到 115.1 億美元。", "在 線 教 育"),             # PDF spaces, 在 of 在线
+    ("The global modular in vitro diagnostics market was valued at €1.1 billion in 2023.",
+     "modular in vitro diagnostics"),                                                    # 'in' inside a name
+])
+def test_market_names_holding_boundary_words(tmp_path, text, market):
+    got = _figures(tmp_path, "# 报告 Report\n\n## 1.2 Market\n\n" + text + "\n")
+    assert {k[1] for k in got} == {figure_key({"metric": "x", "market": market, "value": 0, "comparator": "eq",
+                                               "status": "actual"})[1]}
+
+
+def test_rate_subject_ends_where_its_region_begins(tmp_path):
+    got = _figures(tmp_path, "# Global Wearable Device Market Report\n\n## 3.3 Adoption\n\n"
+                   "The global wearable device market was valued at $50.0 billion in 2024.\n\n"
+                   "The penetration rate of health monitoring features worldwide rose from less than 3% in 2021 to "
+                   "13.5% in 2025.\n\nThe penetration rate of electric vehicles in Europe reached 10.7% in 2023.\n")
+    assert _fig("penetration rate", "health monitoring features", "Global", None, 2025, None, 13.5) in got
+    assert _fig("penetration rate", "electric vehicles", "Europe", None, 2023, None, 10.7) in got
