@@ -79,20 +79,21 @@ class Context:
         self.queries_run.append(_display(template, terms))
         return self.store.select(template, terms)
 
-    def figures(self, *, market=None, metric=None, region=None, year=None) -> list[Fig]:
-        if market and metric and region:
-            rows = self.select(Q.FIGURES_IN_SLICE, slice=slice_iri(market, metric, region), market=market,
-                               metric=metric, region=region, year=year)
-        else:
-            rows = self.select(Q.FIGURES, market=market, metric=metric, region=region, year=year)
-        return [Fig.from_row(r) for r in rows]
+    def figures(self, *, market=None, metric=None, region=None, year=None, segment=None, totals=False) -> list[Fig]:
+        """Figures stated for a year; ``totals``: the markets as a whole only; ``segment``: that segment only."""
+        return self._observations("year", market=market, metric=metric, region=region, year=year, segment=segment,
+                                  totals=totals)
 
-    def cagrs(self, *, market=None, region=None, metric=None) -> list[Fig]:
-        if market and metric and region:
-            rows = self.select(Q.CAGRS_IN_SLICE, slice=slice_iri(market, metric, region), market=market,
-                               metric=metric, region=region)
-        else:
-            rows = self.select(Q.CAGRS, market=market, region=region, metric=metric)
+    def cagrs(self, *, market=None, region=None, metric=None, segment=None, totals=False) -> list[Fig]:
+        """Growth rates stated over a period (CAGRs)."""
+        return self._observations("period", market=market, metric=metric, region=region, segment=segment,
+                                  totals=totals)
+
+    def _observations(self, when: str, *, market, metric, region, segment, totals, year=None) -> list[Fig]:
+        anchor = "slice" if market and metric and region else "dims"
+        template = Q.figures(anchor, when, "segment" if segment else ("total" if totals else "any"))
+        rows = self.select(template, slice=slice_iri(market, metric, region) if anchor == "slice" else None,
+                           market=market, metric=metric, region=region, year=year, segment=segment)
         return [Fig.from_row(r) for r in rows]
 
     # ------------------------------------------------------------------ lexicon helpers

@@ -2,6 +2,8 @@
 only ever receive RDF terms: IRIs resolved from the lexicon, typed literals for years."""
 from __future__ import annotations
 
+import functools
+
 from kg.namespaces import sparql_prefixes
 
 P = sparql_prefixes()
@@ -29,26 +31,33 @@ _OBS_DETAIL = """
     OPTIONAL { ?obs rk:segment ?segment }
   } }"""
 
-# figures stated for a year (market size, rates, shares); bind any of ?market ?metric ?region ?year
-FIGURES = P + f"""SELECT {OBS_FIELDS} ?year WHERE {{
-  GRAPH ?report {{ ?obs rk:market ?market ; rk:metric ?metric ; sdmx-dimension:refArea ?region ; rk:year ?year }}{_OBS_DETAIL}
+_ANCHORS = {
+    # bind any of ?market ?metric ?region
+    "dims": "?obs rk:market ?market ; rk:metric ?metric ; sdmx-dimension:refArea ?region",
+    # market, metric and region all bound: the observations of their Data Cube slice (kg.namespaces.slice_iri);
+    # bind ?slice as well
+    "slice": "?slice qb:observation ?obs",
+}
+_WHEN = {"year": ("?year", " . ?obs rk:year ?year"),                                       # bind ?year or not
+         "period": ("?start ?end", " . ?obs rk:periodStart ?start ; rk:periodEnd ?end")}   # a CAGR's period
+_PARTS = {"any": "",
+          "total": " FILTER NOT EXISTS { ?obs rk:segment ?anySegment }",                    # the market as a whole
+          "segment": " . ?obs rk:segment ?segment"}                                         # bind ?segment
+
+
+@functools.lru_cache(maxsize=None)
+def figures(anchor: str = "dims", when: str = "year", part: str = "any") -> str:
+    """Figures stated for a year (market sizes, rates, shares) or over a period (CAGRs), found by the slots a
+    question binds, and only the totals or one segment when it asks for that (a market in a hundred reports
+    has five times more segment figures than totals)."""
+    fields, when_pattern = _WHEN[when]
+    return P + f"""SELECT {OBS_FIELDS} {fields} WHERE {{
+  GRAPH ?report {{ {_ANCHORS[anchor]}{when_pattern}{_PARTS[part]} }}{_OBS_DETAIL}
 }}"""
 
-# growth rates stated over a period (CAGR); bind ?market ?region ?metric
-CAGRS = P + f"""SELECT {OBS_FIELDS} ?start ?end WHERE {{
-  GRAPH ?report {{ ?obs rk:market ?market ; rk:metric ?metric ; sdmx-dimension:refArea ?region ;
-                   rk:periodStart ?start ; rk:periodEnd ?end }}{_OBS_DETAIL}
-}}"""
 
-# the same, when market, metric and region are all bound: the observations of their Data Cube slice
-# (kg.namespaces.slice_iri), bind ?slice as well
-FIGURES_IN_SLICE = P + f"""SELECT {OBS_FIELDS} ?year WHERE {{
-  GRAPH ?report {{ ?slice qb:observation ?obs . ?obs rk:year ?year }}{_OBS_DETAIL}
-}}"""
-
-CAGRS_IN_SLICE = P + f"""SELECT {OBS_FIELDS} ?start ?end WHERE {{
-  GRAPH ?report {{ ?slice qb:observation ?obs . ?obs rk:periodStart ?start ; rk:periodEnd ?end }}{_OBS_DETAIL}
-}}"""
+FIGURES = figures()
+CAGRS = figures(when="period")
 
 _CITED = """?report ?reportTitle ?section ?sectionTitle ?quote ?line"""
 

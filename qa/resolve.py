@@ -49,21 +49,24 @@ def select(frame: Frame, ctx: Context, *, metric: str | None = None, years: list
             return [f for f in figs if f.segment in segments]
         return figs if any_segment else [f for f in figs if not f.segment]
 
+    # the store is asked for the totals or the one segment wanted, when that is what is wanted
+    part = {"segment": segments[0] if len(segments) == 1 else None, "totals": not segments and not any_segment}
     figs: list[Fig] = []
     if not regions and default_global:
         # no region named: the global figures when there are any (one slice per market), else every region
-        figs = kept([f for m in markets for f in ctx.figures(market=m, metric=metric, region=REGION_GLOBAL, year=year)],
-                    set())
+        figs = kept([f for m in markets
+                     for f in ctx.figures(market=m, metric=metric, region=REGION_GLOBAL, year=year, **part)], set())
     if not figs:
         allowed = set(regions)
         for m in markets:
-            got = ctx.figures(market=m, metric=metric, region=regions[0] if len(regions) == 1 else None, year=year)
+            got = ctx.figures(market=m, metric=metric, region=regions[0] if len(regions) == 1 else None, year=year,
+                              **part)
             if regions and not [f for f in got if f.region in regions]:
                 # this report says 'Mainland China' where the question says 'China' (skos:closeMatch)
                 for r in regions:
                     for c in ctx.lex.close_matches(r):
                         allowed.add(c)
-                        got += ctx.figures(market=m, metric=metric, region=c, year=year)
+                        got += ctx.figures(market=m, metric=metric, region=c, year=year, **part)
             figs.extend(got)
         figs = kept(figs, allowed)
     if not figs:
@@ -94,13 +97,14 @@ def cagr_select(frame: Frame, ctx: Context, regions: list[str] | None = None) ->
         figs = [f for f in figs if f.region in regions] if regions else figs
         return [f for f in figs if (f.segment in segs if segs else not f.segment)]
 
+    part = {"segment": segs[0] if len(segs) == 1 else None, "totals": not segs}
     figs: list[Fig] = []
     if not regions:
         # no region named: the global rates when there are any, else every region's
-        figs = kept([f for m in markets for f in ctx.cagrs(market=m, region=REGION_GLOBAL, metric=METRIC_CAGR)])
+        figs = kept([f for m in markets for f in ctx.cagrs(market=m, region=REGION_GLOBAL, metric=METRIC_CAGR, **part)])
     if not figs:
         figs = kept([f for m in markets for f in
-                     ctx.cagrs(market=m, region=regions[0] if len(regions) == 1 else None, metric=METRIC_CAGR)])
+                     ctx.cagrs(market=m, region=regions[0] if len(regions) == 1 else None, metric=METRIC_CAGR, **part)])
     if frame.period:
         exact = [f for f in figs if f.period == tuple(frame.period)]
         if exact:
