@@ -173,10 +173,18 @@ def corpus_files(n: int) -> list[Path]:
     return [WORK / "corpus" / r["file"] for r in expected(n)]
 
 
+# what decides the graph a report becomes: the extractor, the RDF mapping and the vocabulary
+MODEL_FILES = sorted((ROOT / "ingest").glob("*.py")) + [ROOT / "kg" / n for n in (
+    "namespaces.py", "lexicon.py", "vocab.ttl", "ontology.ttl", "shapes.ttl")]
+
+
 def fingerprint(size: int) -> str:
-    """Identifies what a store of ``size`` reports holds (the corpus generator may change)."""
+    """Identifies what a store of ``size`` reports holds: the corpus (its generator may change) and the code
+    that turns a report into its graph, so a store built by older code is rebuilt."""
     import hashlib
     h = hashlib.sha256(SEED.read_bytes())
+    for f in MODEL_FILES:
+        h.update(f.read_bytes())
     for r in expected(max(0, size - 1)):
         h.update(json.dumps(r, sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()[:16]
