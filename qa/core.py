@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import threading
 
-from ingest.text import is_traditional, script_neutral, to_simplified, to_traditional
+from ingest.text import is_traditional, script_neutral, squash, to_simplified, to_traditional
 
 from .answer import Answer
 from .common import Context, Fig, join, not_found
@@ -194,28 +194,44 @@ def _refuse(question: str, lang: str, zh: str, en: str) -> Answer:
                   interpretation="no question recognised")
 
 
-def _coverage(ctx: Context, lang: str) -> str:
-    return join([ctx.label(m, lang) for m in sorted(ctx.lex.reports_of)], lang)
+COVERAGE_LISTED = 12      # markets named when saying what the reports cover; the closest to the question first
+
+
+def _coverage(ctx: Context, lang: str, near: str = "") -> str:
+    """The markets the reports cover: all of them, or with many, those whose names are closest to ``near``."""
+    labels = sorted({ctx.label(m, lang) for m in ctx.lex.reports_of})
+    if len(labels) <= COVERAGE_LISTED:
+        return join(labels, lang)
+    grams = _bigrams(near)
+    closest = sorted(labels, key=lambda x: (-len(grams & _bigrams(x)), x))[:COVERAGE_LISTED - 1]
+    more = len(labels) - len(closest)
+    return "、".join(closest) + f"等{len(labels)}个市场" if lang == "zh" else \
+        ", ".join(closest) + f" and {more} more markets"
+
+
+def _bigrams(text: str) -> set[str]:
+    t = squash(to_simplified(text)).lower()
+    return {t[i:i + 2] for i in range(len(t) - 1)}
 
 
 def _unknown(frame: Frame, ctx: Context) -> Answer:
     names = join(frame.unknown, frame.lang)
-    cov = _coverage(ctx, frame.lang)
+    cov = _coverage(ctx, frame.lang, near=" ".join(frame.unknown))
     return not_found(frame, f"报告没有提到{names}；报告涵盖的是：{cov}。",
                      f"The report does not mention {names}; it covers: {cov}.",
                      interpretation=f"unknown name(s): {', '.join(frame.unknown)}", ctx=ctx, family="unknown")
 
 
 def _unknown_market(frame: Frame, ctx: Context) -> Answer:
-    cov = _coverage(ctx, frame.lang)
     name = frame.unknown_market
+    cov = _coverage(ctx, frame.lang, near=name)
     return not_found(frame, f"图谱中的报告没有涉及“{name}”市场；报告涵盖的是：{cov}。",
                      f"No report in the graph covers the {name} market; they cover: {cov}.",
                      interpretation=f"unknown market: {name}", ctx=ctx, family="unknown")
 
 
 def _not_understood(frame: Frame, ctx: Context) -> Answer:
-    cov = _coverage(ctx, frame.lang)
+    cov = _coverage(ctx, frame.lang, near=frame.text)
     return not_found(frame, f"报告中没有找到可以回答这个问题的内容。报告涵盖：{cov}（市场规模、年复合增长率、驱动因素、细分市场定义等）。",
                      f"The report does not say. It covers: {cov} (market sizes, CAGRs, drivers, segment definitions).",
                      interpretation="no question family matched", ctx=ctx)

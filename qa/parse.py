@@ -275,7 +275,7 @@ def _unknown_names(question: str, lex: QALexicon) -> list[str]:
 HOW_FAST = re.compile(r"how fast|how quickly|增长多快|增速(?:是)?多少|增长得多快|成长多快")
 _ZH_MARKET_WORD = re.compile(r"市场|行业|产业")
 _ZH_STOP = re.compile(r"^(?:的|全球|细分|整体|总体|整个|各|该|这个|这|其|国内|国际|全|总|中|在|和|与|及|或|哪个|哪些|什么|多少|是|年|"
-                      r"推动|驱动|带动|影响|促进|关于|对于|对|支撑|\d+|\s)+|"
+                      r"推动|驱动|带动|影响|促进|关于|对于|对|支撑|约占|占据|占|\d+|\s)+|"
                       r"(?:的|整体|总体|细分|中|里)+$")
 _EN_MARKET_WORD = {"market", "industry", "sector"}
 _EN_GENERIC = {"global", "worldwide", "world", "overall", "total", "entire", "whole", "segment", "regional", "domestic",

@@ -393,3 +393,11 @@ def test_english_names_inside_chinese_questions(multi_store, q):
     a = ask(q, store=multi_store)
     assert a.status == "answered" and a.lang == "zh"
     assert any(v.value == 13.7 and v.year == 2024 for v in a.values), a.answer
+
+
+def test_unknown_market_names_the_closest_covered_markets_not_all(multi_store, monkeypatch):
+    import qa.core
+    monkeypatch.setattr(qa.core, "COVERAGE_LISTED", 3)        # four markets in the store: more than listed
+    a = ask("2024年美國佔全球手術機械人軟件市場的份額是多少？", store=multi_store)
+    assert a.status == "not_found" and "“手術機械人軟件”" in a.answer
+    assert "手術機器人" in a.answer and "等" in a.answer              # the closest name first, then a count
