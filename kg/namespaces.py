@@ -68,6 +68,7 @@ class RK(DefinedNamespace):
     dataInText: URIRef
     contact: URIRef
     contentHash: URIRef
+    revision: URIRef
     code: URIRef
     unitKind: URIRef
     sourceFile: URIRef

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import uuid
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -92,6 +93,12 @@ class Store:
               OPTIONAL { ?report rk:sourceFile ?file }
             } ORDER BY ?report""")
 
+    def revision(self) -> str | None:
+        """The store's revision: a new value with every write, from any process (None: written before there
+        were revisions). Caches of what the store holds (the QA lexicon) compare it instead of scanning reports."""
+        rows = self.select(f"SELECT ?r WHERE {{ GRAPH <{CATALOG}> {{ <{CATALOG}> <{REVISION}> ?r }} }}")
+        return rows[0]["r"] if rows else None
+
     def report_hashes(self) -> dict[str, str]:
         return {r["report"]: r.get("hash") for r in self.reports()}
 
@@ -113,6 +120,16 @@ class Store:
 
     def close(self) -> None:
         pass
+
+
+CATALOG = ID_BASE + "graph/catalog"
+REVISION = ID_BASE.replace("/id/", "/ns#") + "revision"
+
+
+def _bump() -> str:
+    """Update operations that give the store a new revision; part of every write's request (one transaction)."""
+    return (f"DELETE WHERE {{ GRAPH <{CATALOG}> {{ <{CATALOG}> <{REVISION}> ?r }} }} ; "
+            f"INSERT DATA {{ GRAPH <{CATALOG}> {{ <{CATALOG}> <{REVISION}> \"{uuid.uuid4().hex}\" }} }}")
 
 
 def _nt(quads: Iterable[ox.Quad]) -> str:
@@ -171,21 +188,23 @@ class OxigraphStore(Store):
         body = _nt(ox.Quad(q.subject, q.predicate, q.object, g) for q in quads)
         with self._lock:
             # one update request = one transaction: the old graph is never half replaced
-            self.db.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+            self.db.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }} ; {_bump()}")
             self.generation += 1
 
     def drop_graph(self, graph):
         self._writable()
         with self._lock:
-            self.db.update(f"DROP SILENT GRAPH <{graph}>")
+            self.db.update(f"DROP SILENT GRAPH <{graph}> ; {_bump()}")
             self.generation += 1
 
     def dump(self, fmt):
         f = FORMATS[fmt]
+        catalog = ox.NamedNode(CATALOG)          # the store's bookkeeping, not knowledge: not exported
+        quads = [q for q in self.db.quads_for_pattern(None, None, None) if q.graph_name != catalog]
         if f in QUAD_FORMATS:
-            return self.db.dump(format=f)
+            return ox.serialize(quads, format=f)
         # a graph format: the union of all graphs
-        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.db.quads_for_pattern(None, None, None)}
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
         return ox.serialize(sorted(triples, key=str), format=f, prefixes=_prefix_map()) if f == ox.RdfFormat.TURTLE \
             else ox.serialize(sorted(triples, key=str), format=f)
 
@@ -358,19 +377,20 @@ class RemoteStore(Store):
 
     def replace_graph(self, graph, quads):
         body = _nt(quads)
-        self._update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+        self._update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }} ;\n{_bump()}")
         self.generation += 1
 
     def drop_graph(self, graph):
-        self._update(f"DROP SILENT GRAPH <{graph}>")
+        self._update(f"DROP SILENT GRAPH <{graph}> ; {_bump()}")
         self.generation += 1
 
     def dump(self, fmt):
         f = FORMATS[fmt]
         if f in QUAD_FORMATS:
-            rows = self.select_terms("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            rows = self.select_terms(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{CATALOG}>) }}")
             return ox.serialize([ox.Quad(x["s"], x["p"], x["o"], x["g"]) for x in rows], format=f)
-        r = self._post_query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", None, "application/n-triples")
+        r = self._post_query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{CATALOG}>) }}", None,
+                             "application/n-triples")
         triples = list(ox.parse(r.content, ox.RdfFormat.N_TRIPLES))
         return ox.serialize(triples, format=f)
 

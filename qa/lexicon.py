@@ -209,14 +209,18 @@ RECHECK_SECONDS = 2.0
 
 
 def lexicon_for(store) -> QALexicon:
-    """The lexicon of a store, rebuilt when its reports change (checked at most every few seconds)."""
+    """The lexicon of a store, rebuilt when the store changes, whichever process wrote to it (its revision is
+    checked at most every few seconds: one triple)."""
     now = time.monotonic()
     hit = _CACHE.get(id(store))
     gen = getattr(store, "generation", 0)
     if hit and hit[1].version[0] == gen and now - hit[0] < RECHECK_SECONDS:
         return hit[1]
-    v = store.select(VERSION)
-    version = (gen, v[0].get("n", 0) if v else 0, v[0].get("h") if v else None)
+    rev = store.revision()
+    if rev is None:                        # a store written before revisions: count the reports (slow at scale)
+        v = store.select(VERSION)
+        rev = (v[0].get("n", 0), v[0].get("h")) if v else None
+    version = (gen, rev)
     if hit and hit[1].version == version:
         _CACHE[id(store)] = (now, hit[1])
         return hit[1]

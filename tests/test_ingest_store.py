@@ -161,3 +161,15 @@ def test_figures_by_slice_equal_figures_by_dimensions(multi_store):
         plain = [f for f in ctx.figures(market=r["m"], metric=r["x"]) + ctx.cagrs(market=r["m"], metric=r["x"])
                  if f.region == r["r"]]
         assert sorted(f.obs for f in by_slice) == sorted(f.obs for f in plain)
+
+
+def test_every_write_gives_the_store_a_new_revision(empty_store):
+    """What caches of the store's content (the QA lexicon) watch, in this process or another (remote store)."""
+    ingest_file(empty_store, SEED)
+    first = empty_store.revision()
+    assert first
+    ingest_file(empty_store, SEED)                  # the same report again: a write all the same
+    second = empty_store.revision()
+    assert second not in (None, first)
+    empty_store.drop_graph("https://w3id.org/reportkg/id/report/none")
+    assert empty_store.revision() not in (None, first, second)

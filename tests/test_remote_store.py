@@ -176,3 +176,24 @@ def test_engine_without_lateral_gets_the_plain_join_with_the_same_answers(endpoi
     plain = ask("2024年全球AI推理芯片市场规模是多少？", store=store)
     assert sent and not any("LATERAL" in q for q in sent)
     assert (plain.answer, plain.values, plain.citations) == (with_lateral.answer, with_lateral.values, with_lateral.citations)
+
+
+def test_qa_process_sees_a_report_another_process_replaced(remote, tmp_path, monkeypatch):
+    """QA processes scaled out over one endpoint: a report re-ingested elsewhere (same report, new text) is
+    askable at once; the lexicon watches the store's revision, not the count of reports."""
+    import qa.lexicon
+    from kg.store import open_store
+    from qa import ask
+    monkeypatch.setattr(qa.lexicon, "RECHECK_SECONDS", 0.0)
+    store = open_store(remote)
+    q = "2024年全球AI训练芯片市场规模是多少？"
+    assert ask(q, store=store).status != "answered"
+    changed = tmp_path / SEED.name                 # the same report IRI, a new content hash
+    changed.write_text(SEED.read_text("utf-8").replace("推理芯片", "训练芯片"), encoding="utf-8")
+    try:
+        r = _cli("--store", remote, "ingest", str(changed))
+        assert r.returncode == 0 and "ingested" in r.stdout, r.stdout + r.stderr
+        a = ask(q, store=store)
+        assert a.status == "answered" and any(v.value == 6067 for v in a.values), a.answer
+    finally:
+        assert _cli("--store", remote, "ingest", str(SEED)).returncode == 0
