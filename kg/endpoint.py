@@ -2,14 +2,16 @@
 
 Guarantees (each one has a test in tests/test_server.py):
 
-* **Read-only.** Query text is classified with rdflib's SPARQL parser: a text that parses as a query is
-  read-only by construction; a text that only parses as an update (INSERT, DELETE, LOAD, CLEAR, DROP,
-  CREATE, ADD, MOVE, COPY, in any case, after any comment or prologue) is refused with 403. Independently
-  of that, queries run with ``pyoxigraph.Store.query`` (which cannot execute updates) on a read-only
-  snapshot of the store, in a separate process.
+* **Read-only.** Queries run with ``pyoxigraph.Store.query``, whose parser accepts queries only (an
+  update is a syntax error to it), on a read-only snapshot of the store, in a separate process. A text
+  Oxigraph rejects is classified with rdflib's SPARQL parser to say why: one that parses as an update
+  (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY, in any case, after any comment or
+  prologue) is refused with 403, anything else is a 400 with Oxigraph's syntax error.
 * **No federation.** ``SERVICE`` is refused; ``FROM``/``FROM NAMED`` and the protocol's
   ``default-graph-uri``/``named-graph-uri`` may only name graphs held in this store (nothing remote is
-  ever fetched).
+  ever fetched). A text in which neither word can occur (:func:`screen`: no ``service`` or ``from`` in
+  any case, after ``\\u`` escapes are expanded) needs no parse here; any other is parsed with rdflib's
+  parser (:func:`classify`, cached by text and serialised, as pyparsing is not thread-safe) before it runs.
 * **A deadline.** pyoxigraph has no cancel API, so queries run in a small pool of worker processes, each
   holding the snapshot open read-only. A query still running at the deadline has its worker killed (and
   replaced); the client gets :class:`EndpointError` 503 and the server keeps serving.
@@ -18,6 +20,10 @@ Guarantees (each one has a test in tests/test_server.py):
 * **Bounded memory.** Each worker has a data-segment limit (RLIMIT_DATA: heap and anonymous maps, not the
   mapped store files); a query that blows it loses its worker, not the server.
 
+Content negotiation is settled before a query runs, for both kinds of result when the form is not
+known yet (:class:`Media`); the worker answers with the one its result turns out to be (solutions or a
+boolean, or triples) and sends back the serialised bytes.
+
 Snapshots: an embedded on-disk store is checkpointed with ``Store.backup`` (hard links, ~20 ms) into a
 temporary directory whenever ``store.generation`` moves (i.e. after an ingest through this process); an
 in-memory store is dumped to N-Quads for the workers. A remote store is queried over HTTP with the
@@ -25,11 +31,13 @@ deadline as the client timeout.
 """
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import functools
 import io
 import json
 import os
-import queue
+import pickle
 import re
 import shutil
 import signal
@@ -105,6 +113,10 @@ class EndpointError(Exception):
         self.message = message
 
 
+class QuerySyntaxError(EndpointError):
+    """Oxigraph's parser rejected the text (400), which may still be an update to refuse (403)."""
+
+
 # --------------------------------------------------------------------------------------------- classify
 
 UPDATE_OPS = {"InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE",
@@ -116,9 +128,12 @@ _UPDATE_WORDS = {"insert", "delete", "load", "clear", "drop", "create", "add", "
 
 @dataclass(frozen=True)
 class Plan:
-    """What a query text is, once parsed: its form and the graphs its dataset clause names."""
+    """What a query text is, once parsed: its form and the graphs its dataset clause names.
 
-    form: str                               # SELECT | ASK | CONSTRUCT | DESCRIBE
+    ``form`` is None for a text :func:`screen` passed without parsing: the result's type tells it then.
+    """
+
+    form: str | None                        # SELECT | ASK | CONSTRUCT | DESCRIBE | None (not parsed)
     from_graphs: tuple[str, ...] = ()
     from_named: tuple[str, ...] = ()
 
@@ -160,6 +175,23 @@ def _resolve(term: Any, prologue: dict[str, str], base: str | None) -> str:
     return s
 
 
+_UNESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_NEEDS_PARSE = re.compile(r"service|from", re.I)   # Unicode IGNORECASE: a superset of SPARQL's ASCII one
+_PARSE_LOCK = threading.Lock()
+
+
+def screen(text: str) -> Plan | None:
+    """``Plan(None)`` when the text cannot hold ``SERVICE`` or ``FROM`` (Oxigraph then parses and runs it
+    as is), else None: the text must go through :func:`classify` first.
+
+    A substring test, so that a comment, a string or a name like ``rk:fromYear`` only costs a parse.
+    ``\\uXXXX`` escapes are expanded first, as the SPARQL grammar allows them anywhere.
+    """
+    if "\\" in text:
+        text = _UNESCAPE.sub(lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
+    return None if _NEEDS_PARSE.search(text) else _UNPARSED
+
+
 @functools.lru_cache(maxsize=512)
 def classify(text: str, default_prefixes: tuple[tuple[str, str], ...] = ()) -> Plan:
     """The Plan of a query text; raises EndpointError 403 for updates/SERVICE, 400 for syntax errors.
@@ -168,20 +200,21 @@ def classify(text: str, default_prefixes: tuple[tuple[str, str], ...] = ()) -> P
     """
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-    try:
-        tree = parseQuery(text)
-    except ParseException as e:
-        query_error = e
-        tree = None
-    except RecursionError:
-        raise EndpointError(400, Msg.SYNTAX.format(detail="the query is nested too deeply")) from None
-    if tree is None:
+    with _PARSE_LOCK:   # pyparsing learns its parse actions' arity on first use, racily across threads
         try:
-            upd = parseUpdate(text)
-        except (ParseException, RecursionError):
-            return _classify_lexically(text, query_error)
-        ops = [c.name for c in (_g(upd, "request") or []) if hasattr(c, "name")]
-        raise EndpointError(403, Msg.UPDATE.format(op=", ".join(UPDATE_OPS.get(o, o) for o in ops) or "update"))
+            tree = parseQuery(text)
+        except ParseException as e:
+            query_error = e
+            tree = None
+        except RecursionError:
+            raise EndpointError(400, Msg.SYNTAX.format(detail="the query is nested too deeply")) from None
+        if tree is None:
+            try:
+                upd = parseUpdate(text)
+            except (ParseException, RecursionError):
+                return _classify_lexically(text, query_error)
+            ops = [c.name for c in (_g(upd, "request") or []) if hasattr(c, "name")]
+            raise EndpointError(403, Msg.UPDATE.format(op=", ".join(UPDATE_OPS.get(o, o) for o in ops) or "update"))
 
     for comp in _walk(tree):
         if comp.name == "ServiceGraphPattern":
@@ -201,6 +234,9 @@ def classify(text: str, default_prefixes: tuple[tuple[str, str], ...] = ()) -> P
         if _g(dc, "named") is not None:
             named.append(_resolve(_g(dc, "named"), prologue, base))
     return Plan(FORMS.get(q.name, "SELECT"), tuple(frm), tuple(named))
+
+
+_UNPARSED = Plan(None)
 
 
 _LEX = re.compile(r'''
@@ -317,6 +353,40 @@ def negotiate(form: str, accept: str | None = None, fmt: str | None = None) -> s
     return default
 
 
+@dataclass(frozen=True)
+class Media:
+    """The media type to answer with for each kind of result; None where the request named a format that
+    kind has not (``error`` then says so, should the query turn out to be of that kind)."""
+
+    results: str | None                     # SELECT and ASK
+    graph: str | None                       # CONSTRUCT and DESCRIBE
+    error: str = ""
+
+    @classmethod
+    def negotiate(cls, accept: str | None = None, fmt: str | None = None, form: str | None = None) -> "Media":
+        """Both kinds (or only ``form``'s, when known); EndpointError 400 when no kind can be served."""
+        picks: list[str | None] = []
+        error = None
+        for kind in ("SELECT", "CONSTRUCT"):
+            if form is not None and (kind == "CONSTRUCT") != (form in ("CONSTRUCT", "DESCRIBE")):
+                picks.append(None)
+                continue
+            try:
+                picks.append(negotiate(kind, accept, fmt))
+            except EndpointError as e:
+                picks.append(None)
+                error = e
+        if picks == [None, None]:
+            raise error or EndpointError(400, Msg.FORMAT.format(fmt=(fmt or "")[:40]))
+        return cls(picks[0], picks[1], error.message if error else "")
+
+    def pick(self, graph: bool) -> str:
+        media = self.graph if graph else self.results
+        if media is None:
+            raise EndpointError(400, self.error or Msg.FORMAT.format(fmt="?"))
+        return media
+
+
 # --------------------------------------------------------------------------------------------- execution
 
 
@@ -324,7 +394,7 @@ def negotiate(form: str, accept: str | None = None, fmt: str | None = None) -> s
 class Result:
     body: bytes
     media_type: str
-    form: str
+    form: str                        # as classified; else ASK, SELECT or CONSTRUCT (also for a DESCRIBE)
     truncated: bool = False
     rows: int | None = None          # solutions or triples returned (None for ASK)
     seconds: float = 0.0
@@ -334,8 +404,8 @@ class Result:
 class Job:
     source: tuple[str, str]                 # ("dir", path) read-only snapshot | ("nq", path) N-Quads dump
     query: str
-    form: str
-    media_type: str
+    form: str | None                        # as classified, or None: the result's type tells
+    media: Media
     row_limit: int
     prefixes: tuple[tuple[str, str], ...] = ()
     union: bool = True
@@ -417,13 +487,16 @@ def execute(db: ox.Store, job: Job) -> Result:
         kw["use_default_graph_as_union"] = True
     res = db.query(job.query, **kw)
     if isinstance(res, ox.QueryBoolean):
-        body = res.serialize(format=RESULT_MEDIA[job.media_type])
-        return Result(body, job.media_type, job.form, seconds=time.perf_counter() - t0)
+        media = job.media.pick(graph=False)
+        body = res.serialize(format=RESULT_MEDIA[media])
+        return Result(body, media, job.form or "ASK", seconds=time.perf_counter() - t0)
     if isinstance(res, ox.QueryTriples):
-        body, cut, n = serialize_triples(res, job.media_type, job.row_limit, dict(job.prefixes))
-    else:
-        body, cut, n = serialize_solutions([v.value for v in res.variables], res, job.media_type, job.row_limit)
-    return Result(body, job.media_type, job.form, cut, n, time.perf_counter() - t0)
+        media = job.media.pick(graph=True)
+        body, cut, n = serialize_triples(res, media, job.row_limit, dict(job.prefixes))
+        return Result(body, media, job.form or "CONSTRUCT", cut, n, time.perf_counter() - t0)
+    media = job.media.pick(graph=False)
+    body, cut, n = serialize_solutions([v.value for v in res.variables], res, media, job.row_limit)
+    return Result(body, media, job.form or "SELECT", cut, n, time.perf_counter() - t0)
 
 
 def _open_source(source: tuple[str, str]) -> ox.Store:
@@ -456,7 +529,7 @@ def _worker_main(conn, memory_mb: int) -> None:  # pragma: no cover - runs in th
     opened: tuple[tuple[str, str], ox.Store] | None = None
     while True:
         try:
-            job = conn.recv()
+            job = _recv(conn)
         except (EOFError, OSError):
             return
         if job is None:
@@ -466,8 +539,10 @@ def _worker_main(conn, memory_mb: int) -> None:  # pragma: no cover - runs in th
                 opened = None
                 opened = (job.source, _open_source(job.source))
             out: tuple = ("ok", execute(opened[1], job))
+        except EndpointError as e:
+            out = ("err", e.status, e.message)
         except SyntaxError as e:
-            out = ("err", 400, Msg.SYNTAX.format(detail=_first_line(e)))
+            out = ("syntax", 400, Msg.SYNTAX.format(detail=_first_line(e)))
         except MemoryError:
             out = ("err", 503, Msg.WORKER_DIED)
         except OSError as e:
@@ -477,9 +552,19 @@ def _worker_main(conn, memory_mb: int) -> None:  # pragma: no cover - runs in th
         except Exception:  # the worker must outlive any one bad query  # noqa: BLE001
             out = ("err", 500, Msg.FAILED)
         try:
-            conn.send(out)
+            _send(conn, out)
         except (OSError, ValueError):
             return
+
+
+def _send(conn, obj: Any) -> None:
+    """One message to or from a worker: a plain pickle in one frame (``Connection.send`` builds a
+    ForkingPickler, copying its table of reducers, for every message)."""
+    conn.send_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _recv(conn) -> Any:
+    return pickle.loads(conn.recv_bytes())
 
 
 def _worker_entry() -> None:  # pragma: no cover - runs in the child process
@@ -520,7 +605,7 @@ class _Worker:
 
     def stop(self) -> None:
         try:
-            self.conn.send(None)
+            _send(self.conn, None)
         except (OSError, ValueError):
             pass
         try:
@@ -532,12 +617,18 @@ class _Worker:
 
 
 class QueryPool:
-    """A fixed number of worker processes; a job past its deadline gets its worker killed and replaced."""
+    """A fixed number of worker processes; a job past its deadline gets its worker killed and replaced.
+
+    Threads call :meth:`run`; the event loop awaits :meth:`arun`, which waits for a free worker and for
+    its answer without tying up a thread (the socket's readiness wakes it). Free workers go to waiters
+    first come, first served, whichever way they wait.
+    """
 
     def __init__(self, size: int, memory_mb: int = 0):
         self.size = size
         self.memory_mb = memory_mb
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: collections.deque[_Worker] = collections.deque()
+        self._waiters: collections.deque[concurrent.futures.Future] = collections.deque()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -553,7 +644,7 @@ class QueryPool:
                 return
             w = _Worker(self.memory_mb)
             self._all.add(w)
-        self._idle.put(w)
+        self._give_back(w)
 
     def _replace(self, w: _Worker) -> None:
         with self._lock:
@@ -562,26 +653,100 @@ class QueryPool:
         self.killed += 1
         threading.Thread(target=self._spawn, daemon=True, name="reportkg-respawn").start()
 
+    # leasing a free worker ------------------------------------------------------------------
+    def _lease(self) -> concurrent.futures.Future:
+        fut: concurrent.futures.Future = concurrent.futures.Future()
+        with self._lock:
+            if self._idle:
+                fut.set_result(self._idle.popleft())
+            else:
+                self._waiters.append(fut)
+        return fut
+
+    def _give_back(self, w: _Worker) -> None:
+        with self._lock:
+            while self._waiters:
+                fut = self._waiters.popleft()
+                if fut.set_running_or_notify_cancel():     # False: that waiter gave up
+                    break
+            else:
+                self._idle.append(w)
+                return
+        fut.set_result(w)
+
+    def _abandon(self, fut: concurrent.futures.Future) -> None:
+        """A waiter gave up: withdraw, or return the worker it was handed meanwhile."""
+        if not fut.cancel():
+            fut.add_done_callback(lambda f: self._give_back(f.result()))
+
+    # running a job ---------------------------------------------------------------------------
     def run(self, job: Job, deadline: float) -> Result:
         t0 = time.monotonic()
+        fut = self._lease()
         try:
-            w = self._idle.get(timeout=deadline)
-        except queue.Empty:
+            w = fut.result(timeout=deadline)
+        except concurrent.futures.TimeoutError:
+            self._abandon(fut)
             raise EndpointError(503, Msg.BUSY.format(s=deadline)) from None
         remaining = max(0.05, deadline - (time.monotonic() - t0))
         try:
-            w.conn.send(job)
+            _send(w.conn, job)
             if not w.conn.poll(remaining):
                 self._replace(w)
                 raise EndpointError(503, Msg.DEADLINE.format(s=deadline))
-            out = w.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
+        except (OSError, ValueError):
             self._replace(w)
             raise EndpointError(503, Msg.WORKER_DIED) from None
-        self._idle.put(w)
+        return self._answer(w)
+
+    async def arun(self, job: Job, deadline: float) -> Result:
+        import asyncio
+        loop = asyncio.get_running_loop()
+        stop = loop.time() + deadline
+        fut = self._lease()
+        if fut.done():
+            w = fut.result()
+        else:
+            got = loop.create_future()
+            fut.add_done_callback(lambda f: _wake(loop, got))
+            try:
+                if not await _until(loop, got, stop):
+                    raise EndpointError(503, Msg.BUSY.format(s=deadline))
+                w = fut.result()
+            except BaseException:
+                self._abandon(fut)
+                raise
+        try:
+            _send(w.conn, job)
+            ready = loop.create_future()
+            fd = w.conn.fileno()
+            loop.add_reader(fd, _settle, ready, True)
+            try:
+                answered = await _until(loop, ready, max(stop, loop.time() + 0.05))
+            finally:
+                loop.remove_reader(fd)
+        except (OSError, ValueError):
+            self._replace(w)
+            raise EndpointError(503, Msg.WORKER_DIED) from None
+        except BaseException:           # cancelled while the worker runs the job: it cannot be reused
+            self._replace(w)
+            raise
+        if not answered:
+            self._replace(w)
+            raise EndpointError(503, Msg.DEADLINE.format(s=deadline))
+        return self._answer(w)
+
+    def _answer(self, w: _Worker) -> Result:
+        """Read the worker's answer (it is ready), free the worker, return the result or raise its error."""
+        try:
+            out = _recv(w.conn)
+        except (EOFError, OSError):
+            self._replace(w)
+            raise EndpointError(503, Msg.WORKER_DIED) from None
+        self._give_back(w)
         if out[0] == "ok":
             return out[1]
-        raise EndpointError(out[1], out[2])
+        raise (QuerySyntaxError if out[0] == "syntax" else EndpointError)(out[1], out[2])
 
     def close(self) -> None:
         with self._lock:
@@ -590,6 +755,28 @@ class QueryPool:
             self._all.clear()
         for w in workers:
             w.stop()
+
+
+def _settle(fut, value) -> None:
+    if not fut.done():
+        fut.set_result(value)
+
+
+def _wake(loop, fut) -> None:
+    """From any thread: settle an asyncio future of ``loop`` with True."""
+    try:
+        loop.call_soon_threadsafe(_settle, fut, True)
+    except RuntimeError:        # the loop has closed: nobody waits any more
+        pass
+
+
+async def _until(loop, fut, stop: float) -> bool:
+    """Await ``fut`` until the loop time ``stop``: its value, or False once the time has come."""
+    timer = loop.call_at(stop, _settle, fut, False)
+    try:
+        return await fut
+    finally:
+        timer.cancel()
 
 
 class Snapshots:
@@ -609,8 +796,16 @@ class Snapshots:
         with self._lock:
             self._forced += 1
 
+    def fresh(self) -> tuple[str, str] | None:
+        """The current snapshot if it is up to date (no copy to take), else None."""
+        cur = self._current
+        return cur[1] if cur and cur[0] == self._key() else None
+
+    def _key(self) -> int:
+        return getattr(self.store, "generation", 0) * 1_000_003 + self._forced
+
     def current(self) -> tuple[str, str]:
-        key = getattr(self.store, "generation", 0) * 1_000_003 + self._forced
+        key = self._key()
         with self._lock:
             if self._current and self._current[0] == key:
                 return self._current[1]
@@ -713,19 +908,25 @@ class Endpoint:
                 raise EndpointError(403, Msg.REMOTE_GRAPH.format(what=what, iri=iri[:200]))
 
     def plan(self, query: str) -> Plan:
-        size = len(query.encode("utf-8"))
+        """Size and emptiness checks, then :func:`screen` (or :func:`classify` when the text needs it,
+        and always for a remote store, whose form must be known to ask for the right format)."""
+        screened = self._screened(query)
+        return (None if self.remote else screened) or classify(query, self.prefixes)
+
+    def _screened(self, query: str) -> Plan | None:
+        size = len(query) if query.isascii() else len(query.encode("utf-8"))
         if size > self.limits.max_query_bytes:
             raise EndpointError(413, Msg.TOO_LARGE.format(size=size, limit=self.limits.max_query_bytes))
         if not query.strip():
             raise EndpointError(400, Msg.NO_QUERY)
-        return classify(query, self.prefixes)
+        return screen(query)
 
     def query(self, query: str, *, accept: str | None = None, fmt: str | None = None,
               default_graph_uris: Iterable[str] = (), named_graph_uris: Iterable[str] = (),
               row_limit: int | None = None) -> Result:
         """Answer one protocol request; raises EndpointError (400/403/413/503) with a one-line message."""
         plan = self.plan(query)
-        media = negotiate(plan.form, accept, fmt)
+        media = Media.negotiate(accept, fmt, plan.form)
         dg, ng = tuple(default_graph_uris), tuple(named_graph_uris)
         self.check_graphs(plan.from_graphs, "FROM")
         self.check_graphs(plan.from_named, "FROM NAMED")
@@ -733,12 +934,40 @@ class Endpoint:
         self.check_graphs(ng, "named-graph-uri")
         cap = min(row_limit or self.limits.row_limit, self.limits.row_limit)
         if self.remote:
-            return self._remote(query, plan, media, cap)
+            return self._remote(query, plan, media.pick(plan.form in ("CONSTRUCT", "DESCRIBE")), cap)
         pool = self._ensure_pool()
         job = Job(self._snapshots.current(), query, plan.form, media, cap, self.prefixes,
                   union=not plan.has_dataset, default_graphs=dg, named_graphs=ng)
         t0 = time.perf_counter()
-        res = pool.run(job, self.limits.deadline)
+        try:
+            res = pool.run(job, self.limits.deadline)
+        except QuerySyntaxError:
+            if plan.form is None:          # not parsed before: an update gets its 403 here
+                classify(query, self.prefixes)
+            raise
+        res.seconds = time.perf_counter() - t0
+        return res
+
+    async def aquery(self, query: str, *, accept: str | None = None, fmt: str | None = None,
+                     default_graph_uris: Iterable[str] = (), named_graph_uris: Iterable[str] = ()) -> Result:
+        """:meth:`query` for the event loop. The common case (a text :func:`screen` passes, no protocol
+        dataset, an up-to-date snapshot) is prepared inline and awaits its worker without a thread;
+        anything that may take a while before the query starts (a parse, a snapshot, a remote store)
+        runs :meth:`query` in a thread instead."""
+        import asyncio
+        dg, ng = tuple(default_graph_uris), tuple(named_graph_uris)
+        plan = None if self.remote or dg or ng else self._screened(query)
+        source = self._snapshots.fresh() if plan is not None and self._snapshots else None
+        if source is None:
+            return await asyncio.to_thread(self.query, query, accept=accept, fmt=fmt,
+                                           default_graph_uris=dg, named_graph_uris=ng)
+        job = Job(source, query, None, Media.negotiate(accept, fmt), self.limits.row_limit, self.prefixes)
+        t0 = time.perf_counter()
+        try:
+            res = await self._pool.arun(job, self.limits.deadline)
+        except QuerySyntaxError:
+            await asyncio.to_thread(classify, query, self.prefixes)     # an update gets its 403 here
+            raise
         res.seconds = time.perf_counter() - t0
         return res
 
