@@ -31,13 +31,13 @@ deadline as the client timeout.
 """
 from __future__ import annotations
 
-import collections
 import concurrent.futures
 import functools
 import io
 import json
 import os
 import pickle
+import queue
 import re
 import shutil
 import signal
@@ -619,140 +619,117 @@ class _Worker:
 class QueryPool:
     """A fixed number of worker processes; a job past its deadline gets its worker killed and replaced.
 
-    Threads call :meth:`run`; the event loop awaits :meth:`arun`, which waits for a free worker and for
-    its answer without tying up a thread (the socket's readiness wakes it). Free workers go to waiters
-    first come, first served, whichever way they wait.
+    Each worker has a driver thread that takes the next job from one queue, sends it, waits for the
+    answer until the job's deadline and, the moment the answer is in, takes the next job: a worker never
+    waits for the event loop to hand it work. Threads call :meth:`run`; the event loop awaits
+    :meth:`arun`, which holds no thread while it waits. A job still queued at its deadline is dropped
+    (503 busy); one running at its deadline loses its worker (503).
     """
 
     def __init__(self, size: int, memory_mb: int = 0):
         self.size = size
         self.memory_mb = memory_mb
-        self._idle: collections.deque[_Worker] = collections.deque()
-        self._waiters: collections.deque[concurrent.futures.Future] = collections.deque()
-        self._all: set[_Worker] = set()
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
         self.killed = 0
 
     def start(self) -> None:
-        for _ in range(self.size):
-            self._spawn()
+        for i in range(self.size):
+            threading.Thread(target=self._drive, daemon=True, name=f"reportkg-query-{i}").start()
 
-    def _spawn(self) -> None:
-        with self._lock:
-            if self._closed:
-                return
-            w = _Worker(self.memory_mb)
-            self._all.add(w)
-        self._give_back(w)
-
-    def _replace(self, w: _Worker) -> None:
-        with self._lock:
-            self._all.discard(w)
-        w.kill()
-        self.killed += 1
-        threading.Thread(target=self._spawn, daemon=True, name="reportkg-respawn").start()
-
-    # leasing a free worker ------------------------------------------------------------------
-    def _lease(self) -> concurrent.futures.Future:
+    def submit(self, job: Job, deadline: float) -> concurrent.futures.Future:
+        """Queue ``job``; the future gets its Result or its EndpointError."""
         fut: concurrent.futures.Future = concurrent.futures.Future()
-        with self._lock:
-            if self._idle:
-                fut.set_result(self._idle.popleft())
-            else:
-                self._waiters.append(fut)
+        self._jobs.put((job, time.monotonic() + deadline, deadline, fut))
         return fut
 
-    def _give_back(self, w: _Worker) -> None:
-        with self._lock:
-            while self._waiters:
-                fut = self._waiters.popleft()
-                if fut.set_running_or_notify_cancel():     # False: that waiter gave up
-                    break
-            else:
-                self._idle.append(w)
-                return
-        fut.set_result(w)
-
-    def _abandon(self, fut: concurrent.futures.Future) -> None:
-        """A waiter gave up: withdraw, or return the worker it was handed meanwhile."""
-        if not fut.cancel():
-            fut.add_done_callback(lambda f: self._give_back(f.result()))
-
-    # running a job ---------------------------------------------------------------------------
     def run(self, job: Job, deadline: float) -> Result:
-        t0 = time.monotonic()
-        fut = self._lease()
+        fut = self.submit(job, deadline)
         try:
-            w = fut.result(timeout=deadline)
+            return fut.result(timeout=deadline)
         except concurrent.futures.TimeoutError:
-            self._abandon(fut)
-            raise EndpointError(503, Msg.BUSY.format(s=deadline)) from None
-        remaining = max(0.05, deadline - (time.monotonic() - t0))
-        try:
-            _send(w.conn, job)
-            if not w.conn.poll(remaining):
-                self._replace(w)
-                raise EndpointError(503, Msg.DEADLINE.format(s=deadline))
-        except (OSError, ValueError):
-            self._replace(w)
-            raise EndpointError(503, Msg.WORKER_DIED) from None
-        return self._answer(w)
+            if fut.cancel():                # still queued
+                raise EndpointError(503, Msg.BUSY.format(s=deadline)) from None
+            return fut.result()             # running: its driver answers by the job's deadline
 
     async def arun(self, job: Job, deadline: float) -> Result:
         import asyncio
         loop = asyncio.get_running_loop()
-        stop = loop.time() + deadline
-        fut = self._lease()
-        if fut.done():
-            w = fut.result()
-        else:
-            got = loop.create_future()
-            fut.add_done_callback(lambda f: _wake(loop, got))
-            try:
-                if not await _until(loop, got, stop):
+        fut = self.submit(job, deadline)
+        done = loop.create_future()
+        fut.add_done_callback(lambda _: _wake(loop, done))
+        try:
+            finished, _ = await asyncio.wait([done], timeout=deadline)
+            if not finished:
+                if fut.cancel():
                     raise EndpointError(503, Msg.BUSY.format(s=deadline))
-                w = fut.result()
-            except BaseException:
-                self._abandon(fut)
-                raise
-        try:
-            _send(w.conn, job)
-            ready = loop.create_future()
-            fd = w.conn.fileno()
-            loop.add_reader(fd, _settle, ready, True)
-            try:
-                answered = await _until(loop, ready, max(stop, loop.time() + 0.05))
-            finally:
-                loop.remove_reader(fd)
-        except (OSError, ValueError):
-            self._replace(w)
-            raise EndpointError(503, Msg.WORKER_DIED) from None
-        except BaseException:           # cancelled while the worker runs the job: it cannot be reused
-            self._replace(w)
+                await done
+        except asyncio.CancelledError:      # the client went away: drop the job if it has not started
+            fut.cancel()
             raise
-        if not answered:
-            self._replace(w)
-            raise EndpointError(503, Msg.DEADLINE.format(s=deadline))
-        return self._answer(w)
+        return fut.result()
 
-    def _answer(self, w: _Worker) -> Result:
-        """Read the worker's answer (it is ready), free the worker, return the result or raise its error."""
-        try:
-            out = _recv(w.conn)
-        except (EOFError, OSError):
-            self._replace(w)
-            raise EndpointError(503, Msg.WORKER_DIED) from None
-        self._give_back(w)
-        if out[0] == "ok":
-            return out[1]
-        raise (QuerySyntaxError if out[0] == "syntax" else EndpointError)(out[1], out[2])
+    # the driver threads ----------------------------------------------------------------------
+    def _spawn(self) -> _Worker | None:
+        """A new worker process (None once the pool is closed); retried while the system refuses one."""
+        while True:
+            with self._lock:
+                if self._closed:
+                    return None
+                try:
+                    w = _Worker(self.memory_mb)
+                except OSError:
+                    w = None
+                else:
+                    self._workers.add(w)
+                    return w
+            time.sleep(1.0)
+
+    def _kill(self, w: _Worker) -> None:
+        with self._lock:
+            self._workers.discard(w)
+        w.kill()
+
+    def _drive(self) -> None:
+        w = self._spawn()
+        while w is not None:
+            item = self._jobs.get()
+            if item is None:
+                return
+            job, stop, deadline, fut = item
+            if not fut.set_running_or_notify_cancel():
+                continue
+            if time.monotonic() >= stop:
+                fut.set_exception(EndpointError(503, Msg.BUSY.format(s=deadline)))
+                continue
+            lost = True                     # past its deadline, or the worker died: kill, replace
+            try:
+                _send(w.conn, job)
+                if w.conn.poll(max(0.05, stop - time.monotonic())):
+                    out, lost = _recv(w.conn), False
+                else:
+                    out = ("err", 503, Msg.DEADLINE.format(s=deadline))
+            except (EOFError, OSError, ValueError):
+                out = ("err", 503, Msg.WORKER_DIED)
+            if lost:
+                self.killed += 1            # counted before the client can hear of it
+            if out[0] == "ok":
+                fut.set_result(out[1])
+            else:
+                fut.set_exception((QuerySyntaxError if out[0] == "syntax" else EndpointError)(out[1], out[2]))
+            if lost:
+                self._kill(w)
+                w = self._spawn()
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            workers = list(self._all)
-            self._all.clear()
+            workers = list(self._workers)
+            self._workers.clear()
+        for _ in range(self.size):
+            self._jobs.put(None)
         for w in workers:
             w.stop()
 
@@ -768,15 +745,6 @@ def _wake(loop, fut) -> None:
         loop.call_soon_threadsafe(_settle, fut, True)
     except RuntimeError:        # the loop has closed: nobody waits any more
         pass
-
-
-async def _until(loop, fut, stop: float) -> bool:
-    """Await ``fut`` until the loop time ``stop``: its value, or False once the time has come."""
-    timer = loop.call_at(stop, _settle, fut, False)
-    try:
-        return await fut
-    finally:
-        timer.cancel()
 
 
 class Snapshots:
@@ -925,22 +893,12 @@ class Endpoint:
               default_graph_uris: Iterable[str] = (), named_graph_uris: Iterable[str] = (),
               row_limit: int | None = None) -> Result:
         """Answer one protocol request; raises EndpointError (400/403/413/503) with a one-line message."""
-        plan = self.plan(query)
-        media = Media.negotiate(accept, fmt, plan.form)
-        dg, ng = tuple(default_graph_uris), tuple(named_graph_uris)
-        self.check_graphs(plan.from_graphs, "FROM")
-        self.check_graphs(plan.from_named, "FROM NAMED")
-        self.check_graphs(dg, "default-graph-uri")
-        self.check_graphs(ng, "named-graph-uri")
-        cap = min(row_limit or self.limits.row_limit, self.limits.row_limit)
-        if self.remote:
+        plan, job, media, cap = self._prepare(query, accept, fmt, default_graph_uris, named_graph_uris, row_limit)
+        if job is None:
             return self._remote(query, plan, media.pick(plan.form in ("CONSTRUCT", "DESCRIBE")), cap)
-        pool = self._ensure_pool()
-        job = Job(self._snapshots.current(), query, plan.form, media, cap, self.prefixes,
-                  union=not plan.has_dataset, default_graphs=dg, named_graphs=ng)
         t0 = time.perf_counter()
         try:
-            res = pool.run(job, self.limits.deadline)
+            res = self._pool.run(job, self.limits.deadline)
         except QuerySyntaxError:
             if plan.form is None:          # not parsed before: an update gets its 403 here
                 classify(query, self.prefixes)
@@ -950,26 +908,48 @@ class Endpoint:
 
     async def aquery(self, query: str, *, accept: str | None = None, fmt: str | None = None,
                      default_graph_uris: Iterable[str] = (), named_graph_uris: Iterable[str] = ()) -> Result:
-        """:meth:`query` for the event loop. The common case (a text :func:`screen` passes, no protocol
-        dataset, an up-to-date snapshot) is prepared inline and awaits its worker without a thread;
-        anything that may take a while before the query starts (a parse, a snapshot, a remote store)
-        runs :meth:`query` in a thread instead."""
-        import asyncio
+        """:meth:`query` for the event loop, which no wait for a worker or an answer holds up. The common
+        case (a text :func:`screen` passes, no protocol dataset, an up-to-date snapshot) is prepared
+        inline; a parse, graph checks or a new snapshot run in a thread first, and a query to a remote
+        store runs in a thread throughout."""
+        from anyio.to_thread import run_sync
         dg, ng = tuple(default_graph_uris), tuple(named_graph_uris)
-        plan = None if self.remote or dg or ng else self._screened(query)
+        if self.remote:
+            return await run_sync(functools.partial(self.query, query, accept=accept, fmt=fmt,
+                                                    default_graph_uris=dg, named_graph_uris=ng))
+        plan = None if dg or ng else self._screened(query)
         source = self._snapshots.fresh() if plan is not None and self._snapshots else None
         if source is None:
-            return await asyncio.to_thread(self.query, query, accept=accept, fmt=fmt,
-                                           default_graph_uris=dg, named_graph_uris=ng)
-        job = Job(source, query, None, Media.negotiate(accept, fmt), self.limits.row_limit, self.prefixes)
+            plan, job, _, _ = await run_sync(self._prepare, query, accept, fmt, dg, ng, None)
+        else:
+            job = Job(source, query, None, Media.negotiate(accept, fmt), self.limits.row_limit, self.prefixes)
         t0 = time.perf_counter()
         try:
             res = await self._pool.arun(job, self.limits.deadline)
         except QuerySyntaxError:
-            await asyncio.to_thread(classify, query, self.prefixes)     # an update gets its 403 here
+            if plan.form is None:
+                await run_sync(classify, query, self.prefixes)     # an update gets its 403 here
             raise
         res.seconds = time.perf_counter() - t0
         return res
+
+    def _prepare(self, query: str, accept: str | None, fmt: str | None, default_graph_uris: Iterable[str],
+                 named_graph_uris: Iterable[str], row_limit: int | None) -> tuple[Plan, Job | None, Media, int]:
+        """Check, classify (when needed) and negotiate; the Job for the pool (None for a remote store)."""
+        plan = self.plan(query)
+        media = Media.negotiate(accept, fmt, plan.form)
+        dg, ng = tuple(default_graph_uris), tuple(named_graph_uris)
+        self.check_graphs(plan.from_graphs, "FROM")
+        self.check_graphs(plan.from_named, "FROM NAMED")
+        self.check_graphs(dg, "default-graph-uri")
+        self.check_graphs(ng, "named-graph-uri")
+        cap = min(row_limit or self.limits.row_limit, self.limits.row_limit)
+        if self.remote:
+            return plan, None, media, cap
+        self._ensure_pool()
+        job = Job(self._snapshots.current(), query, plan.form, media, cap, self.prefixes,
+                  union=not plan.has_dataset, default_graphs=dg, named_graphs=ng)
+        return plan, job, media, cap
 
     def _remote(self, query: str, plan: Plan, media: str, cap: int) -> Result:
         """Forward to the backing endpoint; read its answer as a stream, lazily, within the deadline

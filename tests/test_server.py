@@ -155,6 +155,71 @@ print(errors)
             negotiate("SELECT", None, "pdf")
 
 
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory):
+    """A one-worker QueryPool over 300 quads, and the source to give its jobs."""
+    from kg.endpoint import QueryPool
+    nq = tmp_path_factory.mktemp("pool") / "g.nq"
+    nq.write_text("".join(f"<http://x/s{i}> <http://x/p> \"{i}\" <http://x/g> .\n" for i in range(300)))
+    pool = QueryPool(1)
+    pool.start()
+    yield pool, ("nq", str(nq))
+    pool.close()
+
+
+class TestQueryPool:
+    """kg.endpoint.QueryPool on its own (worker processes, no server): deadline, busy, both ways of waiting."""
+
+    SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+    @staticmethod
+    def job(source, query):
+        from kg.endpoint import Job, Media
+        return Job(source, query, None, Media.negotiate(), 100)
+
+    def test_deadline_busy_and_replacement(self, pool):
+        from kg.endpoint import EndpointError
+        pool, source = pool
+        assert b'"n"' in pool.run(self.job(source, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), 30).body
+        killed = pool.killed
+        out = {}
+
+        def slow():
+            try:
+                pool.run(self.job(source, self.SLOW), 1.0)
+            except EndpointError as e:
+                out["slow"] = e
+        th = threading.Thread(target=slow)
+        th.start()
+        time.sleep(0.2)
+        t0 = time.monotonic()
+        with pytest.raises(EndpointError) as busy:            # the one worker is taken: 503 at its deadline
+            pool.run(self.job(source, "ASK {}"), 0.3)
+        assert busy.value.status == 503 and "busy" in busy.value.message and time.monotonic() - t0 < 1.0
+        th.join(10)
+        assert out["slow"].status == 503 and "did not finish" in out["slow"].message
+        assert pool.killed == killed + 1
+        assert pool.run(self.job(source, "ASK { ?s ?p ?o }"), 30).body      # a new worker answers
+
+    def test_event_loop_waits_without_threads(self, pool):
+        import asyncio
+        from kg.endpoint import EndpointError, QuerySyntaxError
+        pool, source = pool
+
+        async def main():
+            answers = await asyncio.gather(*(pool.arun(self.job(source, f"ASK {{ <http://x/s{i}> ?p ?o }}"), 30)
+                                             for i in (1, 299, 300, 301)))
+            with pytest.raises(QuerySyntaxError):
+                await pool.arun(self.job(source, "INSERT DATA { <http://a> <http://b> <http://c> }"), 30)
+            with pytest.raises(EndpointError) as late:
+                await pool.arun(self.job(source, self.SLOW), 0.5)
+            return answers, late.value
+
+        answers, late = asyncio.run(main())
+        assert [b"true" in a.body for a in answers] == [True, True, False, False]
+        assert late.status == 503
+
+
 class TestViews:
     """kg.graphview: evidence location and the SVG drawing (no server)."""
 
