@@ -2,14 +2,16 @@
 
 Guarantees (each one has a test in tests/test_server.py):
 
-* **Read-only.** Query text is classified with rdflib's SPARQL parser: a text that parses as a query is
-  read-only by construction; a text that only parses as an update (INSERT, DELETE, LOAD, CLEAR, DROP,
-  CREATE, ADD, MOVE, COPY, in any case, after any comment or prologue) is refused with 403. Independently
-  of that, queries run with ``pyoxigraph.Store.query`` (which cannot execute updates) on a read-only
-  snapshot of the store, in a separate process.
+* **Read-only.** Queries run with ``pyoxigraph.Store.query``, whose parser accepts queries only (an
+  update is a syntax error to it), on a read-only snapshot of the store, in a separate process. A text
+  Oxigraph rejects is classified with rdflib's SPARQL parser to say why: one that parses as an update
+  (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY, in any case, after any comment or
+  prologue) is refused with 403, anything else is a 400 with Oxigraph's syntax error.
 * **No federation.** ``SERVICE`` is refused; ``FROM``/``FROM NAMED`` and the protocol's
   ``default-graph-uri``/``named-graph-uri`` may only name graphs held in this store (nothing remote is
-  ever fetched).
+  ever fetched). A text in which neither word can occur (:func:`screen`: no ``service`` or ``from`` in
+  any case, after ``\\u`` escapes are expanded) needs no parse here; any other is parsed with rdflib's
+  parser (:func:`classify`, cached by text and serialised, as pyparsing is not thread-safe) before it runs.
 * **A deadline.** pyoxigraph has no cancel API, so queries run in a small pool of worker processes, each
   holding the snapshot open read-only. A query still running at the deadline has its worker killed (and
   replaced); the client gets :class:`EndpointError` 503 and the server keeps serving.
@@ -18,6 +20,10 @@ Guarantees (each one has a test in tests/test_server.py):
 * **Bounded memory.** Each worker has a data-segment limit (RLIMIT_DATA: heap and anonymous maps, not the
   mapped store files); a query that blows it loses its worker, not the server.
 
+Content negotiation is settled before a query runs, for both kinds of result when the form is not
+known yet (:class:`Media`); the worker answers with the one its result turns out to be (solutions or a
+boolean, or triples) and sends back the serialised bytes.
+
 Snapshots: an embedded on-disk store is checkpointed with ``Store.backup`` (hard links, ~20 ms) into a
 temporary directory whenever ``store.generation`` moves (i.e. after an ingest through this process); an
 in-memory store is dumped to N-Quads for the workers. A remote store is queried over HTTP with the
@@ -25,10 +31,12 @@ deadline as the client timeout.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import io
 import json
 import os
+import pickle
 import queue
 import re
 import shutil
@@ -105,6 +113,10 @@ class EndpointError(Exception):
         self.message = message
 
 
+class QuerySyntaxError(EndpointError):
+    """Oxigraph's parser rejected the text (400), which may still be an update to refuse (403)."""
+
+
 # --------------------------------------------------------------------------------------------- classify
 
 UPDATE_OPS = {"InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE",
@@ -116,9 +128,12 @@ _UPDATE_WORDS = {"insert", "delete", "load", "clear", "drop", "create", "add", "
 
 @dataclass(frozen=True)
 class Plan:
-    """What a query text is, once parsed: its form and the graphs its dataset clause names."""
+    """What a query text is, once parsed: its form and the graphs its dataset clause names.
 
-    form: str                               # SELECT | ASK | CONSTRUCT | DESCRIBE
+    ``form`` is None for a text :func:`screen` passed without parsing: the result's type tells it then.
+    """
+
+    form: str | None                        # SELECT | ASK | CONSTRUCT | DESCRIBE | None (not parsed)
     from_graphs: tuple[str, ...] = ()
     from_named: tuple[str, ...] = ()
 
@@ -160,6 +175,23 @@ def _resolve(term: Any, prologue: dict[str, str], base: str | None) -> str:
     return s
 
 
+_UNESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_NEEDS_PARSE = re.compile(r"service|from", re.I)   # Unicode IGNORECASE: a superset of SPARQL's ASCII one
+_PARSE_LOCK = threading.Lock()
+
+
+def screen(text: str) -> Plan | None:
+    """``Plan(None)`` when the text cannot hold ``SERVICE`` or ``FROM`` (Oxigraph then parses and runs it
+    as is), else None: the text must go through :func:`classify` first.
+
+    A substring test, so that a comment, a string or a name like ``rk:fromYear`` only costs a parse.
+    ``\\uXXXX`` escapes are expanded first, as the SPARQL grammar allows them anywhere.
+    """
+    if "\\" in text:
+        text = _UNESCAPE.sub(lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
+    return None if _NEEDS_PARSE.search(text) else _UNPARSED
+
+
 @functools.lru_cache(maxsize=512)
 def classify(text: str, default_prefixes: tuple[tuple[str, str], ...] = ()) -> Plan:
     """The Plan of a query text; raises EndpointError 403 for updates/SERVICE, 400 for syntax errors.
@@ -168,20 +200,21 @@ def classify(text: str, default_prefixes: tuple[tuple[str, str], ...] = ()) -> P
     """
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-    try:
-        tree = parseQuery(text)
-    except ParseException as e:
-        query_error = e
-        tree = None
-    except RecursionError:
-        raise EndpointError(400, Msg.SYNTAX.format(detail="the query is nested too deeply")) from None
-    if tree is None:
+    with _PARSE_LOCK:   # pyparsing learns its parse actions' arity on first use, racily across threads
         try:
-            upd = parseUpdate(text)
-        except (ParseException, RecursionError):
-            return _classify_lexically(text, query_error)
-        ops = [c.name for c in (_g(upd, "request") or []) if hasattr(c, "name")]
-        raise EndpointError(403, Msg.UPDATE.format(op=", ".join(UPDATE_OPS.get(o, o) for o in ops) or "update"))
+            tree = parseQuery(text)
+        except ParseException as e:
+            query_error = e
+            tree = None
+        except RecursionError:
+            raise EndpointError(400, Msg.SYNTAX.format(detail="the query is nested too deeply")) from None
+        if tree is None:
+            try:
+                upd = parseUpdate(text)
+            except (ParseException, RecursionError):
+                return _classify_lexically(text, query_error)
+            ops = [c.name for c in (_g(upd, "request") or []) if hasattr(c, "name")]
+            raise EndpointError(403, Msg.UPDATE.format(op=", ".join(UPDATE_OPS.get(o, o) for o in ops) or "update"))
 
     for comp in _walk(tree):
         if comp.name == "ServiceGraphPattern":
@@ -201,6 +234,9 @@ def classify(text: str, default_prefixes: tuple[tuple[str, str], ...] = ()) -> P
         if _g(dc, "named") is not None:
             named.append(_resolve(_g(dc, "named"), prologue, base))
     return Plan(FORMS.get(q.name, "SELECT"), tuple(frm), tuple(named))
+
+
+_UNPARSED = Plan(None)
 
 
 _LEX = re.compile(r'''
@@ -317,6 +353,40 @@ def negotiate(form: str, accept: str | None = None, fmt: str | None = None) -> s
     return default
 
 
+@dataclass(frozen=True)
+class Media:
+    """The media type to answer with for each kind of result; None where the request named a format that
+    kind has not (``error`` then says so, should the query turn out to be of that kind)."""
+
+    results: str | None                     # SELECT and ASK
+    graph: str | None                       # CONSTRUCT and DESCRIBE
+    error: str = ""
+
+    @classmethod
+    def negotiate(cls, accept: str | None = None, fmt: str | None = None, form: str | None = None) -> "Media":
+        """Both kinds (or only ``form``'s, when known); EndpointError 400 when no kind can be served."""
+        picks: list[str | None] = []
+        error = None
+        for kind in ("SELECT", "CONSTRUCT"):
+            if form is not None and (kind == "CONSTRUCT") != (form in ("CONSTRUCT", "DESCRIBE")):
+                picks.append(None)
+                continue
+            try:
+                picks.append(negotiate(kind, accept, fmt))
+            except EndpointError as e:
+                picks.append(None)
+                error = e
+        if picks == [None, None]:
+            raise error or EndpointError(400, Msg.FORMAT.format(fmt=(fmt or "")[:40]))
+        return cls(picks[0], picks[1], error.message if error else "")
+
+    def pick(self, graph: bool) -> str:
+        media = self.graph if graph else self.results
+        if media is None:
+            raise EndpointError(400, self.error or Msg.FORMAT.format(fmt="?"))
+        return media
+
+
 # --------------------------------------------------------------------------------------------- execution
 
 
@@ -324,7 +394,7 @@ def negotiate(form: str, accept: str | None = None, fmt: str | None = None) -> s
 class Result:
     body: bytes
     media_type: str
-    form: str
+    form: str                        # as classified; else ASK, SELECT or CONSTRUCT (also for a DESCRIBE)
     truncated: bool = False
     rows: int | None = None          # solutions or triples returned (None for ASK)
     seconds: float = 0.0
@@ -334,8 +404,8 @@ class Result:
 class Job:
     source: tuple[str, str]                 # ("dir", path) read-only snapshot | ("nq", path) N-Quads dump
     query: str
-    form: str
-    media_type: str
+    form: str | None                        # as classified, or None: the result's type tells
+    media: Media
     row_limit: int
     prefixes: tuple[tuple[str, str], ...] = ()
     union: bool = True
@@ -417,13 +487,16 @@ def execute(db: ox.Store, job: Job) -> Result:
         kw["use_default_graph_as_union"] = True
     res = db.query(job.query, **kw)
     if isinstance(res, ox.QueryBoolean):
-        body = res.serialize(format=RESULT_MEDIA[job.media_type])
-        return Result(body, job.media_type, job.form, seconds=time.perf_counter() - t0)
+        media = job.media.pick(graph=False)
+        body = res.serialize(format=RESULT_MEDIA[media])
+        return Result(body, media, job.form or "ASK", seconds=time.perf_counter() - t0)
     if isinstance(res, ox.QueryTriples):
-        body, cut, n = serialize_triples(res, job.media_type, job.row_limit, dict(job.prefixes))
-    else:
-        body, cut, n = serialize_solutions([v.value for v in res.variables], res, job.media_type, job.row_limit)
-    return Result(body, job.media_type, job.form, cut, n, time.perf_counter() - t0)
+        media = job.media.pick(graph=True)
+        body, cut, n = serialize_triples(res, media, job.row_limit, dict(job.prefixes))
+        return Result(body, media, job.form or "CONSTRUCT", cut, n, time.perf_counter() - t0)
+    media = job.media.pick(graph=False)
+    body, cut, n = serialize_solutions([v.value for v in res.variables], res, media, job.row_limit)
+    return Result(body, media, job.form or "SELECT", cut, n, time.perf_counter() - t0)
 
 
 def _open_source(source: tuple[str, str]) -> ox.Store:
@@ -456,7 +529,7 @@ def _worker_main(conn, memory_mb: int) -> None:  # pragma: no cover - runs in th
     opened: tuple[tuple[str, str], ox.Store] | None = None
     while True:
         try:
-            job = conn.recv()
+            job = _recv(conn)
         except (EOFError, OSError):
             return
         if job is None:
@@ -466,8 +539,10 @@ def _worker_main(conn, memory_mb: int) -> None:  # pragma: no cover - runs in th
                 opened = None
                 opened = (job.source, _open_source(job.source))
             out: tuple = ("ok", execute(opened[1], job))
+        except EndpointError as e:
+            out = ("err", e.status, e.message)
         except SyntaxError as e:
-            out = ("err", 400, Msg.SYNTAX.format(detail=_first_line(e)))
+            out = ("syntax", 400, Msg.SYNTAX.format(detail=_first_line(e)))
         except MemoryError:
             out = ("err", 503, Msg.WORKER_DIED)
         except OSError as e:
@@ -477,9 +552,19 @@ def _worker_main(conn, memory_mb: int) -> None:  # pragma: no cover - runs in th
         except Exception:  # the worker must outlive any one bad query  # noqa: BLE001
             out = ("err", 500, Msg.FAILED)
         try:
-            conn.send(out)
+            _send(conn, out)
         except (OSError, ValueError):
             return
+
+
+def _send(conn, obj: Any) -> None:
+    """One message to or from a worker: a plain pickle in one frame (``Connection.send`` builds a
+    ForkingPickler, copying its table of reducers, for every message)."""
+    conn.send_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _recv(conn) -> Any:
+    return pickle.loads(conn.recv_bytes())
 
 
 def _worker_entry() -> None:  # pragma: no cover - runs in the child process
@@ -520,7 +605,7 @@ class _Worker:
 
     def stop(self) -> None:
         try:
-            self.conn.send(None)
+            _send(self.conn, None)
         except (OSError, ValueError):
             pass
         try:
@@ -532,64 +617,134 @@ class _Worker:
 
 
 class QueryPool:
-    """A fixed number of worker processes; a job past its deadline gets its worker killed and replaced."""
+    """A fixed number of worker processes; a job past its deadline gets its worker killed and replaced.
+
+    Each worker has a driver thread that takes the next job from one queue, sends it, waits for the
+    answer until the job's deadline and, the moment the answer is in, takes the next job: a worker never
+    waits for the event loop to hand it work. Threads call :meth:`run`; the event loop awaits
+    :meth:`arun`, which holds no thread while it waits. A job still queued at its deadline is dropped
+    (503 busy); one running at its deadline loses its worker (503).
+    """
 
     def __init__(self, size: int, memory_mb: int = 0):
         self.size = size
         self.memory_mb = memory_mb
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: set[_Worker] = set()
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
         self.killed = 0
 
     def start(self) -> None:
-        for _ in range(self.size):
-            self._spawn()
+        for i in range(self.size):
+            threading.Thread(target=self._drive, daemon=True, name=f"reportkg-query-{i}").start()
 
-    def _spawn(self) -> None:
-        with self._lock:
-            if self._closed:
-                return
-            w = _Worker(self.memory_mb)
-            self._all.add(w)
-        self._idle.put(w)
-
-    def _replace(self, w: _Worker) -> None:
-        with self._lock:
-            self._all.discard(w)
-        w.kill()
-        self.killed += 1
-        threading.Thread(target=self._spawn, daemon=True, name="reportkg-respawn").start()
+    def submit(self, job: Job, deadline: float) -> concurrent.futures.Future:
+        """Queue ``job``; the future gets its Result or its EndpointError."""
+        fut: concurrent.futures.Future = concurrent.futures.Future()
+        self._jobs.put((job, time.monotonic() + deadline, deadline, fut))
+        return fut
 
     def run(self, job: Job, deadline: float) -> Result:
-        t0 = time.monotonic()
+        fut = self.submit(job, deadline)
         try:
-            w = self._idle.get(timeout=deadline)
-        except queue.Empty:
-            raise EndpointError(503, Msg.BUSY.format(s=deadline)) from None
-        remaining = max(0.05, deadline - (time.monotonic() - t0))
+            return fut.result(timeout=deadline)
+        except concurrent.futures.TimeoutError:
+            if fut.cancel():                # still queued
+                raise EndpointError(503, Msg.BUSY.format(s=deadline)) from None
+            return fut.result()             # running: its driver answers by the job's deadline
+
+    async def arun(self, job: Job, deadline: float) -> Result:
+        import asyncio
+        loop = asyncio.get_running_loop()
+        fut = self.submit(job, deadline)
+        done = loop.create_future()
+        fut.add_done_callback(lambda _: _wake(loop, done))
         try:
-            w.conn.send(job)
-            if not w.conn.poll(remaining):
-                self._replace(w)
-                raise EndpointError(503, Msg.DEADLINE.format(s=deadline))
-            out = w.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            self._replace(w)
-            raise EndpointError(503, Msg.WORKER_DIED) from None
-        self._idle.put(w)
-        if out[0] == "ok":
-            return out[1]
-        raise EndpointError(out[1], out[2])
+            finished, _ = await asyncio.wait([done], timeout=deadline)
+            if not finished:
+                if fut.cancel():
+                    raise EndpointError(503, Msg.BUSY.format(s=deadline))
+                await done
+        except asyncio.CancelledError:      # the client went away: drop the job if it has not started
+            fut.cancel()
+            raise
+        return fut.result()
+
+    # the driver threads ----------------------------------------------------------------------
+    def _spawn(self) -> _Worker | None:
+        """A new worker process (None once the pool is closed); retried while the system refuses one."""
+        while True:
+            with self._lock:
+                if self._closed:
+                    return None
+                try:
+                    w = _Worker(self.memory_mb)
+                except OSError:
+                    w = None
+                else:
+                    self._workers.add(w)
+                    return w
+            time.sleep(1.0)
+
+    def _kill(self, w: _Worker) -> None:
+        with self._lock:
+            self._workers.discard(w)
+        w.kill()
+
+    def _drive(self) -> None:
+        w = self._spawn()
+        while w is not None:
+            item = self._jobs.get()
+            if item is None:
+                return
+            job, stop, deadline, fut = item
+            if not fut.set_running_or_notify_cancel():
+                continue
+            if time.monotonic() >= stop:
+                fut.set_exception(EndpointError(503, Msg.BUSY.format(s=deadline)))
+                continue
+            lost = True                     # past its deadline, or the worker died: kill, replace
+            try:
+                _send(w.conn, job)
+                if w.conn.poll(max(0.05, stop - time.monotonic())):
+                    out, lost = _recv(w.conn), False
+                else:
+                    out = ("err", 503, Msg.DEADLINE.format(s=deadline))
+            except (EOFError, OSError, ValueError):
+                out = ("err", 503, Msg.WORKER_DIED)
+            if lost:
+                self.killed += 1            # counted before the client can hear of it
+            if out[0] == "ok":
+                fut.set_result(out[1])
+            else:
+                fut.set_exception((QuerySyntaxError if out[0] == "syntax" else EndpointError)(out[1], out[2]))
+            if lost:
+                self._kill(w)
+                w = self._spawn()
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            workers = list(self._all)
-            self._all.clear()
+            workers = list(self._workers)
+            self._workers.clear()
+        for _ in range(self.size):
+            self._jobs.put(None)
         for w in workers:
             w.stop()
+
+
+def _settle(fut, value) -> None:
+    if not fut.done():
+        fut.set_result(value)
+
+
+def _wake(loop, fut) -> None:
+    """From any thread: settle an asyncio future of ``loop`` with True."""
+    try:
+        loop.call_soon_threadsafe(_settle, fut, True)
+    except RuntimeError:        # the loop has closed: nobody waits any more
+        pass
 
 
 class Snapshots:
@@ -609,8 +764,16 @@ class Snapshots:
         with self._lock:
             self._forced += 1
 
+    def fresh(self) -> tuple[str, str] | None:
+        """The current snapshot if it is up to date (no copy to take), else None."""
+        cur = self._current
+        return cur[1] if cur and cur[0] == self._key() else None
+
+    def _key(self) -> int:
+        return getattr(self.store, "generation", 0) * 1_000_003 + self._forced
+
     def current(self) -> tuple[str, str]:
-        key = getattr(self.store, "generation", 0) * 1_000_003 + self._forced
+        key = self._key()
         with self._lock:
             if self._current and self._current[0] == key:
                 return self._current[1]
@@ -713,19 +876,68 @@ class Endpoint:
                 raise EndpointError(403, Msg.REMOTE_GRAPH.format(what=what, iri=iri[:200]))
 
     def plan(self, query: str) -> Plan:
-        size = len(query.encode("utf-8"))
+        """Size and emptiness checks, then :func:`screen` (or :func:`classify` when the text needs it,
+        and always for a remote store, whose form must be known to ask for the right format)."""
+        screened = self._screened(query)
+        return (None if self.remote else screened) or classify(query, self.prefixes)
+
+    def _screened(self, query: str) -> Plan | None:
+        size = len(query) if query.isascii() else len(query.encode("utf-8"))
         if size > self.limits.max_query_bytes:
             raise EndpointError(413, Msg.TOO_LARGE.format(size=size, limit=self.limits.max_query_bytes))
         if not query.strip():
             raise EndpointError(400, Msg.NO_QUERY)
-        return classify(query, self.prefixes)
+        return screen(query)
 
     def query(self, query: str, *, accept: str | None = None, fmt: str | None = None,
               default_graph_uris: Iterable[str] = (), named_graph_uris: Iterable[str] = (),
               row_limit: int | None = None) -> Result:
         """Answer one protocol request; raises EndpointError (400/403/413/503) with a one-line message."""
+        plan, job, media, cap = self._prepare(query, accept, fmt, default_graph_uris, named_graph_uris, row_limit)
+        if job is None:
+            return self._remote(query, plan, media.pick(plan.form in ("CONSTRUCT", "DESCRIBE")), cap)
+        t0 = time.perf_counter()
+        try:
+            res = self._pool.run(job, self.limits.deadline)
+        except QuerySyntaxError:
+            if plan.form is None:          # not parsed before: an update gets its 403 here
+                classify(query, self.prefixes)
+            raise
+        res.seconds = time.perf_counter() - t0
+        return res
+
+    async def aquery(self, query: str, *, accept: str | None = None, fmt: str | None = None,
+                     default_graph_uris: Iterable[str] = (), named_graph_uris: Iterable[str] = ()) -> Result:
+        """:meth:`query` for the event loop, which no wait for a worker or an answer holds up. The common
+        case (a text :func:`screen` passes, no protocol dataset, an up-to-date snapshot) is prepared
+        inline; a parse, graph checks or a new snapshot run in a thread first, and a query to a remote
+        store runs in a thread throughout."""
+        from anyio.to_thread import run_sync
+        dg, ng = tuple(default_graph_uris), tuple(named_graph_uris)
+        if self.remote:
+            return await run_sync(functools.partial(self.query, query, accept=accept, fmt=fmt,
+                                                    default_graph_uris=dg, named_graph_uris=ng))
+        plan = None if dg or ng else self._screened(query)
+        source = self._snapshots.fresh() if plan is not None and self._snapshots else None
+        if source is None:
+            plan, job, _, _ = await run_sync(self._prepare, query, accept, fmt, dg, ng, None)
+        else:
+            job = Job(source, query, None, Media.negotiate(accept, fmt), self.limits.row_limit, self.prefixes)
+        t0 = time.perf_counter()
+        try:
+            res = await self._pool.arun(job, self.limits.deadline)
+        except QuerySyntaxError:
+            if plan.form is None:
+                await run_sync(classify, query, self.prefixes)     # an update gets its 403 here
+            raise
+        res.seconds = time.perf_counter() - t0
+        return res
+
+    def _prepare(self, query: str, accept: str | None, fmt: str | None, default_graph_uris: Iterable[str],
+                 named_graph_uris: Iterable[str], row_limit: int | None) -> tuple[Plan, Job | None, Media, int]:
+        """Check, classify (when needed) and negotiate; the Job for the pool (None for a remote store)."""
         plan = self.plan(query)
-        media = negotiate(plan.form, accept, fmt)
+        media = Media.negotiate(accept, fmt, plan.form)
         dg, ng = tuple(default_graph_uris), tuple(named_graph_uris)
         self.check_graphs(plan.from_graphs, "FROM")
         self.check_graphs(plan.from_named, "FROM NAMED")
@@ -733,14 +945,11 @@ class Endpoint:
         self.check_graphs(ng, "named-graph-uri")
         cap = min(row_limit or self.limits.row_limit, self.limits.row_limit)
         if self.remote:
-            return self._remote(query, plan, media, cap)
-        pool = self._ensure_pool()
+            return plan, None, media, cap
+        self._ensure_pool()
         job = Job(self._snapshots.current(), query, plan.form, media, cap, self.prefixes,
                   union=not plan.has_dataset, default_graphs=dg, named_graphs=ng)
-        t0 = time.perf_counter()
-        res = pool.run(job, self.limits.deadline)
-        res.seconds = time.perf_counter() - t0
-        return res
+        return plan, job, media, cap
 
     def _remote(self, query: str, plan: Plan, media: str, cap: int) -> Result:
         """Forward to the backing endpoint; read its answer as a stream, lazily, within the deadline

@@ -78,6 +78,70 @@ class TestClassify:
         p = classify("PREFIX g: <http://example.org/g/>\nSELECT * FROM g:one FROM NAMED <http://two> WHERE { ?s ?p ?o }")
         assert p.from_graphs == ("http://example.org/g/one",) and p.from_named == ("http://two",)
 
+    @pytest.mark.parametrize("text,parse", [
+        ("SELECT ?s WHERE { ?s a rk:Report } LIMIT 5", False),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", False),
+        ("INSERT DATA { <http://a> <http://b> <http://c> }", False),      # Oxigraph rejects it; then classify
+        ("SELECT * WHERE { SERVICE <http://x> { ?s ?p ?o } }", True),
+        ("SELECT * FROM <http://x> WHERE { ?s ?p ?o }", True),
+        ("select * where { ?s ?p ?o } # from a comment", True),          # a mention costs a parse, no more
+        ("SELECT * WHERE { ?s rk:fromYear ?y }", True),
+        ("SELECT * WHERE { \\u0053ERVICE <http://x> { ?s ?p ?o } }", True),
+        ("SELECT * WHERE { \\U00000046ROM <http://x> }", True),
+    ])
+    def test_screen_sends_service_and_from_to_the_parser(self, text, parse):
+        from kg.endpoint import screen
+        assert (screen(text) is None) == parse
+
+    def test_classify_is_thread_safe(self):
+        """pyparsing learns each parse action's arity on first use; two threads doing that at once left
+        rdflib's parser failing every query with TypeError until restart. A fresh process, so that the
+        parser is cold."""
+        import subprocess
+        import sys
+        code = """
+import threading
+from kg.endpoint import classify
+errors = []
+def run(i):
+    try:
+        classify(f"PREFIX ex: <http://example.org/> SELECT ?s (COUNT(?o) AS ?n) FROM ex:g{i} "
+                 f"WHERE {{ ?s ex:p{i} ?o FILTER(?o > {i}) OPTIONAL {{ ?s ex:q ?x }} }} GROUP BY ?s")
+    except Exception as e:
+        errors.append(repr(e))
+ths = [threading.Thread(target=run, args=(i,)) for i in range(8)]
+[t.start() for t in ths]
+[t.join() for t in ths]
+print(errors)
+"""
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip() == "[]"
+
+    def test_listen_socket_gets_nodelay(self):
+        """Without TCP_NODELAY each kept-alive response waited ~40 ms for a delayed ACK (/sparql: 84
+        queries/s where bare Oxigraph did 724)."""
+        import asyncio
+        import socket
+        from ui.server import listen_socket
+
+        async def check() -> int:
+            seen = asyncio.get_running_loop().create_future()
+
+            def connected(reader, writer):
+                seen.set_result(writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                writer.close()
+
+            server = await asyncio.start_server(connected, sock=listen_socket("127.0.0.1", 0))
+            port = server.sockets[0].getsockname()[1]
+            _, w = await asyncio.open_connection("127.0.0.1", port)
+            flag = await asyncio.wait_for(seen, 10)
+            w.close()
+            server.close()
+            return flag
+
+        assert asyncio.run(check()) != 0
+
     def test_negotiation(self):
         from kg.endpoint import EndpointError, negotiate
         assert negotiate("SELECT", "text/csv") == "text/csv"
@@ -89,6 +153,71 @@ class TestClassify:
         assert negotiate("DESCRIBE", "application/n-triples") == "application/n-triples"
         with pytest.raises(EndpointError):
             negotiate("SELECT", None, "pdf")
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory):
+    """A one-worker QueryPool over 300 quads, and the source to give its jobs."""
+    from kg.endpoint import QueryPool
+    nq = tmp_path_factory.mktemp("pool") / "g.nq"
+    nq.write_text("".join(f"<http://x/s{i}> <http://x/p> \"{i}\" <http://x/g> .\n" for i in range(300)))
+    pool = QueryPool(1)
+    pool.start()
+    yield pool, ("nq", str(nq))
+    pool.close()
+
+
+class TestQueryPool:
+    """kg.endpoint.QueryPool on its own (worker processes, no server): deadline, busy, both ways of waiting."""
+
+    SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+    @staticmethod
+    def job(source, query):
+        from kg.endpoint import Job, Media
+        return Job(source, query, None, Media.negotiate(), 100)
+
+    def test_deadline_busy_and_replacement(self, pool):
+        from kg.endpoint import EndpointError
+        pool, source = pool
+        assert b'"n"' in pool.run(self.job(source, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), 30).body
+        killed = pool.killed
+        out = {}
+
+        def slow():
+            try:
+                pool.run(self.job(source, self.SLOW), 1.0)
+            except EndpointError as e:
+                out["slow"] = e
+        th = threading.Thread(target=slow)
+        th.start()
+        time.sleep(0.2)
+        t0 = time.monotonic()
+        with pytest.raises(EndpointError) as busy:            # the one worker is taken: 503 at its deadline
+            pool.run(self.job(source, "ASK {}"), 0.3)
+        assert busy.value.status == 503 and "busy" in busy.value.message and time.monotonic() - t0 < 1.0
+        th.join(10)
+        assert out["slow"].status == 503 and "did not finish" in out["slow"].message
+        assert pool.killed == killed + 1
+        assert pool.run(self.job(source, "ASK { ?s ?p ?o }"), 30).body      # a new worker answers
+
+    def test_event_loop_waits_without_threads(self, pool):
+        import asyncio
+        from kg.endpoint import EndpointError, QuerySyntaxError
+        pool, source = pool
+
+        async def main():
+            answers = await asyncio.gather(*(pool.arun(self.job(source, f"ASK {{ <http://x/s{i}> ?p ?o }}"), 30)
+                                             for i in (1, 299, 300, 301)))
+            with pytest.raises(QuerySyntaxError):
+                await pool.arun(self.job(source, "INSERT DATA { <http://a> <http://b> <http://c> }"), 30)
+            with pytest.raises(EndpointError) as late:
+                await pool.arun(self.job(source, self.SLOW), 0.5)
+            return answers, late.value
+
+        answers, late = asyncio.run(main())
+        assert [b"true" in a.body for a in answers] == [True, True, False, False]
+        assert late.status == 503
 
 
 class TestViews:
@@ -329,6 +458,7 @@ def test_sparqlwrapper_update_refused(live_server):
 @pytest.mark.parametrize("query,needle", [
     ("SELECT * WHERE { SERVICE <http://dbpedia.org/sparql> { ?s ?p ?o } }", "SERVICE"),
     ("select * where { ?x ?y ?z . service silent <http://127.0.0.1:1/sparql> { ?x ?p ?o } }", "SERVICE"),
+    ("SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }", "SERVICE"),
     ("SELECT * FROM <http://dbpedia.org/resource/Berlin> WHERE { ?s ?p ?o }", "never fetches"),
     ("SELECT * FROM NAMED <https://example.org/remote.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }", "never fetches"),
 ])

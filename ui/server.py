@@ -315,19 +315,27 @@ def _version() -> str:
         return "0"
 
 
+def listen_socket(host: str, port: int):
+    """A bound TCP socket for uvicorn. Made with ``IPPROTO_TCP`` spelled out: asyncio sets TCP_NODELAY
+    only on sockets whose ``proto`` says TCP, and without it every response on a kept-alive connection
+    (headers and body are two writes) waits ~40 ms for the client's delayed ACK."""
+    import socket
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    return sock
+
+
 def serve(host: str = "127.0.0.1", port: int = 7860, store=None) -> int:
     """Run the app with uvicorn until interrupted (``reportkg serve``)."""
-    import socket
     import sys
 
     import uvicorn
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # take the port before the slow start-up (store, Gradio), so "already in use" is said at once
     try:
-        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
+        sock = listen_socket(host, port)
     except OSError as e:
         print(f"reportkg: cannot listen on {host}:{port}: {e.strerror or e} (is another server running?)",
               file=sys.stderr)
