@@ -71,6 +71,7 @@ class Context:
     queries_run: list[str] = field(default_factory=list)
     previous_figs: list = field(default_factory=list)     # the stated figures behind the previous answer
     history: list = field(default_factory=list)           # the figures behind the last two answers
+    more_reports: int = 0                                  # reports in scope left out of a listing answer
 
     # ------------------------------------------------------------------ querying
     def select(self, template: str, **bindings) -> list[dict]:
@@ -115,10 +116,15 @@ class Context:
         return None if len(reports) <= MAX_REPORTS_LISTED else []
 
     def select_reports(self, template: str, frame: Frame) -> list[dict] | None:
-        """Rows of a per-report template for the reports in scope (None: the question must name a market)."""
+        """Rows of a per-report template for the reports in scope (None: the question must name a market).
+        A market that many reports cover: the most recent MAX_REPORTS_LISTED, the answer says how many more."""
         scope = self.reports_in_scope(frame)
         if scope is None:
             return self.select(template)
+        if len(scope) > MAX_REPORTS_LISTED:
+            scope = sorted(scope, key=lambda r: (-self.lex.report_year.get(r, 0), r))
+            self.more_reports = len(scope) - MAX_REPORTS_LISTED
+            scope = scope[:MAX_REPORTS_LISTED]
         return [r for rep in scope for r in self.select(template, report=rep)] if scope else None
 
     def segment_market(self, seg: str) -> str | None:
@@ -288,6 +294,10 @@ def build(frame: Frame, ctx: Context, *, status: str, zh: str, en: str, figs=(),
             cites.append(c)
     if values is None:
         values = [ctx.value_of(f, frame.lang) for f in figs]
+    if ctx.more_reports:
+        n = ctx.more_reports
+        zh += f"（另有{n}份报告涉及该市场，以上为最新的{MAX_REPORTS_LISTED}份。）"
+        en += f" ({n} more reports cover this market; these are the {MAX_REPORTS_LISTED} most recent.)"
     return Answer(question=frame.text, lang=frame.lang, status=status, answer=zh if frame.lang == "zh" else en,
                   values=list(values), citations=cites, sparql="\n\n".join(ctx.queries_run),
                   interpretation=interpretation if interpretation is not None else interpret(frame, ctx),

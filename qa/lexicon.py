@@ -37,6 +37,9 @@ SELECT ?c ?label WHERE {
 MARKET_USE = P + """
 SELECT DISTINCT ?market ?report ?metric WHERE { ?obs rk:market ?market ; rk:report ?report ; rk:metric ?metric }"""
 
+REPORT_DATES = P + """
+SELECT ?report ?date WHERE { ?report a rk:Report ; dcterms:date ?date }"""
+
 VERSION = P + "SELECT (COUNT(?r) AS ?n) (MAX(STR(?h)) AS ?h) WHERE { ?r a rk:Report ; rk:contentHash ?h }"
 
 
@@ -62,6 +65,7 @@ class QALexicon:
     markets_with: dict[str, set[str]]              # metric IRI -> markets that have figures of it
     reports_of: dict[str, set[str]]                # market IRI -> reports
     version: tuple
+    report_year: dict[str, int] = field(default_factory=dict)   # report IRI -> year of publication
     _patterns: list | None = field(default=None, repr=False)
 
     def of_kind(self, kind: str) -> list[Entity]:
@@ -254,4 +258,5 @@ def build(store, version: tuple = ()) -> QALexicon:
     for r in store.select(MARKET_USE):
         markets_with.setdefault(r["metric"], set()).add(r["market"])
         reports_of.setdefault(r["market"], set()).add(r["report"])
-    return QALexicon(ents, markets_with, reports_of, version)
+    years = {r["report"]: r["date"] for r in store.select(REPORT_DATES) if isinstance(r.get("date"), int)}
+    return QALexicon(ents, markets_with, reports_of, version, years)

@@ -401,3 +401,26 @@ def test_unknown_market_names_the_closest_covered_markets_not_all(multi_store, m
     a = ask("2024年美國佔全球手術機械人軟件市場的份額是多少？", store=multi_store)
     assert a.status == "not_found" and "“手術機械人軟件”" in a.answer
     assert "手術機器人" in a.answer and "等" in a.answer              # the closest name first, then a count
+
+
+def test_a_market_many_reports_cover_lists_the_most_recent_and_says_how_many_more(multi_store, monkeypatch):
+    """With more reports in scope than MAX_REPORTS_LISTED, a listing answer (drivers, definitions, trends,
+    publishers) reads the most recent ones and says how many it left out."""
+    import dataclasses
+    import qa.common
+    from qa.common import Context, build
+    from qa.lexicon import lexicon_for
+    monkeypatch.setattr(qa.common, "MAX_REPORTS_LISTED", 1)
+    lex = lexicon_for(multi_store)
+    every = set(lex.report_year)
+    assert len(every) >= 3 and len(set(lex.report_year.values())) >= 2
+    lex = dataclasses.replace(lex, reports_of={**lex.reports_of, "urn:x:market": every})
+    ctx = Context(multi_store, lex)
+    frame = qa.core.parser_for(multi_store)[1].parse("What drives the market?")
+    frame.markets = ["urn:x:market"]
+    rows = ctx.select_reports(qa.queries.DRIVERS, frame)
+    newest = max(lex.report_year.values())
+    assert rows and {r["report"] for r in rows} <= {k for k, y in lex.report_year.items() if y == newest}
+    assert ctx.more_reports == len(every) - 1
+    a = build(frame, ctx, status="answered", zh="。", en="Drivers.")
+    assert f"{len(every) - 1} more reports cover this market; these are the 1 most recent" in a.answer
