@@ -66,6 +66,10 @@ class Store:
     def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         raise NotImplementedError
 
+    def rows(self, query: str, bindings: dict[str, Any] | None = None) -> Iterable[dict[str, Any]]:
+        """The rows of ``select`` one at a time (a store that can stream does not hold them all at once)."""
+        return iter(self.select(query, bindings))
+
     def ask_query(self, query: str, bindings: dict[str, Any] | None = None) -> bool:
         raise NotImplementedError
 
@@ -173,6 +177,12 @@ class OxigraphStore(Store):
         res = self._query(query, bindings)
         names = [v.value for v in res.variables]
         return [{n: py(sol[n]) for n in names if sol[n] is not None} for sol in res]
+
+    def rows(self, query, bindings=None):
+        res = self._query(query, bindings)
+        names = [v.value for v in res.variables]
+        for sol in res:
+            yield {n: py(sol[n]) for n in names if sol[n] is not None}
 
     def select_terms(self, query, bindings=None):
         res = self._query(query, bindings)
