@@ -80,9 +80,12 @@ def segment_sums(store: Store, market: str | None = None, report: str | None = N
     rows = _rows(store, False, market, report, region)
     out = []
     totals = [r for r in rows if "segment" not in r]
+    segments: dict[tuple, list[dict]] = {}
+    for r in rows:
+        if "segment" in r:
+            segments.setdefault(_where(r), []).append(r)
     for t in totals:
-        parts = [r for r in rows if "segment" in r and r["report"] == t["report"] and r["market"] == t["market"]
-                 and r.get("region") == t.get("region") and r["year"] == t["year"]]
+        parts = segments.get(_where(t), [])
         if len(parts) < 2:
             continue
         total = sum(p["norm"] for p in parts)
@@ -99,13 +102,14 @@ def segment_sums(store: Store, market: str | None = None, report: str | None = N
 
 def implied_cagrs(store: Store, tolerance_pp: float = 0.3, market: str | None = None,
                   report: str | None = None, region: str | None = None) -> list[Finding]:
-    figs = [r for r in _rows(store, False, market, report, region) if "segment" not in r]
+    figs: dict[tuple, dict] = {}
+    for r in _rows(store, False, market, report, region):
+        if "segment" not in r:
+            figs.setdefault(_where(r), r)
     out = []
     for c in _rows(store, True, market, report, region):
-        start = next((f for f in figs if f["report"] == c["report"] and f["market"] == c["market"]
-                      and f.get("region") == c.get("region") and f["year"] == c["start"]), None)
-        end = next((f for f in figs if f["report"] == c["report"] and f["market"] == c["market"]
-                    and f.get("region") == c.get("region") and f["year"] == c["end"]), None)
+        start = figs.get(_where(c, c["start"]))
+        end = figs.get(_where(c, c["end"]))
         if not start or not end or start["norm"] <= 0:
             continue
         n = c["end"] - c["start"]
@@ -115,6 +119,11 @@ def implied_cagrs(store: Store, tolerance_pp: float = 0.3, market: str | None = 
                            f"stated CAGR {c['value']}% ({c['start']}-{c['end']}); implied by "
                            f"{start['value']:,.10g} -> {end['value']:,.10g} {start['unit']}: {implied:.2f}%", [c, start, end]))
     return out
+
+
+def _where(r: dict, year: int | None = None) -> tuple:
+    """What a total, its segments and a CAGR's end points share: report, market, region and year."""
+    return r["report"], r["market"], r.get("region"), r["year"] if year is None else year
 
 
 def _decimals(x: float) -> int:
