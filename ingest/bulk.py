@@ -5,11 +5,11 @@
 
 The parent reads each file and compares its content hash with the ``rk:contentHash`` stored for its
 report IRI: an unchanged report is skipped, so an interrupted run picks up where it stopped. Changed and
-new reports go to worker processes, which parse, extract, build the report's quads and validate them
-against the SHACL shapes (the CPU-heavy part); the parent writes each report into the store in its own
-transaction (``Store.replace_graph``: the old graph is never half replaced). A report that cannot be
-ingested gets one line on stderr and is skipped; the run ends with a summary line and exits non-zero
-if any report failed.
+new reports go to worker processes, which parse, extract, build the report's graph as N-Triples and
+validate those against the SHACL shapes (the CPU-heavy part); the parent writes the same bytes into the
+store, each report in its own transaction (``Store.replace_graph_ntriples``: the old graph is never half
+replaced). A report that cannot be ingested gets one line on stderr and is skipped; the run ends with a
+summary line and exits non-zero if any report failed.
 """
 from __future__ import annotations
 
@@ -26,12 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
-import pyoxigraph as ox
-
 from kg.store import Store, StoreError
 
 from .document import read_report
-from .errors import Errors, IngestError
+from .errors import IngestError
 from .to_rdf import report_iri
 
 PARALLEL_MIN = 8          # fewer changed reports than this: do them in this process (no pool start-up)
@@ -45,7 +43,7 @@ class Prepared:
     """What a worker hands back for one report."""
     path: str
     report: str
-    nquads: bytes | None = None     # the report's graph, N-Quads
+    ntriples: bytes | None = None   # the report's graph, N-Triples (validated; written as they are)
     claims: int = 0
     figures: int = 0
     triples: int = 0
@@ -87,21 +85,13 @@ def content_hash(text: str) -> str:
 
 def prepare(path: str, validate: bool = True) -> Prepared:
     """Read, parse, extract, build and validate one report's graph (runs in a worker process)."""
-    from .pipeline import read_claims
-    from .to_rdf import to_quads
+    from .pipeline import build_report
 
     t0 = time.perf_counter()
     out = Prepared(path, report_iri(path))
     try:
-        doc, claims = read_claims(path)
-        out.report, quads = to_quads(doc, claims, path)
-        if validate:
-            from kg.validate import validate_quads
-            ok, detail = validate_quads(quads)
-            if not ok:
-                raise IngestError(path, Errors.SHACL.format(detail=detail))
-        out.nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-        out.claims, out.figures, out.triples = claims.count(), len(claims.figures), len(quads)
+        b = build_report(path, validate=validate)
+        out.report, out.ntriples, out.claims, out.figures, out.triples = b.report, b.ntriples, b.claims, b.figures, b.triples
     except IngestError as e:
         out.error = str(e)
     except Exception as e:  # noqa: BLE001 -- a bug on one report must not stop a 10,000-report run
@@ -112,7 +102,7 @@ def prepare(path: str, validate: bool = True) -> Prepared:
 
 def _worker_init(owner: int) -> None:
     """Pool initializer: exit when the ingesting process is gone (killed: nothing else would end an idle
-    worker), and build the spaCy annotators once per worker, not on its first report."""
+    worker), and build the spaCy annotators and the SHACL shapes once per worker, not on its first report."""
     import threading
 
     def watch() -> None:
@@ -129,6 +119,8 @@ def _worker_init(owner: int) -> None:
     from .extract import build_annotator
     build_annotator("zh")
     build_annotator("en")
+    from kg.validate import warm
+    warm()
 
 
 # --------------------------------------------------------------------------- progress
@@ -240,7 +232,7 @@ def bulk_ingest(store: Store, files: Iterable[str | Path], *, workers: int = 0, 
                 continue
             w0 = time.perf_counter()
             try:
-                store.replace_graph(prep.report, list(ox.parse(prep.nquads, format=ox.RdfFormat.N_QUADS)))
+                store.replace_graph_ntriples(prep.report, prep.ntriples)
             except StoreError as e:
                 _fail(res, bar, prep.path, f"{prep.path}: {e}")
                 store_errors += 1
@@ -286,7 +278,7 @@ def _prepared(paths: list[str], workers: int, validate: bool) -> Iterator[Prepar
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
     if method == "forkserver":
-        ctx.set_forkserver_preload(["ingest.pipeline", "ingest.bulk", "kg.validate", "pyshacl", "rdflib"])
+        ctx.set_forkserver_preload(["ingest.pipeline", "ingest.bulk", "kg.validate", "pyshacl_turbo", "pyshacl", "rdflib"])
     window = workers * 8
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
                              initargs=(os.getpid(),)) as pool, _terminate_as_exit():

@@ -5,6 +5,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg.store import Store
 
 from .claims import Claims
@@ -38,6 +40,29 @@ def read_claims(path: str | Path) -> tuple[Document, Claims]:
     return doc, claims
 
 
+@dataclass
+class Built:
+    """One report's graph, ready to write: N-Triples, serialised once, validated and stored as they are."""
+    report: str
+    ntriples: bytes
+    claims: int
+    figures: int
+    triples: int
+
+
+def build_report(path: str | Path, *, validate: bool = True) -> Built:
+    """Parse, extract, build and (SHACL) validate one report's graph; IngestError names the file."""
+    doc, claims = read_claims(path)
+    rep, quads = to_quads(doc, claims, path)
+    ntriples = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    if validate:
+        from kg.validate import validate_ntriples
+        ok, detail = validate_ntriples(ntriples)
+        if not ok:
+            raise IngestError(str(path), Errors.SHACL.format(detail=detail))
+    return Built(rep, ntriples, claims.count(), len(claims.figures), len(quads))
+
+
 def ingest_file(store: Store, path: str | Path, *, validate: bool = True, skip_unchanged: bool = False) -> IngestResult:
     t0 = time.perf_counter()
     rep = report_iri(path)
@@ -47,15 +72,9 @@ def ingest_file(store: Store, path: str | Path, *, validate: bool = True, skip_u
         h = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if store.report_hashes().get(rep) == h:
             return IngestResult(str(path), rep, 0, 0, 0, time.perf_counter() - t0, skipped=True)
-    doc, claims = read_claims(path)
-    rep, quads = to_quads(doc, claims, path)
-    if validate:
-        from kg.validate import validate_quads
-        ok, report = validate_quads(quads)
-        if not ok:
-            raise IngestError(str(path), Errors.SHACL.format(detail=report))
-    store.replace_graph(rep, quads)
-    return IngestResult(str(path), rep, claims.count(), len(claims.figures), len(quads), time.perf_counter() - t0)
+    b = build_report(path, validate=validate)
+    store.replace_graph_ntriples(b.report, b.ntriples)
+    return IngestResult(str(path), b.report, b.claims, b.figures, b.triples, time.perf_counter() - t0)
 
 
 def report_files(paths: list[str | Path]) -> list[Path]:

@@ -12,7 +12,7 @@ import re
 import threading
 import uuid
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -74,6 +74,11 @@ class Store:
         raise NotImplementedError
 
     def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
+        """Replace ``graph`` with the quads' triples (their graph names are ignored), in one transaction."""
+        self.replace_graph_ntriples(graph, ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES))
+
+    def replace_graph_ntriples(self, graph: str, ntriples: bytes) -> None:
+        """Replace ``graph`` with these N-Triples in one transaction: a reader sees the old graph or the new one."""
         raise NotImplementedError
 
     def drop_graph(self, graph: str) -> None:
@@ -136,8 +141,11 @@ def _bump() -> str:
             f"INSERT DATA {{ GRAPH <{CATALOG}> {{ <{CATALOG}> <{REVISION}> \"{uuid.uuid4().hex}\" }} }}")
 
 
-def _nt(quads: Iterable[ox.Quad]) -> str:
-    return "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+def _replace_update(graph: str, ntriples: bytes) -> str:
+    """One update request, so one transaction: the old graph is never half replaced, and the store's
+    revision changes with it. The N-Triples go in as they are (no parse and re-serialise)."""
+    return (f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{ntriples.decode('utf-8')}\n}} }} ;\n"
+            f"{_bump()}")
 
 
 class OxigraphStore(Store):
@@ -192,13 +200,10 @@ class OxigraphStore(Store):
     def ask_query(self, query, bindings=None):
         return bool(self._query(query, bindings))
 
-    def replace_graph(self, graph, quads):
+    def replace_graph_ntriples(self, graph, ntriples):
         self._writable()
-        g = ox.NamedNode(graph)
-        body = _nt(ox.Quad(q.subject, q.predicate, q.object, g) for q in quads)
         with self._lock:
-            # one update request = one transaction: the old graph is never half replaced
-            self.db.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }} ; {_bump()}")
+            self.db.update(_replace_update(graph, ntriples))
             self.generation += 1
 
     def drop_graph(self, graph):
@@ -385,9 +390,8 @@ class RemoteStore(Store):
         if r.status_code >= 400:
             raise StoreError(f"the SPARQL update endpoint answered {r.status_code}")
 
-    def replace_graph(self, graph, quads):
-        body = _nt(quads)
-        self._update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }} ;\n{_bump()}")
+    def replace_graph_ntriples(self, graph, ntriples):
+        self._update(_replace_update(graph, ntriples))
         self.generation += 1
 
     def drop_graph(self, graph):

@@ -9,7 +9,7 @@ import pytest
 from conftest import ALL_REPORTS, SEED
 from ingest.document import MAX_BYTES, parse_document, read_report
 from ingest.errors import IngestError
-from ingest.pipeline import ingest_file, read_claims
+from ingest.pipeline import build_report, ingest_file, read_claims
 from ingest.to_rdf import to_quads
 from kg.checks import implied_cagrs, segment_sums
 from kg.validate import validate_quads
@@ -173,3 +173,25 @@ def test_every_write_gives_the_store_a_new_revision(empty_store):
     assert second not in (None, first)
     empty_store.drop_graph("https://w3id.org/reportkg/id/report/none")
     assert empty_store.revision() not in (None, first, second)
+
+
+def test_ntriples_are_stored_as_replace_graph_stores_quads(empty_store):
+    """Bulk ingest hands the store a report's N-Triples as the worker wrote them: they store the same triples
+    as ``replace_graph`` with quads (odd literals too), replace rather than add, and give a new revision."""
+    import pyoxigraph as ox
+    built = build_report(SEED)
+    g = ox.NamedNode(built.report)
+    odd = ox.Triple(g, ox.NamedNode("https://w3id.org/reportkg/ns#text"),
+                    ox.Literal('quote " back\\slash\nnew line\ttab 市场 \U0001F600'))
+    triples = [q.triple for q in ox.parse(built.ntriples, format=ox.RdfFormat.N_TRIPLES)] + [odd]
+
+    def stored():
+        return {q.triple for q in empty_store.db.quads_for_pattern(None, None, None, g)}
+
+    empty_store.replace_graph(built.report, [ox.Quad(t.subject, t.predicate, t.object, g) for t in triples])
+    via_quads, revision = stored(), empty_store.revision()
+    assert len(via_quads) == built.triples + 1 and odd in via_quads
+    empty_store.replace_graph_ntriples(built.report, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+    assert stored() == via_quads and empty_store.revision() != revision
+    empty_store.replace_graph_ntriples(built.report, ox.serialize([odd], format=ox.RdfFormat.N_TRIPLES))
+    assert stored() == {odd}
