@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -125,16 +126,21 @@ def throughput(files: list[Path], workers: int) -> dict:
     with tempfile.TemporaryDirectory() as d:
         store = open_store(str(Path(d) / "s"), fill=False)
         with TreeRSS() as mem:
+            c0 = time.process_time()
             res = bulk_ingest(store, files, workers=workers, progress=False)
+            parent_cpu = time.process_time() - c0
         del store
     assert not res.failed, res.failed[:3]
     rate = len(res.ingested) / res.seconds
     cores_used = min(res.workers, _cores()) if res.workers > 1 else 1
     n = len(res.ingested)
+    # CPU per report, all processes: what the machine's other load does not change (much)
+    cpu = parent_cpu + (res.prepare_cpu_seconds if res.workers > 1 else 0.0)
     return {"workers": res.workers, "reports": n, "seconds": round(res.seconds, 2),
             "reports_per_s": round(rate, 2), "reports_per_s_per_core": round(rate / cores_used, 2),
             "prepare_ms_per_report": round(res.prepare_seconds / n * 1000, 1),
             "write_ms_per_report": round(res.write_seconds / n * 1000, 1),
+            "cpu_ms_per_report": round(cpu / n * 1000, 1),
             "peak_rss_mb_total": round(mem.peak_total, 1)}
 
 
@@ -161,9 +167,10 @@ def main(argv=None) -> int:
     print(table(list(s), [list(s.values())]))
     print(f"\nBulk ingest of {args.reports} corpus reports (target {TARGET_PER_CORE:.0f} reports/s per core)")
     print(table(["workers", "seconds", "reports/s", "reports/s/core", "prepare ms (worker, wall)", "write ms (parent)",
-                 "peak RSS MB (all processes)"],
+                 "CPU ms (all processes)", "peak RSS MB (all processes)"],
                 [[r["workers"], r["seconds"], r["reports_per_s"], r["reports_per_s_per_core"], r["prepare_ms_per_report"],
-                  r["write_ms_per_report"], r["peak_rss_mb_total"]] for r in (serial, parallel)]))
+                  r["write_ms_per_report"], r["cpu_ms_per_report"], r["peak_rss_mb_total"]] for r in (serial, parallel)]))
+    print(f"load average (1 min) {os.getloadavg()[0]:.2f} on {_cores()} cores: other processes share them")
     path = save("ingest", {"seed_cold": c, "seed_warm": w, "stages_ms": s, "serial": serial, "parallel": parallel,
                            "target_reports_per_s_per_core": TARGET_PER_CORE})
     print(f"\n-> {path.relative_to(ROOT)}")
