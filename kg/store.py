@@ -12,7 +12,7 @@ import re
 import threading
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import pyoxigraph as ox
 
@@ -73,6 +73,15 @@ class Store:
     def ask_query(self, query: str, bindings: dict[str, Any] | None = None) -> bool:
         raise NotImplementedError
 
+    def describe(self, nodes: Iterable[tuple[str, str]], predicates: Iterable[str] | None = None
+                 ) -> dict[str, dict[str, Any]]:
+        """Each (subject IRI, graph IRI) pair's triples in that graph (of the given predicates, else all):
+        {subject: {predicate IRI: value}}, one value per predicate, as Python values like ``select``'s."""
+        out: dict[str, dict[str, Any]] = {}
+        for r in self.select(describe_query(nodes, predicates)):
+            out.setdefault(r["s"], {}).setdefault(r["p"], r["o"])
+        return out
+
     def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
         """Replace ``graph`` with the quads' triples (their graph names are ignored), in one transaction."""
         self.replace_graph_ntriples(graph, ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES))
@@ -129,6 +138,13 @@ class Store:
 
     def close(self) -> None:
         pass
+
+
+def describe_query(nodes: Iterable[tuple[str, str]], predicates: Iterable[str] | None = None) -> str:
+    """SPARQL for ``Store.describe``: the triples of each (subject, graph) pair (IRIs serialised by pyoxigraph)."""
+    rows = " ".join(f"({ox.NamedNode(s)} {ox.NamedNode(g)})" for s, g in nodes)
+    only = f" VALUES ?p {{ {' '.join(str(ox.NamedNode(p)) for p in predicates)} }}" if predicates is not None else ""
+    return f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?g) {{ {rows} }}{only} GRAPH ?g {{ ?s ?p ?o }} }}"
 
 
 CATALOG = ID_BASE + "graph/catalog"
@@ -191,6 +207,17 @@ class OxigraphStore(Store):
         names = [v.value for v in res.variables]
         for sol in res:
             yield {n: py(sol[n]) for n in names if sol[n] is not None}
+
+    def describe(self, nodes, predicates=None):
+        out: dict[str, dict[str, Any]] = {}
+        preds = [ox.NamedNode(p) for p in predicates] if predicates is not None else [None]
+        for s, g in nodes:                        # index look-ups: no query to parse and plan
+            props = out.setdefault(s, {})
+            subject, graph = ox.NamedNode(s), ox.NamedNode(g)
+            for p in preds:
+                for q in self.db.quads_for_pattern(subject, p, None, graph):
+                    props.setdefault(q.predicate.value, py(q.object))
+        return out
 
     def select_terms(self, query, bindings=None):
         res = self._query(query, bindings)

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.namespaces import METRIC_CAGR, METRIC_MARKET_SIZE, METRIC_SHARE, REGION_GLOBAL, slice_iri  # noqa: F401
+from kg.namespaces import METRIC_CAGR, METRIC_MARKET_SIZE, METRIC_SHARE, REGION_GLOBAL, RK_BASE as RK_NS, slice_iri  # noqa: F401
+from kg.store import describe_query
 
 from .answer import Answer, Citation, Value
 from .frame import Frame
@@ -18,6 +19,13 @@ UNIT_CODE = {"CNY": "CNY", "USD": "USD", "TWD": "TWD", "EUR": "EUR", "JPY": "JPY
              "KRW": "KRW", "INR": "INR"}
 CUR_EN = {"CNY": "RMB", "USD": "USD", "TWD": "NT$", "EUR": "EUR", "JPY": "JPY", "HKD": "HK$", "GBP": "GBP"}
 CUR_ZH = {"CNY": "元人民币", "USD": "美元", "TWD": "新台币", "EUR": "欧元", "JPY": "日元", "HKD": "港元", "GBP": "英镑"}
+
+
+_RK = str(RK_NS)
+_DCT, _OA = "http://purl.org/dc/terms/", "http://www.w3.org/ns/oa#"
+_SDMX_DIM, _SDMX_ATT = "http://purl.org/linked-data/sdmx/2009/dimension#", "http://purl.org/linked-data/sdmx/2009/attribute#"
+_DERIVED, _EVIDENCE = "http://www.w3.org/ns/prov#wasDerivedFrom", _RK + "evidence"
+_CITATION = (_DCT + "title", _DCT + "identifier", _OA + "exact", _RK + "line")     # of a report, section, quote
 
 
 @dataclass
@@ -46,15 +54,19 @@ class Fig:
     period: tuple[int, int] | None = None
 
     @classmethod
-    def from_row(cls, r: dict) -> "Fig":
-        cur = r["currency"].rsplit("#", 1)[-1]
-        return cls(obs=r["obs"], report=r["report"], report_title=r["reportTitle"], market=r["market"],
-                   metric=r["metric"], region=r["region"], segment=r.get("segment"), value=float(r["value"]),
-                   value_text=r["valueText"], unit=r["unit"], currency=UNIT_CODE.get(cur), mult=int(r["mult"]),
-                   norm=float(r["norm"]), comparator=r["comparator"].rsplit("#", 1)[-1],
-                   status="forecast" if r["status"].endswith("obsStatus-F") else "actual", section=str(r["section"]),
-                   section_title=r["sectionTitle"], quote=r["quote"], line=int(r["line"]), year=r.get("year"),
-                   period=(r["start"], r["end"]) if "start" in r else None)
+    def from_triples(cls, obs: str, report: str, o: dict, rep: dict, sec: dict, ev: dict) -> "Fig":
+        """From the triples of the observation, its report, section and quote (``Store.describe``)."""
+        cur = str(o[_SDMX_ATT + "unitMeasure"]).rsplit("#", 1)[-1]
+        start, end = o.get(_RK + "periodStart"), o.get(_RK + "periodEnd")
+        return cls(obs=obs, report=report, report_title=rep[_DCT + "title"], market=o[_RK + "market"],
+                   metric=o[_RK + "metric"], region=o[_SDMX_DIM + "refArea"], segment=o.get(_RK + "segment"),
+                   value=float(o[_RK + "value"]), value_text=str(o[_RK + "valueText"]), unit=o[_RK + "unitText"],
+                   currency=UNIT_CODE.get(cur), mult=int(o[_SDMX_ATT + "unitMult"]),
+                   norm=float(o[_RK + "normalizedValue"]), comparator=o[_RK + "comparator"].rsplit("#", 1)[-1],
+                   status="forecast" if o[_SDMX_ATT + "obsStatus"].endswith("obsStatus-F") else "actual",
+                   section=str(sec[_DCT + "identifier"]), section_title=sec[_DCT + "title"], quote=ev[_OA + "exact"],
+                   line=int(ev[_RK + "line"]), year=o.get(_RK + "year"),
+                   period=(start, end) if start is not None and end is not None else None)
 
     @property
     def percent(self) -> bool:
@@ -91,11 +103,31 @@ class Context:
                                   totals=totals)
 
     def _observations(self, when: str, *, market, metric, region, segment, totals, year=None) -> list[Fig]:
-        anchor = "slice" if market and metric and region else "dims"
-        template = Q.figures(anchor, when, "segment" if segment else ("total" if totals else "any"))
-        rows = self.select(template, slice=slice_iri(market, metric, region) if anchor == "slice" else None,
-                           market=market, metric=metric, region=region, year=year, segment=segment)
-        return [Fig.from_row(r) for r in rows]
+        """The observations that match (one small query), then their triples and those of their section, quote
+        and report, read by subject (see qa/queries.py)."""
+        by_slice = bool(market and metric and region)
+        template = Q.observations("slice" if by_slice else "dims", when,
+                                  "segment" if segment else ("total" if totals else "any"))
+        dims = {"slice": slice_iri(market, metric, region)} if by_slice else \
+            {"market": market, "metric": metric, "region": region}
+        found = self.select(template, **dims, year=year, segment=segment)
+        if not found:
+            return []
+        pairs = [(r["obs"], r["report"]) for r in found]
+        obs = self.store.describe(pairs)
+        cited = {(o[p], r["report"]) for r in found if (o := obs.get(r["obs"]))
+                 for p in (_DERIVED, _EVIDENCE) if p in o} | {(r["report"], r["report"]) for r in found}
+        more = self.store.describe(sorted(cited), _CITATION)       # not a section's whole text
+        self.queries_run.append(describe_query(pairs) + "\n\n" + describe_query(sorted(cited), _CITATION))
+        figs = []
+        for r in found:
+            o = obs.get(r["obs"], {})
+            try:
+                figs.append(Fig.from_triples(r["obs"], r["report"], o, more[r["report"]], more[o[_DERIVED]],
+                                             more[o[_EVIDENCE]]))
+            except KeyError:               # an observation without its evidence (a store edited by hand): skip
+                continue
+        return figs
 
     # ------------------------------------------------------------------ lexicon helpers
     def label(self, iri: str | None, lang: str) -> str:

@@ -74,9 +74,16 @@ class QALexicon:
 
     def close_matches(self, iri: str) -> list[str]:
         """Concepts linked by skos:closeMatch either way."""
-        out = set(self.entities[iri].close) if iri in self.entities else set()
-        out |= {e.iri for e in self.entities.values() if iri in e.close}
-        return sorted(out - {iri})
+        return self._close.get(iri, [])
+
+    @functools.cached_property
+    def _close(self) -> dict[str, list[str]]:
+        links: dict[str, set[str]] = {}
+        for e in self.entities.values():
+            for c in e.close:
+                links.setdefault(e.iri, set()).add(c)
+                links.setdefault(c, set()).add(e.iri)
+        return {k: sorted(v - {k}) for k, v in links.items()}
 
     def market_of(self, segment_iri: str) -> str | None:
         e = self.entities.get(segment_iri)

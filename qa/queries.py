@@ -8,56 +8,37 @@ from kg.namespaces import sparql_prefixes
 
 P = sparql_prefixes()
 
-OBS_FIELDS = """?obs ?report ?reportTitle ?market ?metric ?region ?segment ?value ?valueText ?unit ?currency ?mult
-  ?norm ?comparator ?status ?section ?sectionTitle ?quote ?line"""
-
 # Every claim lives in its report's named graph, and the templates match inside it (GRAPH ?report):
 # bound to one report, Oxigraph reads that graph's index alone instead of the union of every report
 # (a report's charts at 10,000 reports: 278 ms -> 0.5 ms).
 #
-# A figure query names the observations by the slots a question binds (market, metric, region, year or
-# period) and reads the rest of each row, with its evidence, in a LATERAL group: Oxigraph then follows
-# each observation's own links instead of planning a join over every report's sections and quotes
-# (a look-up at 10,000 reports: 150 ms -> 2 ms). A store whose engine lacks LATERAL (SPARQL 1.2 draft,
-# SEP-0006) gets the same query as a plain join (kg/store.py), with the same answers.
-_OBS_DETAIL = """
-  LATERAL { GRAPH ?report {
-    ?obs rk:report ?report ; rk:value ?value ; rk:valueText ?valueText ; rk:unitText ?unit ;
-         sdmx-attribute:unitMeasure ?currency ; sdmx-attribute:unitMult ?mult ; rk:normalizedValue ?norm ;
-         rk:comparator ?comparator ; sdmx-attribute:obsStatus ?status ; prov:wasDerivedFrom ?sec ; rk:evidence ?ev .
-    ?report dcterms:title ?reportTitle .
-    ?sec dcterms:identifier ?section ; dcterms:title ?sectionTitle .
-    ?ev oa:exact ?quote ; rk:line ?line .
-    OPTIONAL { ?obs rk:segment ?segment }
-  } }"""
-
+# A figure look-up takes two steps. OBSERVATIONS finds the observations by the slots a question binds
+# (market, metric, region, year or period; only the totals or one segment when that is what it asks), then
+# each observation's own triples, and those of its section, quote and report, are read by subject
+# (Store.describe: index look-ups on the embedded store, one VALUES query on a remote one). One query
+# joining all of it made Oxigraph plan a join over every report's sections and quotes (150 ms at 10,000
+# reports), and even written as a LATERAL join it cost ~0.4 ms to plan and ~0.2 ms a row.
 _ANCHORS = {
     # bind any of ?market ?metric ?region
     "dims": "?obs rk:market ?market ; rk:metric ?metric ; sdmx-dimension:refArea ?region",
-    # market, metric and region all bound: the observations of their Data Cube slice (kg.namespaces.slice_iri);
-    # bind ?slice as well
+    # market, metric and region all bound: the observations of their Data Cube slice (kg.namespaces.slice_iri)
     "slice": "?slice qb:observation ?obs",
 }
-_WHEN = {"year": ("?year", " . ?obs rk:year ?year"),                                       # bind ?year or not
-         "period": ("?start ?end", " . ?obs rk:periodStart ?start ; rk:periodEnd ?end")}   # a CAGR's period
+_WHEN = {"year": " . ?obs rk:year ?year",                                      # bind ?year or not
+         "period": " . ?obs rk:periodStart ?start ; rk:periodEnd ?end"}      # a CAGR's period
 _PARTS = {"any": "",
-          "total": " FILTER NOT EXISTS { ?obs rk:segment ?anySegment }",                    # the market as a whole
-          "segment": " . ?obs rk:segment ?segment"}                                         # bind ?segment
+          "total": " FILTER NOT EXISTS { ?obs rk:segment ?anySegment }",      # the market as a whole
+          "segment": " . ?obs rk:segment ?segment"}                           # bind ?segment
 
 
 @functools.lru_cache(maxsize=None)
-def figures(anchor: str = "dims", when: str = "year", part: str = "any") -> str:
-    """Figures stated for a year (market sizes, rates, shares) or over a period (CAGRs), found by the slots a
-    question binds, and only the totals or one segment when it asks for that (a market in a hundred reports
-    has five times more segment figures than totals)."""
-    fields, when_pattern = _WHEN[when]
-    return P + f"""SELECT {OBS_FIELDS} {fields} WHERE {{
-  GRAPH ?report {{ {_ANCHORS[anchor]}{when_pattern}{_PARTS[part]} }}{_OBS_DETAIL}
+def observations(anchor: str = "dims", when: str = "year", part: str = "any") -> str:
+    """The observations (and their reports) stated for a year (market sizes, rates, shares) or over a period
+    (CAGRs) that match the bound slots."""
+    return P + f"""SELECT ?obs ?report WHERE {{
+  GRAPH ?report {{ {_ANCHORS[anchor]}{_WHEN[when]}{_PARTS[part]} }}
 }}"""
 
-
-FIGURES = figures()
-CAGRS = figures(when="period")
 
 _CITED = """?report ?reportTitle ?section ?sectionTitle ?quote ?line"""
 
