@@ -73,13 +73,14 @@ class Store:
     def ask_query(self, query: str, bindings: dict[str, Any] | None = None) -> bool:
         raise NotImplementedError
 
-    def describe(self, nodes: Iterable[tuple[str, str]], predicates: Iterable[str] | None = None
-                 ) -> dict[str, dict[str, Any]]:
+    def describe(self, nodes: Iterable[tuple[str, str]], predicates: Iterable[str] | None = None,
+                 multi: bool = False) -> dict[str, dict[str, Any]]:
         """Each (subject IRI, graph IRI) pair's triples in that graph (of the given predicates, else all):
-        {subject: {predicate IRI: value}}, one value per predicate, as Python values like ``select``'s."""
+        {subject: {predicate IRI: value}}, one value per predicate (``multi``: a list of them), as Python
+        values like ``select``'s."""
         out: dict[str, dict[str, Any]] = {}
         for r in self.select(describe_query(nodes, predicates)):
-            out.setdefault(r["s"], {}).setdefault(r["p"], r["o"])
+            _put(out.setdefault(r["s"], {}), r["p"], r["o"], multi)
         return out
 
     def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
@@ -138,6 +139,13 @@ class Store:
 
     def close(self) -> None:
         pass
+
+
+def _put(props: dict, predicate: str, value: Any, multi: bool) -> None:
+    if multi:
+        props.setdefault(predicate, []).append(value)
+    else:
+        props.setdefault(predicate, value)
 
 
 def describe_query(nodes: Iterable[tuple[str, str]], predicates: Iterable[str] | None = None) -> str:
@@ -208,7 +216,7 @@ class OxigraphStore(Store):
         for sol in res:
             yield {n: py(sol[n]) for n in names if sol[n] is not None}
 
-    def describe(self, nodes, predicates=None):
+    def describe(self, nodes, predicates=None, multi=False):
         out: dict[str, dict[str, Any]] = {}
         preds = [ox.NamedNode(p) for p in predicates] if predicates is not None else [None]
         for s, g in nodes:                        # index look-ups: no query to parse and plan
@@ -216,7 +224,7 @@ class OxigraphStore(Store):
             subject, graph = ox.NamedNode(s), ox.NamedNode(g)
             for p in preds:
                 for q in self.db.quads_for_pattern(subject, p, None, graph):
-                    props.setdefault(q.predicate.value, py(q.object))
+                    _put(props, q.predicate.value, py(q.object), multi)
         return out
 
     def select_terms(self, query, bindings=None):

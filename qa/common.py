@@ -157,7 +157,39 @@ class Context:
             scope = sorted(scope, key=lambda r: (-self.lex.report_year.get(r, 0), r))
             self.more_reports = len(scope) - MAX_REPORTS_LISTED
             scope = scope[:MAX_REPORTS_LISTED]
-        return [r for rep in scope for r in self.select(template, report=rep)] if scope else None
+        return [r for rep in scope for r in self.claims(template, rep)] if scope else None
+
+    def claims(self, template: str, report: str) -> list[dict]:
+        """The rows of a per-report template (qa/queries.py) for one report: read in two steps when the
+        template has a ClaimSpec (the claims of its class, then their triples by subject), else queried."""
+        spec = Q.CLAIM_SPECS.get(template)
+        if spec is None:
+            return self.select(template, report=report)
+        found = [r["claim"] for r in self.store.rows(Q.CLAIMS_OF_KIND, {"report": ox.NamedNode(report),
+                                                                         "kind": ox.NamedNode(spec.kind)})]
+        self.queries_run.append(_display(template, {"report": ox.NamedNode(report)}))
+        if not found:
+            return []
+        props = self.store.describe([(c, report) for c in found], multi=True)
+        cited = {(p[_DERIVED][0], report) for p in props.values() if _DERIVED in p} | \
+                {(p[_EVIDENCE][0], report) for p in props.values() if _EVIDENCE in p} | {(report, report)}
+        more = self.store.describe(sorted(cited), _CITATION)
+        rows = []
+        for c in found:
+            p = props.get(c, {})
+            sec, ev = more.get(p.get(_DERIVED, [None])[0]), more.get(p.get(_EVIDENCE, [None])[0])
+            one = {var: p[pred][0] for var, pred in spec.one if pred in p}
+            if sec is None or ev is None or any(v not in one and v not in spec.optional for v, _ in spec.one):
+                continue                       # the template's join would not match it
+            base = {spec.var: c, **one, "report": report, "reportTitle": more[report][_DCT + "title"],
+                    "section": sec[_DCT + "identifier"], "sectionTitle": sec[_DCT + "title"],
+                    "quote": ev[_OA + "exact"], "line": ev[_RK + "line"]}
+            combos = [base]
+            for var, pred in spec.many:
+                values = p.get(pred) or ([None] if var in spec.optional else [])
+                combos = [{**row, **({var: v} if v is not None else {})} for row in combos for v in values]
+            rows.extend(combos)
+        return sorted(rows, key=lambda r: r[spec.order]) if spec.order else rows
 
     def segment_market(self, seg: str) -> str | None:
         return self.lex.market_of(seg)

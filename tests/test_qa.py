@@ -424,3 +424,20 @@ def test_a_market_many_reports_cover_lists_the_most_recent_and_says_how_many_mor
     assert ctx.more_reports == len(every) - 1
     a = build(frame, ctx, status="answered", zh="。", en="Drivers.")
     assert f"{len(every) - 1} more reports cover this market; these are the 1 most recent" in a.answer
+
+
+def test_claims_read_by_subject_equal_the_templates_rows(multi_store):
+    """Context.claims (two steps) returns exactly the rows its SPARQL template returns, for every report."""
+    import qa.queries as Q
+    from qa.common import Context
+    from qa.lexicon import lexicon_for
+    ctx = Context(multi_store, lexicon_for(multi_store))
+    key = lambda r: sorted((k, str(v)) for k, v in r.items())   # noqa: E731
+    checked = 0
+    for template in Q.CLAIM_SPECS:
+        for report in lexicon_for(multi_store).report_year:
+            want = multi_store.select(template, {"report": __import__("pyoxigraph").NamedNode(report)})
+            got = ctx.claims(template, report)
+            assert sorted(map(key, got)) == sorted(map(key, want)), (template[-200:], report)
+            checked += len(want)
+    assert checked > 40

@@ -108,7 +108,7 @@ def chart_hint(frame: Frame, ctx: Context, markets=()) -> list[dict]:
     if len(reports) > MAX_REPORTS_LISTED:      # a hint, not worth a query per report of a crowded market
         return []
     out = []
-    for r in [x for rep in reports for x in ctx.select(Q.CHARTS, report=rep)]:
+    for r in [x for rep in reports for x in ctx.claims(Q.CHARTS, rep)]:
         if "start" in r and all(r["start"] <= y <= r["end"] for y in frame.years) and \
                 (not names or any(n in squash(r["title"]) for n in names)):
             out.append(r)
