@@ -8,6 +8,7 @@ Screenshots go to tests/artifacts/ (not committed). Skipped, with the reason, wh
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -130,6 +131,7 @@ def test_sparql_tab_runs_a_query(page):
 def test_figures_chart_and_table(page):
     tab(page, "Figures")
     page.locator("#rk-figures-table").get_by_text("6,067").first.wait_for()
+    assert re.fullmatch(r"\d+ figures\.", page.locator("#rk-figures-note").inner_text().strip())   # all shown
     page.locator("#rk-chart canvas, #rk-chart svg").first.wait_for(state="visible")
     page.locator("#rk-chart-bars canvas, #rk-chart-bars svg").first.wait_for(state="visible")
     shot(page, "figures")
@@ -141,6 +143,21 @@ def test_graph_neighbourhood(page):
     svg.wait_for()
     assert svg.locator("g.rk-node").count() >= 3
     shot(page, "graph")
+
+
+def test_graph_entity_search(page):
+    """The entity picker searches the store as one types (it lists only some entities up front)."""
+    tab(page, "Graph")
+    box = page.locator("#rk-entity input")
+    box.click()
+    box.fill("")
+    box.type("Glob")
+    page.wait_for_timeout(1500)                  # the choices are replaced by the store's search results
+    option = page.get_by_role("option", name="region: Global")
+    option.wait_for()
+    option.click()
+    page.locator("#rk-graph svg.rk-graph[aria-label='neighbourhood of Global']").wait_for()
+    shot(page, "graph-search")
 
 
 def test_reports_tab_refuses_a_bad_upload(page, tmp_path):
