@@ -1,10 +1,12 @@
-"""Views of the graph for people: a networkx graph of what links to what, a neighbourhood drawn as SVG,
-and the evidence view (a section's text with a quoted sentence marked).
+"""Views of the graph for people: an entity's neighbourhood as a small networkx graph, drawn as SVG;
+entities to start from (a bounded list, and a label search); and the evidence view (a section's text
+with a quoted sentence marked).
 
-The networkx view keeps the entities a reader cares about (reports, sections, markets, segments,
-regions, metrics, drivers, trends, definitions, figures) and the links between them; class and scheme
+A neighbourhood keeps the entities a reader cares about (reports, sections, markets, segments, regions,
+metrics, drivers, trends, definitions, figures) and the links between them; class and scheme
 bookkeeping (``rdf:type``, ``skos:inScheme``, ``qb:dataSet`` …) becomes node attributes or is left out.
-All text placed in SVG/HTML is escaped here.
+It is read from the store entity by entity when it is drawn, within a node cap, so its cost does not
+grow with the store (no graph of the whole store is built). All text placed in SVG/HTML is escaped here.
 """
 from __future__ import annotations
 
@@ -129,9 +131,12 @@ def describe(store, iris: Iterable[str]) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _choices(described: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
-    rows = sorted((KIND_ORDER.index(k), lab, x, k) for x, (lab, k) in described.items() if k not in ("other", "term"))
-    return [(f"{k}: {_clip(lab, 60)}", x) for _, lab, x, k in rows]
+def _choices(described: dict[str, tuple[str, str]], search: str = "") -> list[tuple[str, str]]:
+    """By kind and label; for a search, a label equal to it first, then shorter labels first."""
+    want = " ".join(search.split()).lower()
+    rows = sorted(((lab.lower() != want, KIND_ORDER.index(k), len(lab) if want else 0, lab, x, k)
+                   for x, (lab, k) in described.items() if k not in ("other", "term")), key=lambda r: r[:5])
+    return [(f"{k}: {_clip(lab, 60)}", x) for *_, lab, x, k in rows]
 
 
 def entities(store, per_kind: int = 30) -> list[tuple[str, str]]:
@@ -145,17 +150,15 @@ def entities(store, per_kind: int = 30) -> list[tuple[str, str]]:
     return _choices(describe(store, found))
 
 
-def search_entities(store, text: str, limit: int = 50, keep: str | None = None) -> list[tuple[str, str]]:
-    """(display label, IRI) of entities whose label or title contains ``text`` (ignoring case), by
-    kind then label, at most ``limit``; ``keep`` (an entity already chosen) comes first if it is not
-    among them."""
+def search_entities(store, text: str, limit: int = 50) -> list[tuple[str, str]]:
+    """(display label, IRI) of entities whose label or title contains ``text`` (ignoring case), at most
+    ``limit``: a label equal to ``text`` first, then by kind, shorter labels first."""
     from .store import contains_filter
     cond = contains_filter("?l", text)
-    found = [r["x"] for r in store.select(_SEARCH % (_iris(SEARCH_PREDICATES), cond, int(limit) * 4))] if cond else []
-    out = _choices(describe(store, found))[:limit]
-    if keep and keep.startswith(("http://", "https://")) and all(v != keep for _, v in out):
-        out = _choices(describe(store, [keep])) + out
-    return out
+    if not cond:
+        return []
+    found = [r["x"] for r in store.select(_SEARCH % (_iris(SEARCH_PREDICATES), cond, int(limit) * 4))]
+    return _choices(describe(store, found), text)[:limit]
 
 
 def _linked(store, node: str, fanout: int) -> set[str]:

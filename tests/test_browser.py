@@ -146,18 +146,28 @@ def test_graph_neighbourhood(page):
 
 
 def test_graph_entity_search(page):
-    """The entity picker searches the store as one types (it lists only some entities up front)."""
+    """Text typed into the entity picker is searched for in the store (the list holds only some
+    entities up front); the best match is drawn."""
     tab(page, "Graph")
     box = page.locator("#rk-entity input")
     box.click()
-    box.fill("")
-    box.type("Glob")
-    page.wait_for_timeout(1500)                  # the choices are replaced by the store's search results
-    option = page.get_by_role("option", name="region: Global")
-    option.wait_for()
-    option.click()
+    box.fill("Global")
+    box.press("Enter")
     page.locator("#rk-graph svg.rk-graph[aria-label='neighbourhood of Global']").wait_for()
+    assert "region: Global" in page.locator("#rk-entity input").input_value()
     shot(page, "graph-search")
+
+
+def test_figures_filter_by_typed_name(page):
+    """A name typed into the market filter that is no market's label matches every market containing it."""
+    tab(page, "Figures")
+    box = page.locator("#rk-filter-market input")
+    box.click()
+    box.fill("推理")
+    box.press("Enter")
+    page.keyboard.press("Escape")
+    page.locator("#rk-figures-note").get_by_text("12 figures.").wait_for()
+    assert "AI 推理芯片" in page.locator("#rk-figures-table").inner_text()
 
 
 def test_reports_tab_refuses_a_bad_upload(page, tmp_path):

@@ -21,6 +21,7 @@ pytest_plugins = ["server_fixtures"]
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_REPORTS = ROOT / "tests" / "fixtures" / "reports"
 SEED_IRI = "https://w3id.org/reportkg/id/report/cic-global-ai-inference-chips-2026"
+MARKET = "https://w3id.org/reportkg/id/market/ai%E6%8E%A8%E7%90%86%E8%8A%AF%E7%89%87"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 LEAKS = re.compile(r"Traceback|File \"|/tmp/|/work/|site-packages|\.py\b")
 
@@ -168,6 +169,7 @@ class TestBoundedViews:
         few = filter_choices(seed_store, "segment", limit=2)
         assert len(few.values) == 2 and not few.complete
         assert filter_choices(seed_store, "market", search="推理").values == ["AI 推理芯片"]
+        assert filter_choices(seed_store, "segment", search="AI 推理芯片").values[0] == "云端 AI 推理芯片"
         segs = filter_choices(seed_store, "segment", within={"market": ["AI 推理芯片"]})
         assert len(segs.values) == 3 and all("推理芯片" in s for s in segs.values)
         assert filter_choices(seed_store, "segment", within={"market": ["no such market"]}).values == []
@@ -185,9 +187,8 @@ class TestBoundedViews:
         hits = search_entities(seed_store, "global")
         assert ("region: Global", "https://w3id.org/reportkg/vocab/region-global") in hits
         assert len(search_entities(seed_store, "推理", limit=3)) == 3
-        assert search_entities(seed_store, "") == []
-        kept = search_entities(seed_store, "no such words", keep=SEED_IRI)
-        assert kept == [("report: 全球 AI 推理芯片行业报告", SEED_IRI)]
+        assert search_entities(seed_store, "") == [] and search_entities(seed_store, "no such words") == []
+        assert search_entities(seed_store, "AI 推理芯片")[0] == ("market: AI 推理芯片", MARKET)   # exact first
 
     def test_neighbourhood_from_the_store_with_a_node_cap(self, seed_store):
         from kg.graphview import edge_rows, entities, neighbourhood, to_svg
@@ -202,8 +203,7 @@ class TestBoundedViews:
         assert small.number_of_nodes() == 5 and all(d["hop"] <= 1 for _, d in small.nodes(data=True))
         thin = neighbourhood(seed_store, SEED_IRI, 1, fanout=4)             # at most 4 links each way
         assert 1 < thin.number_of_nodes() <= 5
-        assert ["2024 6,067 亿元人民币", "rk:market", "AI 推理芯片"] in edge_rows(neighbourhood(
-            seed_store, "https://w3id.org/reportkg/id/market/ai%E6%8E%A8%E7%90%86%E8%8A%AF%E7%89%87", 1))
+        assert ["2024 6,067 亿元人民币", "rk:market", "AI 推理芯片"] in edge_rows(neighbourhood(seed_store, MARKET, 1))
         assert neighbourhood(seed_store, "https://example.org/nothing").number_of_nodes() == 0
         assert neighbourhood(seed_store, "not an IRI").number_of_nodes() == 0
         assert "rk-graph" in to_svg(one, seg)
@@ -231,6 +231,25 @@ class TestBoundedViews:
         rows, total = sv.reports_page()
         assert len(rows) == 1 and total == 1 and sv.report_count() == 1
         assert merge_choices(["a"], ["b", "a"]) == ["b", "a"] and merge_choices(["x"], ["b"]) == ["x", "b"]
+
+    def test_charts_keep_reports_apart_and_cap_series(self):
+        from ui.app import MAX_SERIES, _chart_rows, _line_frame, legends
+
+        def fig(report, title, market="m", region="China", year=2024, value=1.0):
+            return {"report": report, "reportTitle": title, "market": market, "region": region, "year": year,
+                    "value": value, "metric": "market size", "unit": "亿元", "comparator": "eq"}
+        one = _chart_rows([fig("r1", "A"), fig("r1", "A", year=2030)], "market size")
+        assert {d["series"] for d in one} == {"China · total"}                 # one report: as before
+        two = _chart_rows([fig("r1", "A"), fig("r2", "B")], "market size")
+        assert {d["series"] for d in two} == {"A · China · total", "B · China · total"}   # never added up
+        same_title = _chart_rows([fig("x/r1", "A"), fig("x/r2", "A")], "market size")
+        assert {d["series"] for d in same_title} == {"r1 · China · total", "r2 · China · total"}
+        markets = _chart_rows([fig("r1", "A", market="m1"), fig("r2", "B", market="m2")], "market size")
+        assert {d["series"] for d in markets} == {"m1 · China · total", "m2 · China · total"}
+        many = [fig("r1", "A", region=f"R{i}") for i in range(MAX_SERIES + 1)]
+        line = _line_frame(many, "market size")
+        assert line.empty and str(line["year"].dtype) != "float64"             # typed, so axes stay nominal
+        assert legends(line, line) == ([], [])
 
     def test_app_builds_bounded_on_a_small_cap(self, seed_store):
         """The Blocks config holds a page of figures and capped choices, not the store."""

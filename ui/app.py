@@ -105,7 +105,7 @@ STATUS_TEXT = {
 FIGURE_COLUMNS = ["reportTitle", "metric", "market", "region", "segment", "year", "period", "valueText", "unit",
                   "comparator", "status", "section", "sectionTitle"]
 FILTERS = ["report", "market", "metric", "region", "segment", "year", "status"]
-SEARCHED = {"report", "market", "segment"}      # too many to list: choices follow what the user types
+SEARCHED = {"report", "market", "segment"}      # too many to list: text typed in searches the store
 REPORT_COLUMNS = ["title", "publisher", "date", "file", "report"]
 
 
@@ -214,12 +214,18 @@ def _figure_frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(recs, columns=FIGURE_COLUMNS + ["value"])
 
 
-_EMPTY_CHART = {"year": [], "value": [], "series": [], "region": []}
+def _empty_chart() -> pd.DataFrame:
+    """No rows, but typed: Gradio reads each axis' type from the dtypes (pandas makes empty lists float,
+    and a plot that once got a float ``year`` kept drawing a numeric axis after real data came)."""
+    return pd.DataFrame({"year": pd.Series([], dtype=str), "value": pd.Series([], dtype=float),
+                         "series": pd.Series([], dtype=str), "region": pd.Series([], dtype=str)})
+MAX_SERIES = 24         # more lines than this is no chart: the Figures note asks for a narrower filter
 
 
 def _chart_rows(rows: list[dict], metric: str | None) -> list[dict]:
     """Rows of one metric in its most common unit, exact values only (bounds are not drawn). A series is
-    a region and segment, and names its market when the rows hold several."""
+    a region and segment; it names its report when several reports state figures of one market (their
+    figures are never added up), else its market when the rows hold several."""
     rows = [r for r in rows if r.get("year") is not None and (not metric or r.get("metric") == metric)
             and r.get("comparator", "eq") == "eq"]
     units: dict[str, int] = {}
@@ -229,23 +235,52 @@ def _chart_rows(rows: list[dict], metric: str | None) -> list[dict]:
         return []
     unit = max(units, key=units.get)
     rows = [r for r in rows if (r.get("unit") or "") == unit]
-    several = len({r.get("market") for r in rows}) > 1
+    prefix = _series_prefix(rows)
     return [{"year": str(r["year"]), "value": float(r["value"]), "region": r.get("region") or "—",
-             "series": (f"{r.get('market') or '—'} · " if several else "")
-             + f"{r.get('region') or '—'} · {r.get('segment') or 'total'}", "unit": unit}
+             "series": prefix(r) + f"{r.get('region') or '—'} · {r.get('segment') or 'total'}", "unit": unit}
             for r in rows]
+
+
+def _series_prefix(rows: list[dict]):
+    reports_of: dict[Any, set] = {}
+    titles: dict[str, set] = {}
+    for r in rows:
+        reports_of.setdefault(r.get("market"), set()).add(r.get("report"))
+        titles.setdefault(r.get("reportTitle") or "", set()).add(r.get("report"))
+    if any(len(v) > 1 for v in reports_of.values()):
+        if any(len(v) > 1 for v in titles.values()):          # the same title on several reports: their IRIs
+            return lambda r: f"{str(r.get('report') or '').rsplit('/', 1)[-1]} · "
+        return lambda r: f"{r.get('reportTitle')} · "
+    if len(reports_of) > 1:
+        return lambda r: f"{r.get('market') or '—'} · "
+    return lambda r: ""
+
+
+def _too_many_series(data: list[dict]) -> bool:
+    return len({d["series"] for d in data}) > MAX_SERIES
 
 
 def _line_frame(rows: list[dict], metric: str | None) -> pd.DataFrame:
     """One line per region × segment across the stated years."""
     data = _chart_rows(rows, metric)
-    return pd.DataFrame(data).sort_values(["series", "year"]) if data else pd.DataFrame(_EMPTY_CHART)
+    if not data or _too_many_series(data):
+        return _empty_chart()
+    return pd.DataFrame(data).sort_values(["series", "year"])
 
 
 def _bar_frame(rows: list[dict], metric: str | None, year: str | None) -> pd.DataFrame:
     """One bar per region × segment for one year (no stacking: every bar is one stated figure)."""
     data = [d for d in _chart_rows(rows, metric) if not year or d["year"] == str(year)]
-    return pd.DataFrame(data).sort_values(["region", "series"]) if data else pd.DataFrame(_EMPTY_CHART)
+    if not data or _too_many_series(data):
+        return _empty_chart()
+    return pd.DataFrame(data).sort_values(["region", "series"])
+
+
+def legends(line: pd.DataFrame, bars: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The series each plot draws, for its legend. Gradio (6.31) fixes a plot's colour domain when it
+    first draws it and afterwards only swaps the data, so series not in the first data (another market,
+    after an empty chart) stayed invisible; a new legend, set once the data is in, redraws the plot."""
+    return sorted(set(line["series"])), sorted(set(bars["region"]))
 
 
 def _default_year(rows: list[dict]) -> str | None:
@@ -281,10 +316,13 @@ def build_blocks(services: Services) -> gr.Blocks:
     def figure_choices() -> dict[str, list[str]]:
         return {k: services.figure_choices(k).values for k in FILTERS}
 
-    def figures_note(page) -> str:
+    def figures_note(page, metric: str | None = None) -> str:
         note = page_note(len(page.rows), page.total, "figure", "refine the filters", page.total_capped)
+        if _too_many_series(_chart_rows(page.rows, metric)):
+            note += f" The charts draw at most {MAX_SERIES} series: choose a report, a market or a region."
         if not all(services.figure_choices(k).complete for k in SEARCHED):
-            note += " The report, market and segment filters list some of their values: type to search them all."
+            note += (" The report, market and segment filters list some of their values: type part of a name and "
+                     "press Enter to search them all (a name that is not listed matches every one containing it).")
         return note
 
     def reports_view(search: str | None = None) -> tuple[pd.DataFrame, str]:
@@ -337,7 +375,7 @@ def build_blocks(services: Services) -> gr.Blocks:
                 with gr.Row():
                     f_inputs = [gr.Dropdown(ch[k], label=k, multiselect=True, value=[], elem_id=f"rk-filter-{k}",
                                             allow_custom_value=k in SEARCHED) for k in FILTERS]
-                fig_note = gr.Markdown(figures_note(first), elem_id="rk-figures-note")
+                fig_note = gr.Markdown(figures_note(first, "market size"), elem_id="rk-figures-note")
                 fig_table = gr.Dataframe(_figure_frame(first.rows), elem_id="rk-figures-table",
                                          interactive=False, wrap=True, max_height=380, show_search="search")
                 with gr.Row():
@@ -354,6 +392,7 @@ def build_blocks(services: Services) -> gr.Blocks:
                                         elem_id="rk-chart", height=340, sort="x")
                     bars = gr.BarPlot(None, x="series", y="value", color="region", title="By region and segment, one year",
                                       elem_id="rk-chart-bars", height=340, x_label_angle=-30, sort=None)
+                chart_legends = gr.State(([], []))
             # ---------------------------------------------------------------------------- sparql
             with gr.Tab("SPARQL", id="sparql"):
                 first = next(iter(EXAMPLE_QUERIES))
@@ -379,7 +418,8 @@ def build_blocks(services: Services) -> gr.Blocks:
                 with gr.Row():
                     ent_pick = gr.Dropdown(ents, value=default_ent, label="Entity", scale=4, elem_id="rk-entity",
                                            filterable=True, allow_custom_value=True,
-                                           info="type to search every report, market, segment, region …")
+                                           info="lists some entities of each kind: type part of any name and "
+                                                "press Enter to search them all")
                     hops = gr.Radio([1, 2], value=1, label="Links away", scale=1, elem_id="rk-hops")
                 g_svg = gr.HTML("", elem_id="rk-graph")
                 g_edges = gr.Dataframe(None, headers=["from", "link", "to"], interactive=False, max_height=300,
@@ -458,32 +498,44 @@ def build_blocks(services: Services) -> gr.Blocks:
         def filter_figures(*vals):
             *filters, metric, year = vals
             page = services.figure_page(dict(zip(FILTERS, filters)))
-            return figures_note(page), _figure_frame(page.rows), _line_frame(page.rows, metric), _bar_frame(page.rows, metric, year)
+            line, bar = _line_frame(page.rows, metric), _bar_frame(page.rows, metric, year)
+            return figures_note(page, metric), _figure_frame(page.rows), line, bar, legends(line, bar)
 
         fig_inputs = f_inputs + [chart_metric, chart_year]
-        fig_outputs = [fig_note, fig_table, chart, bars]
-        for comp in fig_inputs:
-            comp.input(filter_figures, inputs=fig_inputs, outputs=fig_outputs, api_visibility="undocumented")
+        fig_outputs = [fig_note, fig_table, chart, bars, chart_legends]
 
-        def suggester(key: str):
-            def suggest(current, typed: gr.KeyUpData, *others):
-                within = dict(zip(FILTERS, others)) if key == "segment" else None
-                found = services.figure_choices(key, search=typed.input_value, within=within).values
-                return gr.update(choices=merge_choices(current, found))
-            return suggest
+        def set_legends(both):
+            return gr.update(colors_in_legend=both[0]), gr.update(colors_in_legend=both[1])
 
-        for key, comp in zip(FILTERS, f_inputs):
-            if key in SEARCHED:
-                comp.key_up(suggester(key), inputs=[comp] + (f_inputs if key == "segment" else []), outputs=comp,
-                            show_progress="hidden", trigger_mode="always_last", api_visibility="undocumented")
+        def on_figures(listener) -> None:
+            listener(filter_figures, inputs=fig_inputs, outputs=fig_outputs, api_visibility="undocumented").then(
+                set_legends, inputs=chart_legends, outputs=[chart, bars], api_visibility="undocumented")
+
+        # filters: .change, since a multiselect sends no input event for a value typed in (Gradio 6.31)
+        for comp in f_inputs:
+            on_figures(comp.change)
+        for comp in (chart_metric, chart_year):
+            on_figures(comp.input)
 
         f_market, f_segment = f_inputs[FILTERS.index("market")], f_inputs[FILTERS.index("segment")]
 
-        def segments_of(markets, chosen):
-            found = services.figure_choices("segment", within={"market": markets} if markets else None)
-            return gr.update(choices=merge_choices(chosen, found.values))
+        def chooser(key: str):
+            """The choices of one searched filter after an edit: its usual list (a segment filter: the
+            chosen markets' segments) and, for a value typed in that is no label, what matches it."""
+            def choose(values, markets):
+                values = [v for v in (values or []) if v]
+                within = {"market": markets} if key == "segment" and markets else None
+                usual = services.figure_choices(key, within=within).values
+                found = [c for v in values if v not in usual for c in services.figure_choices(key, search=v).values]
+                return gr.update(choices=merge_choices(values, list(dict.fromkeys(found + usual))))
+            return choose
 
-        f_market.input(segments_of, inputs=[f_market, f_segment], outputs=f_segment, api_visibility="undocumented")
+        for key, comp in zip(FILTERS, f_inputs):
+            if key in SEARCHED:
+                comp.change(chooser(key), inputs=[comp, f_market], outputs=comp, show_progress="hidden",
+                            api_visibility="undocumented")
+        f_market.change(chooser("segment"), inputs=[f_segment, f_market], outputs=f_segment, show_progress="hidden",
+                        api_visibility="undocumented")
 
         def figures_csv(*filters):
             from kg.figures import write_csv
@@ -523,22 +575,24 @@ def build_blocks(services: Services) -> gr.Blocks:
 
         # graph
         def draw(iri: str | None, radius: int):
-            if iri and not iri.startswith(("http://", "https://")):        # typed, not chosen: the best match
-                iri = next((v for _, v in services.search_entities(iri)), None)
             if not iri:
                 return "<p>Choose an entity.</p>", None
             sub = services.neighbourhood(iri, int(radius or 1))
             rows = graphview.edge_rows(sub)
             return graphview.to_svg(sub, iri), pd.DataFrame(rows, columns=["from", "link", "to"])
 
-        ent_pick.input(draw, inputs=[ent_pick, hops], outputs=[g_svg, g_edges], api_visibility="undocumented")
-        hops.input(draw, inputs=[ent_pick, hops], outputs=[g_svg, g_edges], api_visibility="undocumented")
+        def pick(value: str | None, radius: int):
+            """A chosen entity is drawn; text typed in is searched for, the best match drawn and the
+            matches offered (the list holds only some entities up front)."""
+            if not value or value.startswith(("http://", "https://")):
+                return (gr.update(), *draw(value, radius))
+            found = services.search_entities(value)
+            if not found:
+                return (gr.update(), f"<p>No entity’s name contains “{html.escape(value)}”.</p>", None)
+            return (gr.update(choices=found, value=found[0][1]), *draw(found[0][1], radius))
 
-        def suggest_entities(current, typed: gr.KeyUpData):
-            return gr.update(choices=services.search_entities(typed.input_value, keep=current))
-
-        ent_pick.key_up(suggest_entities, inputs=ent_pick, outputs=ent_pick, show_progress="hidden",
-                        trigger_mode="always_last", api_visibility="undocumented")
+        ent_pick.input(pick, inputs=[ent_pick, hops], outputs=[ent_pick, g_svg, g_edges], api_visibility="undocumented")
+        hops.input(pick, inputs=[ent_pick, hops], outputs=[ent_pick, g_svg, g_edges], api_visibility="undocumented")
 
         # reports
         def ingest(path: str | None, progress=gr.Progress()):
@@ -563,7 +617,7 @@ def build_blocks(services: Services) -> gr.Blocks:
             ch = figure_choices()
             page = services.figure_page()
             frame, note = reports_view()
-            return ([msg, frame, note, header_md(), _figure_frame(page.rows), figures_note(page),
+            return ([msg, frame, note, header_md(), _figure_frame(page.rows), figures_note(page, "market size"),
                      gr.update(choices=services.entity_choices())] + [gr.update(choices=ch[k]) for k in FILTERS])
 
         ingest_btn.click(ingest, inputs=upload,
@@ -583,7 +637,7 @@ def build_blocks(services: Services) -> gr.Blocks:
 
         gr.api(ask_api, api_name="ask")
 
-        demo.load(filter_figures, inputs=fig_inputs, outputs=fig_outputs, api_visibility="undocumented")
+        on_figures(demo.load)
         demo.load(header_md, outputs=header, api_visibility="undocumented")
         demo.load(draw, inputs=[ent_pick, hops], outputs=[g_svg, g_edges], api_visibility="undocumented")
     return demo

@@ -218,15 +218,10 @@ class Services:
         per_kind = max(1, self.settings.choices // 6)
         return self._cached(("entities",), lambda: entities(self.store, per_kind=per_kind))
 
-    def search_entities(self, text: str, keep: str | None = None) -> list[tuple[str, str]]:
-        """Entities whose label contains ``text`` (and ``keep``, the one already chosen); with no text,
-        the bounded starting list."""
+    def search_entities(self, text: str) -> list[tuple[str, str]]:
+        """(label, IRI) of entities whose label or title contains ``text``, best match first (at most 50)."""
         from kg.graphview import search_entities
-        if not (text or "").strip():
-            found = self.entity_choices()
-            return found if not keep or any(v == keep for _, v in found) else \
-                search_entities(self.store, "", keep=keep) + found
-        return search_entities(self.store, text, limit=50, keep=keep)
+        return search_entities(self.store, text, limit=50)
 
     def neighbourhood(self, iri: str, radius: int = 1):
         from kg.graphview import neighbourhood
