@@ -81,6 +81,14 @@ def tab(pg, name: str) -> None:
     pg.get_by_role("tab", name=name).click()
 
 
+def type_in(pg, dropdown: str, text: str) -> None:
+    """Type ``text`` into a dropdown and press Enter (a value typed in, not one of its choices)."""
+    box = pg.locator(dropdown + " input")
+    box.click()
+    box.fill(text)
+    box.press("Enter")
+
+
 def test_chat_in_chinese_and_english_with_citations(page):
     ask(page, "2024年全球AI推理芯片市场规模是多少？", "6,067亿元人民币")
     chat = page.locator("#rk-chat")
@@ -149,10 +157,7 @@ def test_graph_entity_search(page):
     """Text typed into the entity picker is searched for in the store (the list holds only some
     entities up front); the best match is drawn."""
     tab(page, "Graph")
-    box = page.locator("#rk-entity input")
-    box.click()
-    box.fill("Global")
-    box.press("Enter")
+    type_in(page, "#rk-entity", "Global")
     page.locator("#rk-graph svg.rk-graph[aria-label='neighbourhood of Global']").wait_for()
     assert "region: Global" in page.locator("#rk-entity input").input_value()
     shot(page, "graph-search")
@@ -161,10 +166,7 @@ def test_graph_entity_search(page):
 def test_figures_filter_by_typed_name(page):
     """A name typed into the market filter that is no market's label matches every market containing it."""
     tab(page, "Figures")
-    box = page.locator("#rk-filter-market input")
-    box.click()
-    box.fill("推理")
-    box.press("Enter")
+    type_in(page, "#rk-filter-market", "推理")
     page.keyboard.press("Escape")
     page.locator("#rk-figures-note").get_by_text("12 figures.").wait_for()
     assert "AI 推理芯片" in page.locator("#rk-figures-table").inner_text()
