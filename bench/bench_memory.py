@@ -56,8 +56,10 @@ def serve_process(size: int, n: int) -> dict | None:
     from bench.bench_sparql import MIX, _prefixes
     from bench.questions import generate
     port = _free_port()
-    proc = subprocess.Popen([PY, "-m", "ui.cli", "--store", str(store_dir(size)), "serve", "--host", "127.0.0.1",
-                             "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # read-only: the benchmark stores are shared and must not be written by a server under test
+    proc = subprocess.Popen([PY, "-m", "ui.cli", "--store", str(store_dir(size)), "serve", "--read-only", "--host",
+                             "127.0.0.1", "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         with TreeRSS(proc.pid) as mem, httpx.Client(timeout=120) as c:

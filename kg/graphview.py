@@ -1,10 +1,12 @@
-"""Views of the graph for people: a networkx graph of what links to what, a neighbourhood drawn as SVG,
-and the evidence view (a section's text with a quoted sentence marked).
+"""Views of the graph for people: an entity's neighbourhood as a small networkx graph, drawn as SVG;
+entities to start from (a bounded list, and a label search); and the evidence view (a section's text
+with a quoted sentence marked).
 
-The networkx view keeps the entities a reader cares about (reports, sections, markets, segments,
-regions, metrics, drivers, trends, definitions, figures) and the links between them; class and scheme
+A neighbourhood keeps the entities a reader cares about (reports, sections, markets, segments, regions,
+metrics, drivers, trends, definitions, figures) and the links between them; class and scheme
 bookkeeping (``rdf:type``, ``skos:inScheme``, ``qb:dataSet`` …) becomes node attributes or is left out.
-All text placed in SVG/HTML is escaped here.
+It is read from the store entity by entity when it is drawn, within a node cap, so its cost does not
+grow with the store (no graph of the whole store is built). All text placed in SVG/HTML is escaped here.
 """
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ import html
 import math
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Iterable, Iterator
 
 import networkx as nx
+import pyoxigraph as ox
 
 from .namespaces import ONTOLOGY_GRAPH, PREFIXES
 
@@ -41,25 +44,35 @@ SKIP_PREDICATES = {RDF_TYPE, SKOS + "inScheme", SKOS + "topConceptOf", QB + "dat
 LABEL_PREDICATES = [SKOS + "prefLabel", PREFIXES["dcterms"] + "title", PREFIXES["rdfs"] + "label", RK + "label",
                     SKOS + "definition", RK + "text"]
 
-_GRAPH_QUERY = f"""
-SELECT ?s ?p ?o ?g WHERE {{
-  GRAPH ?g {{ ?s ?p ?o }}
-  FILTER(isIRI(?o) && ?g != <{ONTOLOGY_GRAPH}>)
-}}"""
-_LABEL_QUERY = """
-SELECT ?x ?p ?label WHERE {
-  VALUES ?p { <%s> }
-  ?x ?p ?label .
-}""" % "> <".join(LABEL_PREDICATES)
-_FIGURE_QUERY = f"""
-SELECT ?x ?v ?u ?y ?s ?e WHERE {{
-  ?x a <{QB}Observation> ; <{RK}valueText> ?v .
+_SKIP = ", ".join(f"<{p}>" for p in sorted(SKIP_PREDICATES))
+# a link people see: an IRI object, a predicate that is not bookkeeping, outside the ontology graph
+_LINK_FILTER = f"FILTER(?p NOT IN ({_SKIP}) && ?g != <{ONTOLOGY_GRAPH}>)"
+# links of one entity, each way: which predicates first, then up to a share of the fan-out per predicate,
+# so a market's few segments are not crowded out by its thousands of figures
+_OUT_PREDICATES = f"SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ ?n ?p ?o }} FILTER(isIRI(?o)) {_LINK_FILTER} }}"
+_IN_PREDICATES = f"SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ ?o ?p ?n }} {_LINK_FILTER} }}"
+_OUT_LINKS = f"SELECT DISTINCT ?o WHERE {{ GRAPH ?g {{ ?n ?p ?o }} FILTER(isIRI(?o)) {_LINK_FILTER} }} LIMIT %d"
+_IN_LINKS = f"SELECT DISTINCT ?o WHERE {{ GRAPH ?g {{ ?o ?p ?n }} {_LINK_FILTER} }} LIMIT %d"
+_AMONG = f"""SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ %s }}
+  LATERAL {{ VALUES ?o {{ %s }} GRAPH ?g {{ ?s ?p ?o }} {_LINK_FILTER} }} }}"""
+_DEGREES = f"""SELECT ?x (COUNT(*) AS ?d) WHERE {{ VALUES ?x {{ %s }}
+  LATERAL {{ SELECT ?x ?y WHERE {{
+    {{ GRAPH ?g {{ ?x ?p ?y }} FILTER(isIRI(?y)) {_LINK_FILTER} }} UNION {{ GRAPH ?g {{ ?y ?p ?x }} {_LINK_FILTER} }}
+  }} LIMIT %d }} }} GROUP BY ?x"""
+_KINDS = "SELECT ?x ?t WHERE { VALUES ?x { %s } LATERAL { SELECT DISTINCT ?x ?t WHERE { ?x a ?t } } }"
+_FIGURES = f"""SELECT ?x ?v ?u ?y ?s ?e WHERE {{ VALUES ?x {{ %s }} LATERAL {{
+  ?x <{RK}valueText> ?v .
   OPTIONAL {{ ?x <{RK}unitText> ?u }} OPTIONAL {{ ?x <{RK}year> ?y }}
-  OPTIONAL {{ ?x <{RK}periodStart> ?s ; <{RK}periodEnd> ?e }}
-}}"""
-_SECTION_ID_QUERY = f"""
-SELECT ?x ?id WHERE {{ ?x a <{RK}Section> ; <{PREFIXES['dcterms']}identifier> ?id }}"""
-_TYPE_QUERY = f"SELECT ?x ?t WHERE {{ ?x <{RDF_TYPE}> ?t }}"
+  OPTIONAL {{ ?x <{RK}periodStart> ?s ; <{RK}periodEnd> ?e }} }} }}"""
+# entities worth starting from: of a kind people know, and linked from a report's own graph
+_OF_KIND = f"""SELECT DISTINCT ?x WHERE {{
+  ?x a ?kind .
+  FILTER EXISTS {{ GRAPH ?g {{ {{ ?x ?p ?o FILTER(isIRI(?o)) }} UNION {{ ?o ?p ?x }} }}
+                  FILTER(!CONTAINS(STR(?g), "/graph/") && ?p NOT IN ({_SKIP})) }}
+}} LIMIT %d"""
+_SEARCH = """SELECT DISTINCT ?x WHERE { VALUES ?p { %s } ?x ?p ?l . %s } LIMIT %d"""
+SEARCH_PREDICATES = [SKOS + "prefLabel", PREFIXES["dcterms"] + "title", PREFIXES["rdfs"] + "label"]
+LABEL_LANG = {"region": "en", "metric": "en"}       # the others: Chinese first, as the Figures tab shows them
 
 
 def short(iri: str) -> str:
@@ -71,90 +84,135 @@ def short(iri: str) -> str:
     return unquote(iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1])
 
 
-def build_graph(store) -> nx.MultiDiGraph:
-    """The store as a networkx MultiDiGraph: nodes are IRIs with ``label`` and ``kind``; edges carry
-    ``predicate`` (IRI) and ``label`` (short form); ``report_edge`` marks links stated by a report."""
-    g = nx.MultiDiGraph()
-    labels: dict[str, dict[str, str]] = {}
-    for r in store.select(_LABEL_QUERY):
-        labels.setdefault(r["x"], {}).setdefault(r["p"], r["label"])
+def _iris(xs: Iterable[str]) -> str:
+    return " ".join(str(ox.NamedNode(x)) for x in xs)
+
+
+def _chunks(xs: list[str], n: int = 200) -> Iterator[list[str]]:
+    for i in range(0, len(xs), n):
+        yield xs[i:i + n]
+
+
+def describe(store, iris: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """``{iri: (label, kind)}`` for the given entities, read entity by entity. A figure reads
+    "2024 6,067 亿元人民币", a section "§1.3 title"; other labels are the first of ``LABEL_PREDICATES``
+    the entity has (Chinese first, English first for regions and metrics)."""
+    iris = [i for i in dict.fromkeys(iris) if i]
     kinds: dict[str, str] = {}
-    for r in store.select(_TYPE_QUERY):
-        k = KINDS.get(r["t"])
-        if k and KIND_ORDER.index(k) < KIND_ORDER.index(kinds.get(r["x"], "other")):
-            kinds[r["x"]] = k
+    for chunk in _chunks(iris):
+        for r in store.select(_KINDS % _iris(chunk)):
+            k = KINDS.get(r["t"])
+            if k and KIND_ORDER.index(k) < KIND_ORDER.index(kinds.get(r["x"], "other")):
+                kinds[r["x"]] = k
+    labels: dict[str, dict[str, dict[str, str]]] = {}
+    for r in store.literals_of(iris, LABEL_PREDICATES + [PREFIXES["dcterms"] + "identifier"]):
+        lang = (r["value"].language or "").lower()
+        labels.setdefault(r["x"], {}).setdefault(r["p"], {}).setdefault(lang[:2], r["value"].value)
+    figures = [i for i in iris if kinds.get(i) == "figure"]
     figure_labels = {}
-    for r in store.select(_FIGURE_QUERY):
-        when = str(r.get("y") or (f"{r['s']}–{r['e']}" if r.get("s") else ""))
-        figure_labels[r["x"]] = " ".join(x for x in (when, r["v"], r.get("u") or "") if x)
-    section_ids = {r["x"]: r["id"] for r in store.select(_SECTION_ID_QUERY)}
-
-    def label(x: str) -> str:
+    for chunk in _chunks(figures):
+        for r in store.select(_FIGURES % _iris(chunk)):
+            when = str(r.get("y") or (f"{r['s']}–{r['e']}" if r.get("s") else ""))
+            figure_labels.setdefault(r["x"], " ".join(x for x in (when, r["v"], r.get("u") or "") if x))
+    out = {}
+    for x in iris:
+        kind = kinds.get(x, "other")
         if x in figure_labels:
-            return figure_labels[x]
+            out[x] = (figure_labels[x], kind)
+            continue
         ls = labels.get(x, {})
-        name = next((ls[p] for p in LABEL_PREDICATES if p in ls), None) or short(x)
-        if x in section_ids and section_ids[x] != name:
-            return f"§{section_ids[x]} {name}"
-        return name
+        first = LABEL_LANG.get(kind, "zh")
+        name = next((by_lang.get(first) or by_lang.get("en") or by_lang.get("zh") or next(iter(by_lang.values()))
+                     for p in LABEL_PREDICATES if (by_lang := ls.get(p))), None) or short(x)
+        ident = next(iter(ls.get(PREFIXES["dcterms"] + "identifier", {}).values()), None)
+        if kind == "section" and ident and ident != name:
+            name = f"§{ident} {name}"
+        out[x] = (name, kind)
+    return out
 
-    def add_node(x: str) -> None:
-        if x not in g:
-            g.add_node(x, label=label(x), kind=kinds.get(x, "other"))
 
-    vocab_like = {str(ONTOLOGY_GRAPH)}
-    for r in store.select(_GRAPH_QUERY):
-        if r["p"] in SKIP_PREDICATES:
+def _choices(described: dict[str, tuple[str, str]], search: str = "") -> list[tuple[str, str]]:
+    """By kind and label; for a search, a label equal to it first, then shorter labels first."""
+    want = " ".join(search.split()).lower()
+    rows = sorted(((lab.lower() != want, KIND_ORDER.index(k), len(lab) if want else 0, lab, x, k)
+                   for x, (lab, k) in described.items() if k not in ("other", "term")), key=lambda r: r[:5])
+    return [(f"{k}: {_clip(lab, 60)}", x) for *_, lab, x, k in rows]
+
+
+def entities(store, per_kind: int = 30) -> list[tuple[str, str]]:
+    """(display label, IRI) of entities worth starting from, by kind then label: at most ``per_kind``
+    of each kind (every one, in a small store), so the list does not grow with the store."""
+    found: list[str] = []
+    for cls, kind in KINDS.items():
+        if kind == "term":
             continue
-        add_node(r["s"])
-        add_node(r["o"])
-        g.add_edge(r["s"], r["o"], predicate=r["p"], label=short(r["p"]),
-                   report_edge=r["g"] not in vocab_like and "/graph/" not in r["g"])
-    return g
+        found += [r["x"] for r in store.select(_OF_KIND % int(per_kind), {"kind": ox.NamedNode(cls)})]
+    return _choices(describe(store, found))
 
 
-_CACHE: dict[int, tuple[Any, nx.MultiDiGraph]] = {}
+def search_entities(store, text: str, limit: int = 50) -> list[tuple[str, str]]:
+    """(display label, IRI) of entities whose label or title contains ``text`` (ignoring case), at most
+    ``limit``: a label equal to ``text`` first, then by kind, shorter labels first."""
+    from .store import contains_filter
+    cond = contains_filter("?l", text)
+    if not cond:
+        return []
+    found = [r["x"] for r in store.select(_SEARCH % (_iris(SEARCH_PREDICATES), cond, int(limit) * 4))]
+    return _choices(describe(store, found), text)[:limit]
 
 
-def graph_for(store) -> nx.MultiDiGraph:
-    """``build_graph`` cached per store and write generation."""
-    key = (id(store), getattr(store, "generation", 0))
-    hit = _CACHE.get(id(store))
-    if hit and hit[0] == key:
-        return hit[1]
-    g = build_graph(store)
-    _CACHE[id(store)] = (key, g)
-    return g
+def _linked(store, node: str, fanout: int) -> set[str]:
+    """Entities one link away from ``node``, at most ``fanout`` each way, shared among the predicates."""
+    n = {"n": ox.NamedNode(node)}
+    out: set[str] = set()
+    for preds, links in ((_OUT_PREDICATES, _OUT_LINKS), (_IN_PREDICATES, _IN_LINKS)):
+        ps = [r["p"] for r in store.select(preds, n)]
+        for p in ps:
+            out.update(r["o"] for r in store.select(links % max(1, fanout // len(ps)), {**n, "p": ox.NamedNode(p)}))
+    return out
 
 
-def entities(g: nx.MultiDiGraph) -> list[tuple[str, str]]:
-    """(display label, IRI) for the entities worth starting from: those a report links to, by kind."""
-    linked = set()
-    for s, o, d in g.edges(data=True):
-        if d.get("report_edge"):
-            linked.update((s, o))
-    out = []
-    for n in linked:
-        kind = g.nodes[n]["kind"]
-        if kind in ("other", "term"):
-            continue
-        out.append((KIND_ORDER.index(kind), g.nodes[n]["label"], n, kind))
-    out.sort()
-    return [(f"{kind}: {_clip(lab, 60)}", n) for _, lab, n, kind in out]
+def _degrees(store, nodes: list[str], cap: int) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for chunk in _chunks(nodes):
+        out.update({r["x"]: int(r["d"]) for r in store.select(_DEGREES % (_iris(chunk), cap))})
+    return out
 
 
-def neighbourhood(g: nx.MultiDiGraph, center: str, radius: int = 1, max_nodes: int = 40) -> nx.MultiDiGraph:
-    """The nodes within ``radius`` links of ``center`` (either direction), at most ``max_nodes``,
-    nearest first; glossary-only links (skos:broader chains) are followed only from the center."""
-    if center not in g:
+def neighbourhood(store, center: str, radius: int = 1, max_nodes: int = 40, fanout: int = 200,
+                  degree_cap: int = 1000) -> nx.MultiDiGraph:
+    """The entities within ``radius`` links of ``center`` (either direction), at most ``max_nodes``,
+    nearest first and, among those as near, the most linked first; read from the store link by link,
+    at most ``fanout`` links per entity each way (a region has one per figure: thousands), degrees
+    counted up to ``degree_cap``. Nodes carry ``label``, ``kind`` and ``hop``; edges ``predicate`` and
+    ``label``. Empty when the store has no such entity."""
+    try:
+        ox.NamedNode(center)
+    except (TypeError, ValueError):
         return nx.MultiDiGraph()
-    und = g.to_undirected(as_view=True)
-    dist = nx.single_source_shortest_path_length(und, center, cutoff=radius)
-    keep = sorted(dist, key=lambda n: (dist[n], -und.degree(n), n))[:max_nodes]
-    sub = g.subgraph(keep).copy()
-    for n in sub:
-        sub.nodes[n]["hop"] = dist[n]
-    return sub
+    dist = {center: 0}
+    frontier = [center]
+    for hop in range(1, max(1, int(radius)) + 1):
+        room = max_nodes - len(dist)
+        if room <= 0 or not frontier:
+            break
+        cands = sorted({x for n in frontier for x in _linked(store, n, fanout)} - set(dist))
+        if len(cands) > room:
+            deg = _degrees(store, cands, degree_cap)
+            cands = sorted(cands, key=lambda x: (-deg.get(x, 0), x))[:room]
+        dist.update((x, hop) for x in cands)
+        frontier = cands
+    info = describe(store, dist)
+    if len(dist) == 1 and info[center][1] == "other":
+        return nx.MultiDiGraph()
+    g = nx.MultiDiGraph()
+    for x, hop in dist.items():
+        g.add_node(x, label=info[x][0], kind=info[x][1], hop=hop)
+    nodes = list(dist)
+    for chunk in _chunks(nodes, 50):
+        for r in store.select(_AMONG % (_iris(chunk), _iris(nodes))):
+            g.add_edge(r["s"], r["o"], predicate=r["p"], label=short(r["p"]))
+    return g
 
 
 def edge_rows(sub: nx.MultiDiGraph) -> list[list[str]]:
@@ -298,11 +356,18 @@ SELECT ?r ?rtitle ?sid ?stitle ?text ?want WHERE {{
 
 
 def evidence(store, report: str, section: str, quote: str) -> Evidence | None:
-    """The cited section of ``report`` (its IRI or title) with ``quote`` located in its text."""
-    import pyoxigraph as ox
-    rows = store.select(_EVIDENCE_QUERY, {"want": ox.Literal(str(section))})
-    rows = [r for r in rows if r["r"] == report or r.get("rtitle") == report] or \
-           [r for r in rows if report and report in (r.get("rtitle") or "")]
+    """The cited section of ``report`` (its IRI, or its title or part of it) with ``quote`` located in its
+    text. Read report by report: matching the section number across every report's sections took 5 s
+    at 10,000 reports."""
+    if not report:
+        return None
+    if report.startswith(("http://", "https://")):
+        reports = [report]
+    else:
+        found = store.reports_page(limit=20, search=report)
+        reports = [r["report"] for r in found if r.get("title") == report] or [r["report"] for r in found]
+    rows = [row for r in reports for row in store.select(
+        _EVIDENCE_QUERY, {"want": ox.Literal(str(section)), "r": ox.NamedNode(r)})]
     if not rows:
         return None
     r = next((x for x in rows if quote and locate(x.get("text") or "", quote)), rows[0])

@@ -121,6 +121,46 @@ class Store:
     def report_hashes(self) -> dict[str, str]:
         return {r["report"]: r.get("hash") for r in self.reports()}
 
+    def has_reports(self) -> bool:
+        return self.ask_query(PREFIXES + "ASK { ?r a rk:Report }")
+
+    def report_count(self, search: str | None = None) -> int:
+        """How many reports there are (whose title contains ``search``, ignoring case)."""
+        rows = self.select(PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?report a rk:Report ; dcterms:title ?title . "
+                           + contains_filter("?title", search) + "}")
+        return int(rows[0]["n"]) if rows else 0
+
+    def reports_page(self, limit: int = 100, offset: int = 0, search: str | None = None) -> list[dict[str, Any]]:
+        """At most ``limit`` reports (as :meth:`reports` gives them), read report by report: the cost does
+        not grow with the store. In store order, then sorted by IRI within the page."""
+        rows = self.select(PREFIXES + f"""
+            SELECT ?report ?title ?publisher ?date ?hash ?file WHERE {{
+              {{ SELECT ?report ?title WHERE {{ ?report a rk:Report ; dcterms:title ?title . {contains_filter("?title", search)} }}
+                 LIMIT {int(limit)} OFFSET {int(offset)} }}
+              LATERAL {{
+                OPTIONAL {{ ?report dcterms:publisher ?publisher }}
+                OPTIONAL {{ ?report dcterms:date ?date }}
+                OPTIONAL {{ ?report rk:contentHash ?hash }}
+                OPTIONAL {{ ?report rk:sourceFile ?file }}
+              }}
+            }}""")
+        return sorted(rows, key=lambda r: r["report"])
+
+    def literals_of(self, iris: Iterable[str], predicates: Iterable[str], chunk: int = 400) -> list[dict[str, Any]]:
+        """``{x, p, value}`` rows (``value`` a pyoxigraph Literal) of the given subjects and predicates,
+        each distinct. Read subject by subject, so the cost follows the number of subjects asked about,
+        not the store (a market's labels are stated again in every report graph about it)."""
+        iris = [i for i in dict.fromkeys(iris) if i]
+        preds = " ".join(str(ox.NamedNode(p)) for p in predicates)
+        out: list[dict[str, Any]] = []
+        for i in range(0, len(iris), chunk):
+            xs = " ".join(str(ox.NamedNode(x)) for x in iris[i:i + chunk])
+            for r in self.select_terms(f"""SELECT ?x ?p ?value WHERE {{ VALUES ?x {{ {xs} }}
+                LATERAL {{ SELECT DISTINCT ?x ?p ?value WHERE {{ VALUES ?p {{ {preds} }} ?x ?p ?value
+                FILTER(isLiteral(?value)) }} }} }}"""):
+                out.append({"x": r["x"].value, "p": r["p"].value, "value": r["value"]})
+        return out
+
     def ensure_vocab(self) -> None:
         """Load the ontology and glossary graphs when missing or changed."""
         for path, graph in ((KG_DIR / "ontology.ttl", ONTOLOGY_GRAPH), (KG_DIR / "vocab.ttl", VOCAB_GRAPH)):
@@ -316,6 +356,15 @@ def _inline_bindings(query: str, terms: dict[str, Any]) -> str | None:
     return f"{query[:start]} {binds}\n{body}{query[end:]}"
 
 
+def contains_filter(var: str, search: str | None) -> str:
+    """A FILTER keeping rows whose ``var`` contains ``search`` (ignoring case); the text is written as a
+    literal serialised by pyoxigraph. Empty when there is nothing to search for."""
+    text = " ".join((search or "").split()).lower()
+    if not text:
+        return ""
+    return f"FILTER(CONTAINS(LCASE(STR({var})), {ox.Literal(text)}))"
+
+
 def _prefix_map() -> dict[str, str]:
     from .namespaces import PREFIXES as P
     return dict(P)
@@ -486,7 +535,7 @@ def open_store(spec: str | Path | None = None, *, read_only: bool = False, fill:
         store = OxigraphStore(spec, read_only=read_only)
     if not getattr(store, "read_only", False):
         store.ensure_vocab()
-        if fill and not store.reports():
+        if fill and not store.has_reports():
             from ingest.pipeline import ingest_bundled
             ingest_bundled(store)
     return store

@@ -8,6 +8,7 @@ Screenshots go to tests/artifacts/ (not committed). Skipped, with the reason, wh
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -80,6 +81,14 @@ def tab(pg, name: str) -> None:
     pg.get_by_role("tab", name=name).click()
 
 
+def type_in(pg, dropdown: str, text: str) -> None:
+    """Type ``text`` into a dropdown and press Enter (a value typed in, not one of its choices)."""
+    box = pg.locator(dropdown + " input")
+    box.click()
+    box.fill(text)
+    box.press("Enter")
+
+
 def test_chat_in_chinese_and_english_with_citations(page):
     ask(page, "2024年全球AI推理芯片市场规模是多少？", "6,067亿元人民币")
     chat = page.locator("#rk-chat")
@@ -130,6 +139,7 @@ def test_sparql_tab_runs_a_query(page):
 def test_figures_chart_and_table(page):
     tab(page, "Figures")
     page.locator("#rk-figures-table").get_by_text("6,067").first.wait_for()
+    assert re.fullmatch(r"\d+ figures\.", page.locator("#rk-figures-note").inner_text().strip())   # all shown
     page.locator("#rk-chart canvas, #rk-chart svg").first.wait_for(state="visible")
     page.locator("#rk-chart-bars canvas, #rk-chart-bars svg").first.wait_for(state="visible")
     shot(page, "figures")
@@ -141,6 +151,25 @@ def test_graph_neighbourhood(page):
     svg.wait_for()
     assert svg.locator("g.rk-node").count() >= 3
     shot(page, "graph")
+
+
+def test_graph_entity_search(page):
+    """Text typed into the entity picker is searched for in the store (the list holds only some
+    entities up front); the best match is drawn."""
+    tab(page, "Graph")
+    type_in(page, "#rk-entity", "Global")
+    page.locator("#rk-graph svg.rk-graph[aria-label='neighbourhood of Global']").wait_for()
+    assert "region: Global" in page.locator("#rk-entity input").input_value()
+    shot(page, "graph-search")
+
+
+def test_figures_filter_by_typed_name(page):
+    """A name typed into the market filter that is no market's label matches every market containing it."""
+    tab(page, "Figures")
+    type_in(page, "#rk-filter-market", "推理")
+    page.keyboard.press("Escape")
+    page.locator("#rk-figures-note").get_by_text("12 figures.").wait_for()
+    assert "AI 推理芯片" in page.locator("#rk-figures-table").inner_text()
 
 
 def test_reports_tab_refuses_a_bad_upload(page, tmp_path):

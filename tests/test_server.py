@@ -21,6 +21,7 @@ pytest_plugins = ["server_fixtures"]
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_REPORTS = ROOT / "tests" / "fixtures" / "reports"
 SEED_IRI = "https://w3id.org/reportkg/id/report/cic-global-ai-inference-chips-2026"
+MARKET = "https://w3id.org/reportkg/id/market/ai%E6%8E%A8%E7%90%86%E8%8A%AF%E7%89%87"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 LEAKS = re.compile(r"Traceback|File \"|/tmp/|/work/|site-packages|\.py\b")
 
@@ -247,6 +248,147 @@ class TestViews:
         assert _safe_name("../../etc/passwd.md") == "passwd.md"
         assert _safe_name("C:\\Users\\x\\report.md") == "report.md"
         assert "/" not in _safe_name("a/b<c>.md")
+
+
+class TestBoundedViews:
+    """What the app shows is bounded whatever the store's size: pages of figures and reports with counts,
+    filter and entity choices capped, neighbourhoods read from the store with a node cap. Caps are set low
+    here to prove the truncation on the seed report (15 figures)."""
+
+    def test_figure_page_caps_counts_and_pages(self, seed_store):
+        from kg.figures import figure_page, figure_rows
+        every = figure_rows(seed_store)
+        assert len(every) == 15
+        page = figure_page(seed_store, limit=4)
+        assert len(page.rows) == 4 and page.total == 15 and page.truncated and not page.total_capped
+        seen = [r["obs"] for off in range(0, 15, 4) for r in figure_page(seed_store, limit=4, offset=off).rows]
+        assert sorted(seen) == sorted(r["obs"] for r in every)            # pages cover every figure once
+        whole = figure_page(seed_store)
+        assert not whole.truncated and whole.rows == every                  # small store: all of it, in order
+        capped = figure_page(seed_store, limit=2, count_cap=5)
+        assert capped.total_capped and capped.truncated and capped.total == 5
+
+    def test_figure_filters_take_labels_iris_years_and_status(self, seed_store):
+        from kg.figures import count_figures, figure_page
+        china = figure_page(seed_store, {"region": "China"}).rows
+        assert china and all(r["region"] == "China" for r in china)
+        by_iri = figure_page(seed_store, {"report": SEED_IRI}).rows
+        by_title = figure_page(seed_store, {"report": "全球 AI 推理芯片行业报告"}).rows
+        assert len(by_iri) == len(by_title) == 15
+        both = figure_page(seed_store, {"region": ["China", "Global"], "year": "2024", "status": "actual",
+                                        "market": "AI 推理芯片", "metric": "market size"}).rows
+        assert both and all(r["year"] == 2024 and r["status"] == "actual" for r in both)
+        assert any(r["valueText"] == "6,067" for r in both)
+        assert count_figures(seed_store, {"status": "forecast"}) == sum(r["status"] == "forecast" for r in by_iri)
+        for nothing in ({"region": "Mars"}, {"year": "twenty"}, {"segment": "x\" } UNION { ?s ?p ?o"}):
+            assert figure_page(seed_store, nothing).rows == [] and count_figures(seed_store, nothing) == 0
+
+    def test_iter_figures_batches_and_csv(self, seed_store):
+        from kg.figures import COLUMNS, csv_chunks, figure_rows, iter_figures
+        key = lambda r: r["obs"]  # noqa: E731
+        assert sorted(iter_figures(seed_store, batch=4), key=key) == sorted(figure_rows(seed_store), key=key)
+        text = "".join(csv_chunks(iter_figures(seed_store, batch=4), every=3))
+        lines = text.strip().splitlines()
+        assert lines[0] == ",".join(COLUMNS) and len(lines) == 16
+
+    def test_filter_choices_are_capped_and_searchable(self, seed_store):
+        from kg.figures import filter_choices
+        assert filter_choices(seed_store, "region") == (["China", "Global"], True)
+        assert filter_choices(seed_store, "status").values == ["actual", "forecast"]
+        few = filter_choices(seed_store, "segment", limit=2)
+        assert len(few.values) == 2 and not few.complete
+        assert filter_choices(seed_store, "market", search="推理").values == ["AI 推理芯片"]
+        assert filter_choices(seed_store, "segment", search="AI 推理芯片").values[0] == "云端 AI 推理芯片"
+        segs = filter_choices(seed_store, "segment", within={"market": ["AI 推理芯片"]})
+        assert len(segs.values) == 3 and all("推理芯片" in s for s in segs.values)
+        assert filter_choices(seed_store, "segment", within={"market": ["no such market"]}).values == []
+
+    def test_entities_and_search_are_bounded(self, seed_store):
+        from collections import Counter
+        from kg.graphview import entities, search_entities
+        every = entities(seed_store)
+        kinds = Counter(lab.split(":")[0] for lab, _ in every)
+        assert every[0][0].startswith("report: ") and kinds["figure"] == 15 and kinds["segment"] == 3
+        assert not {"term", "other"} & set(kinds) and len(every) == len({v for _, v in every})
+        assert any(lab == "segment: 云端 AI 推理芯片" for lab, _ in every)
+        capped = entities(seed_store, per_kind=2)
+        assert max(Counter(lab.split(":")[0] for lab, _ in capped).values()) == 2
+        hits = search_entities(seed_store, "global")
+        assert ("region: Global", "https://w3id.org/reportkg/vocab/region-global") in hits
+        assert len(search_entities(seed_store, "推理", limit=3)) == 3
+        assert search_entities(seed_store, "") == [] and search_entities(seed_store, "no such words") == []
+        assert search_entities(seed_store, "AI 推理芯片")[0] == ("market: AI 推理芯片", MARKET)   # exact first
+
+    def test_neighbourhood_from_the_store_with_a_node_cap(self, seed_store):
+        from kg.graphview import edge_rows, entities, neighbourhood, to_svg
+        seg = next(v for lab, v in entities(seed_store) if lab == "segment: 云端 AI 推理芯片")
+        one = neighbourhood(seed_store, seg, 1)
+        assert {d["kind"] for _, d in one.nodes(data=True)} == {"segment", "market", "figure", "driver", "definition"}
+        assert all(one.has_edge(seg, n) or one.has_edge(n, seg) for n in one if n != seg)
+        two = neighbourhood(seed_store, seg, 2)
+        assert set(one) < set(two) and two.number_of_nodes() <= 40
+        assert {d["hop"] for _, d in two.nodes(data=True)} == {0, 1, 2}
+        small = neighbourhood(seed_store, seg, 2, max_nodes=5)
+        assert small.number_of_nodes() == 5 and all(d["hop"] <= 1 for _, d in small.nodes(data=True))
+        thin = neighbourhood(seed_store, SEED_IRI, 1, fanout=4)             # at most 4 links each way
+        assert 1 < thin.number_of_nodes() <= 5
+        assert ["2024 6,067 亿元人民币", "rk:market", "AI 推理芯片"] in edge_rows(neighbourhood(seed_store, MARKET, 1))
+        assert neighbourhood(seed_store, "https://example.org/nothing").number_of_nodes() == 0
+        assert neighbourhood(seed_store, "not an IRI").number_of_nodes() == 0
+        assert "rk-graph" in to_svg(one, seg)
+
+    def test_reports_page_and_count(self, multi_store):
+        n = len(multi_store.reports())
+        assert multi_store.report_count() == n >= 4 and multi_store.has_reports()
+        page = multi_store.reports_page(limit=2)
+        assert len(page) == 2 and {"report", "title"} <= set(page[0])
+        rest = multi_store.reports_page(limit=10, offset=2)
+        assert {r["report"] for r in page + rest} == {r["report"] for r in multi_store.reports()}
+        assert multi_store.report_count("推理芯片") == len(multi_store.reports_page(search="推理芯片")) == 1
+
+    def test_services_and_notes_use_the_caps(self, seed_store):
+        from ui.app import merge_choices, page_note
+        from ui.server import Services, Settings
+        sv = Services(seed_store, Settings(figure_rows=3, report_rows=1, choices=2))
+        page = sv.figure_page()
+        assert len(page.rows) == 3 and page.total == 15
+        assert page_note(3, 15, "figure", "refine the filters") == \
+            "Showing the first 3 of 15 figures: refine the filters."
+        assert page_note(15, 15, "figure", "x") == "15 figures." and page_note(1, 1, "report", "x") == "1 report."
+        assert page_note(200, 5000, "figure", "x", at_least=True).startswith("Showing the first 200 of more than 5,000")
+        assert not sv.figure_choices("segment").complete and len(sv.figure_choices("segment").values) == 2
+        rows, total = sv.reports_page()
+        assert len(rows) == 1 and total == 1 and sv.report_count() == 1
+        assert merge_choices(["a"], ["b", "a"]) == ["b", "a"] and merge_choices(["x"], ["b"]) == ["x", "b"]
+
+    def test_charts_keep_reports_apart_and_cap_series(self):
+        from ui.app import MAX_SERIES, _chart_rows, _line_frame, legends
+
+        def fig(report, title, market="m", region="China", year=2024, value=1.0):
+            return {"report": report, "reportTitle": title, "market": market, "region": region, "year": year,
+                    "value": value, "metric": "market size", "unit": "亿元", "comparator": "eq"}
+        one = _chart_rows([fig("r1", "A"), fig("r1", "A", year=2030)], "market size")
+        assert {d["series"] for d in one} == {"China · total"}                 # one report: as before
+        two = _chart_rows([fig("r1", "A"), fig("r2", "B")], "market size")
+        assert {d["series"] for d in two} == {"A · China · total", "B · China · total"}   # never added up
+        same_title = _chart_rows([fig("x/r1", "A"), fig("x/r2", "A")], "market size")
+        assert {d["series"] for d in same_title} == {"r1 · China · total", "r2 · China · total"}
+        markets = _chart_rows([fig("r1", "A", market="m1"), fig("r2", "B", market="m2")], "market size")
+        assert {d["series"] for d in markets} == {"m1 · China · total", "m2 · China · total"}
+        many = [fig("r1", "A", region=f"R{i}") for i in range(MAX_SERIES + 1)]
+        line = _line_frame(many, "market size")
+        assert line.empty and str(line["year"].dtype) != "float64"             # typed, so axes stay nominal
+        assert legends(line, line) == ([], [])
+
+    def test_app_builds_bounded_on_a_small_cap(self, seed_store):
+        """The Blocks config holds a page of figures and capped choices, not the store."""
+        from ui.app import build_blocks
+        from ui.server import Services, Settings
+        demo = build_blocks(Services(seed_store, Settings(figure_rows=3, choices=12)))
+        cfg = {c["props"].get("elem_id"): c["props"] for c in demo.get_config_file()["components"]}
+        assert len(cfg["rk-figures-table"]["value"]["data"]) == 3
+        assert "Showing the first 3 of 15 figures" in cfg["rk-figures-note"]["value"]
+        assert len(cfg["rk-entity"]["choices"]) <= 12 * 12 // 6
 
 
 @pytest.mark.slow
@@ -630,6 +772,21 @@ def test_api_figures_json_and_csv(live_server):
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
         lines = r.text.strip().splitlines()
         assert lines[0].startswith("report,reportTitle,metric") and len(lines) == doc["count"] + 1
+
+
+def test_api_figures_and_reports_are_paged(live_server):
+    whole = httpx.get(live_server.url + "/api/figures").json()
+    assert whole["total"] == whole["count"] and whole["truncated"] is False
+    page = httpx.get(live_server.url + "/api/figures", params={"limit": 4, "offset": 4}).json()
+    assert page["count"] == 4 and page["total"] == whole["total"] and page["truncated"] is True
+    assert [f["quote"] for f in page["figures"]] != [f["quote"] for f in whole["figures"][:4]]
+    csv_page = httpx.get(live_server.url + "/api/figures", params={"format": "csv", "limit": 2}).text
+    assert len(csv_page.strip().splitlines()) == 3
+    assert httpx.get(live_server.url + "/api/figures", params={"limit": 10**6}).status_code == 422
+    reports = httpx.get(live_server.url + "/api/reports", params={"limit": 0}).json()
+    assert reports["reports"] == [] and reports["total"] >= 1 and reports["truncated"] is True
+    found = httpx.get(live_server.url + "/api/reports", params={"q": "推理芯片"}).json()
+    assert found["count"] == 1 and found["reports"][0]["report"] == SEED_IRI
 
 
 # ------------------------------------------------------------------------------------- gradio_client

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from kg.endpoint import Endpoint, EndpointError, Msg as EMsg
@@ -25,6 +25,8 @@ TRUNCATED = "X-Reportkg-Truncated"
 ROW_LIMIT = "X-Reportkg-Row-Limit"
 ROWS = "X-Reportkg-Rows"
 ELAPSED = "X-Reportkg-Elapsed-Ms"
+DEFAULT_PAGE = 1000          # /api/figures and /api/reports: rows per JSON page unless ?limit= says otherwise
+MAX_PAGE = 10_000
 
 
 class AskRequest(BaseModel):
@@ -119,28 +121,36 @@ def install(app: FastAPI, services: Services) -> None:
                     format: str | None = Query(None, pattern="^(json|csv)$", description="json (default) or csv"),
                     report: str | None = None, metric: str | None = None, region: str | None = None,
                     segment: str | None = None, year: str | None = None, status: str | None = None,
-                    market: str | None = None):
-        """Every figure in the graph (optionally filtered; comma-separate several values)."""
-        rows = services.figures_filtered(report=report, metric=metric, region=region, segment=segment,
-                                         year=year, status=status, market=market)
+                    market: str | None = None,
+                    limit: int | None = Query(None, ge=0, le=MAX_PAGE, description=f"JSON: at most this many figures "
+                                              f"(default {DEFAULT_PAGE:,}); CSV: all unless given"),
+                    offset: int = Query(0, ge=0, description="skip this many figures first")):
+        """The figures in the graph, optionally filtered (labels or IRIs; comma-separate several values).
+        JSON is a page (`total` says how many match, `truncated` whether there are more); CSV streams
+        every matching figure."""
+        filters = dict(report=report, metric=metric, region=region, segment=segment, year=year, status=status,
+                       market=market)
         want_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
         if want_csv:
-            from kg.figures import COLUMNS
-            import csv
-            import io
-            buf = io.StringIO()
-            w = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore")
-            w.writeheader()
-            w.writerows(rows)
-            return Response(buf.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": 'attachment; filename="figures.csv"'})
+            from kg.figures import csv_chunks
+            rows = services.iter_figures(filters)
+            if limit is not None or offset:
+                rows = services.figure_page(filters, limit=MAX_PAGE if limit is None else limit, offset=offset).rows
+            return StreamingResponse(csv_chunks(rows), media_type="text/csv; charset=utf-8",
+                                     headers={"Content-Disposition": 'attachment; filename="figures.csv"'})
         from kg.figures import COLUMNS
-        return {"columns": COLUMNS, "count": len(rows), "figures": rows}
+        page = services.figure_page(filters, limit=DEFAULT_PAGE if limit is None else limit, offset=offset)
+        return {"columns": COLUMNS, "count": len(page.rows), "total": page.total, "total_is_lower_bound":
+                page.total_capped, "truncated": page.truncated, "limit": page.limit, "offset": page.offset,
+                "figures": page.rows}
 
     @app.get("/api/reports", tags=["reports"])
-    def api_reports():
-        """The reports in the store."""
-        return {"reports": services.reports()}
+    def api_reports(q: str | None = Query(None, max_length=200, description="only reports whose title contains this"),
+                    limit: int = Query(DEFAULT_PAGE, ge=0, le=MAX_PAGE), offset: int = Query(0, ge=0)):
+        """The reports in the store, a page at a time (`total` says how many there are)."""
+        rows, total = services.reports_page(q, limit=limit, offset=offset)
+        return {"reports": rows, "count": len(rows), "total": total, "truncated": offset + len(rows) < total,
+                "limit": limit, "offset": offset}
 
     @app.post("/api/reports", tags=["reports"], status_code=201,
               responses={413: {"description": "file too large"}, 415: {"description": "not a .md/.txt report"},

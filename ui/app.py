@@ -1,8 +1,12 @@
 """The Gradio app (Blocks): Chat, Evidence, Figures, SPARQL, Graph and Reports tabs.
 
 Callbacks only shape data for components; they call :class:`ui.server.Services` (answers, figures,
-uploads, the SPARQL endpoint) and ``kg.graphview`` (networkx view, evidence). Text that comes from a
-report is escaped before it reaches Markdown or HTML.
+the graph view, uploads, the SPARQL endpoint) and ``kg.graphview`` (drawing, evidence). Text that comes
+from a report is escaped before it reaches Markdown or HTML.
+
+Nothing here holds the whole store: the Figures and Reports tabs show a bounded page with a note saying
+how much there is; filters, entities and reports offer a bounded list of choices and search the store as
+the user types; the graph view reads one entity's neighbourhood when it is drawn.
 """
 from __future__ import annotations
 
@@ -100,7 +104,9 @@ STATUS_TEXT = {
 }
 FIGURE_COLUMNS = ["reportTitle", "metric", "market", "region", "segment", "year", "period", "valueText", "unit",
                   "comparator", "status", "section", "sectionTitle"]
-FILTERS = ["reportTitle", "metric", "region", "segment", "year", "status"]
+FILTERS = ["report", "market", "metric", "region", "segment", "year", "status"]
+SEARCHED = {"report", "market", "segment"}      # too many to list: text typed in searches the store
+REPORT_COLUMNS = ["title", "publisher", "date", "file", "report"]
 
 
 def theme():
@@ -208,11 +214,18 @@ def _figure_frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(recs, columns=FIGURE_COLUMNS + ["value"])
 
 
-_EMPTY_CHART = {"year": [], "value": [], "series": [], "region": []}
+def _empty_chart() -> pd.DataFrame:
+    """No rows, but typed: Gradio reads each axis' type from the dtypes (pandas makes empty lists float,
+    and a plot that once got a float ``year`` kept drawing a numeric axis after real data came)."""
+    return pd.DataFrame({"year": pd.Series([], dtype=str), "value": pd.Series([], dtype=float),
+                         "series": pd.Series([], dtype=str), "region": pd.Series([], dtype=str)})
+MAX_SERIES = 24         # more lines than this is no chart: the Figures note asks for a narrower filter
 
 
 def _chart_rows(rows: list[dict], metric: str | None) -> list[dict]:
-    """Rows of one metric in its most common unit, exact values only (bounds are not drawn)."""
+    """Rows of one metric in its most common unit, exact values only (bounds are not drawn). A series is
+    a region and segment; it names its report when several reports state figures of one market (their
+    figures are never added up), else its market when the rows hold several."""
     rows = [r for r in rows if r.get("year") is not None and (not metric or r.get("metric") == metric)
             and r.get("comparator", "eq") == "eq"]
     units: dict[str, int] = {}
@@ -221,21 +234,53 @@ def _chart_rows(rows: list[dict], metric: str | None) -> list[dict]:
     if not units:
         return []
     unit = max(units, key=units.get)
+    rows = [r for r in rows if (r.get("unit") or "") == unit]
+    prefix = _series_prefix(rows)
     return [{"year": str(r["year"]), "value": float(r["value"]), "region": r.get("region") or "—",
-             "series": f"{r.get('region') or '—'} · {r.get('segment') or 'total'}", "unit": unit}
-            for r in rows if (r.get("unit") or "") == unit]
+             "series": prefix(r) + f"{r.get('region') or '—'} · {r.get('segment') or 'total'}", "unit": unit}
+            for r in rows]
+
+
+def _series_prefix(rows: list[dict]):
+    reports_of: dict[Any, set] = {}
+    titles: dict[str, set] = {}
+    for r in rows:
+        reports_of.setdefault(r.get("market"), set()).add(r.get("report"))
+        titles.setdefault(r.get("reportTitle") or "", set()).add(r.get("report"))
+    if any(len(v) > 1 for v in reports_of.values()):
+        if any(len(v) > 1 for v in titles.values()):          # the same title on several reports: their IRIs
+            return lambda r: f"{str(r.get('report') or '').rsplit('/', 1)[-1]} · "
+        return lambda r: f"{r.get('reportTitle')} · "
+    if len(reports_of) > 1:
+        return lambda r: f"{r.get('market') or '—'} · "
+    return lambda r: ""
+
+
+def _too_many_series(data: list[dict]) -> bool:
+    return len({d["series"] for d in data}) > MAX_SERIES
 
 
 def _line_frame(rows: list[dict], metric: str | None) -> pd.DataFrame:
     """One line per region × segment across the stated years."""
     data = _chart_rows(rows, metric)
-    return pd.DataFrame(data).sort_values(["series", "year"]) if data else pd.DataFrame(_EMPTY_CHART)
+    if not data or _too_many_series(data):
+        return _empty_chart()
+    return pd.DataFrame(data).sort_values(["series", "year"])
 
 
 def _bar_frame(rows: list[dict], metric: str | None, year: str | None) -> pd.DataFrame:
     """One bar per region × segment for one year (no stacking: every bar is one stated figure)."""
     data = [d for d in _chart_rows(rows, metric) if not year or d["year"] == str(year)]
-    return pd.DataFrame(data).sort_values(["region", "series"]) if data else pd.DataFrame(_EMPTY_CHART)
+    if not data or _too_many_series(data):
+        return _empty_chart()
+    return pd.DataFrame(data).sort_values(["region", "series"])
+
+
+def legends(line: pd.DataFrame, bars: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The series each plot draws, for its legend. Gradio (6.31) fixes a plot's colour domain when it
+    first draws it and afterwards only swaps the data, so series not in the first data (another market,
+    after an empty chart) stayed invisible; a new legend, set once the data is in, redraws the plot."""
+    return sorted(set(line["series"])), sorted(set(bars["region"]))
 
 
 def _default_year(rows: list[dict]) -> str | None:
@@ -246,6 +291,22 @@ def _default_year(rows: list[dict]) -> str | None:
     return max(years, key=lambda y: (years[y], y)) if years else None
 
 
+def page_note(shown: int, total: int, what: str, refine: str, at_least: bool = False) -> str:
+    """"15 figures." or "Showing the first 200 of 13,721 figures: refine the filters to see the others."."""
+    plural = what if total == 1 and not at_least else what + "s"
+    if shown >= total and not at_least:
+        return f"{total:,} {plural}." if total else f"No {what}s match."
+    of = f"more than {total:,}" if at_least else f"{total:,}"
+    return f"Showing the first {shown:,} of {of} {plural}: {refine}."
+
+
+def merge_choices(current: Any, found: list) -> list:
+    """``found`` with the values already chosen kept first (a choice must stay listed to stay shown)."""
+    keep = [v for v in (current if isinstance(current, list) else [current]) if v not in (None, "")]
+    values = {c[1] if isinstance(c, tuple) else c for c in found}
+    return [v for v in keep if v not in values] + list(found)
+
+
 # ------------------------------------------------------------------------------------------ the app
 
 
@@ -253,27 +314,28 @@ def build_blocks(services: Services) -> gr.Blocks:
     store = services.store
 
     def figure_choices() -> dict[str, list[str]]:
-        rows = services.figures()
-        out = {}
-        for k in FILTERS:
-            vals = {str(r[k]) for r in rows if r.get(k) is not None}
-            out[k] = sorted(vals)
-        return out
+        return {k: services.figure_choices(k).values for k in FILTERS}
 
-    def entity_choices() -> list[tuple[str, str]]:
-        return graphview.entities(graphview.graph_for(store))
+    def figures_note(page, metric: str | None = None) -> str:
+        note = page_note(len(page.rows), page.total, "figure", "refine the filters", page.total_capped)
+        if _too_many_series(_chart_rows(page.rows, metric)):
+            note += f" The charts draw at most {MAX_SERIES} series: choose a report, a market or a region."
+        if not all(services.figure_choices(k).complete for k in SEARCHED):
+            note += (" The report, market and segment filters list some of their values: type part of a name and "
+                     "press Enter to search them all (a name that is not listed matches every one containing it).")
+        return note
 
-    def reports_frame() -> pd.DataFrame:
-        rows = services.reports()
-        return pd.DataFrame([{"title": r.get("title"), "publisher": r.get("publisher"), "date": r.get("date"),
-                              "file": r.get("file"), "report": r.get("report")} for r in rows],
-                            columns=["title", "publisher", "date", "file", "report"])
+    def reports_view(search: str | None = None) -> tuple[pd.DataFrame, str]:
+        rows, total = services.reports_page(search)
+        frame = pd.DataFrame([{k: r.get(k) for k in REPORT_COLUMNS} for r in rows], columns=REPORT_COLUMNS)
+        return frame, page_note(len(rows), total, "report", "type part of a title to find the others")
 
     def header_md() -> str:
-        titles = [r.get("title") for r in services.reports()]
-        return ("## reportkg — ask the reports\n" + (f"{len(titles)} report{'s' if len(titles) != 1 else ''} in "
-                "the graph: " + "; ".join(md(t) for t in titles[:6]) + ("…" if len(titles) > 6 else "")
-                if titles else "No reports yet: upload one in the Reports tab."))
+        rows, n = services.reports_page(limit=6)
+        titles = [r.get("title") for r in rows]
+        return ("## reportkg — ask the reports\n" + (f"{n:,} report{'s' if n != 1 else ''} in "
+                "the graph: " + "; ".join(md(t) for t in titles) + ("…" if n > len(titles) else "")
+                if n else "No reports yet: upload one in the Reports tab."))
 
     with gr.Blocks(title="reportkg", analytics_enabled=False, fill_width=True) as demo:
         conv_id = gr.State(None)
@@ -309,24 +371,28 @@ def build_blocks(services: Services) -> gr.Blocks:
             # ---------------------------------------------------------------------------- figures
             with gr.Tab("Figures", id="figures"):
                 ch = figure_choices()
+                first = services.figure_page()
                 with gr.Row():
-                    f_inputs = [gr.Dropdown(ch[k], label=k if k != "reportTitle" else "report", multiselect=True,
-                                            value=[], elem_id=f"rk-filter-{k}") for k in FILTERS]
-                fig_table = gr.Dataframe(_figure_frame(services.figures()), elem_id="rk-figures-table",
+                    f_inputs = [gr.Dropdown(ch[k], label=k, multiselect=True, value=[], elem_id=f"rk-filter-{k}",
+                                            allow_custom_value=k in SEARCHED) for k in FILTERS]
+                fig_note = gr.Markdown(figures_note(first, "market size"), elem_id="rk-figures-note")
+                fig_table = gr.Dataframe(_figure_frame(first.rows), elem_id="rk-figures-table",
                                          interactive=False, wrap=True, max_height=380, show_search="search")
                 with gr.Row():
-                    metrics = sorted({r.get("metric") for r in services.figures() if r.get("metric")})
+                    metrics = ch["metric"]
                     chart_metric = gr.Dropdown(metrics, value="market size" if "market size" in metrics else
                                                (metrics[0] if metrics else None), label="Chart metric",
                                                elem_id="rk-chart-metric", scale=2)
-                    chart_year = gr.Dropdown(ch["year"], value=_default_year(services.figures()),
+                    chart_year = gr.Dropdown(ch["year"], value=_default_year(first.rows),
                                              label="Year for the bar chart", elem_id="rk-chart-year", scale=1)
-                    fig_csv = gr.DownloadButton("Download CSV", elem_id="rk-figures-csv", scale=1)
+                    fig_csv = gr.DownloadButton("Download CSV (every matching figure)", elem_id="rk-figures-csv",
+                                                scale=1)
                 with gr.Row():
                     chart = gr.LinePlot(None, x="year", y="value", color="series", title="Stated figures by year",
                                         elem_id="rk-chart", height=340, sort="x")
                     bars = gr.BarPlot(None, x="series", y="value", color="region", title="By region and segment, one year",
                                       elem_id="rk-chart-bars", height=340, x_label_angle=-30, sort=None)
+                chart_legends = gr.State(([], []))
             # ---------------------------------------------------------------------------- sparql
             with gr.Tab("SPARQL", id="sparql"):
                 first = next(iter(EXAMPLE_QUERIES))
@@ -347,18 +413,23 @@ def build_blocks(services: Services) -> gr.Blocks:
                 gr.Markdown("The same endpoint serves other tools at `/sparql` (SPARQL 1.1 Protocol).")
             # ---------------------------------------------------------------------------- graph
             with gr.Tab("Graph", id="graph"):
-                ents = entity_choices()
+                ents = services.entity_choices()
                 default_ent = next((v for lab, v in ents if lab.startswith("segment:")), ents[0][1] if ents else None)
                 with gr.Row():
                     ent_pick = gr.Dropdown(ents, value=default_ent, label="Entity", scale=4, elem_id="rk-entity",
-                                           filterable=True)
+                                           filterable=True, allow_custom_value=True,
+                                           info="lists some entities of each kind: type part of any name and "
+                                                "press Enter to search them all")
                     hops = gr.Radio([1, 2], value=1, label="Links away", scale=1, elem_id="rk-hops")
                 g_svg = gr.HTML("", elem_id="rk-graph")
                 g_edges = gr.Dataframe(None, headers=["from", "link", "to"], interactive=False, max_height=300,
                                        elem_id="rk-graph-edges")
             # ---------------------------------------------------------------------------- reports
             with gr.Tab("Reports", id="reports"):
-                rep_table = gr.Dataframe(reports_frame(), interactive=False, wrap=True, elem_id="rk-reports")
+                rep_frame, rep_text = reports_view()
+                rep_search = gr.Textbox(label="Find a report", placeholder="part of its title", elem_id="rk-report-search")
+                rep_note = gr.Markdown(rep_text, elem_id="rk-reports-note")
+                rep_table = gr.Dataframe(rep_frame, interactive=False, wrap=True, elem_id="rk-reports")
                 limit_mb = services.settings.max_upload_bytes / 1024 / 1024
                 upload = gr.File(label=f"Add a report: UTF-8 markdown or text (.md, .txt), at most {limit_mb:g} MB; "
                                        "a report with the same file name is replaced",
@@ -426,24 +497,52 @@ def build_blocks(services: Services) -> gr.Blocks:
         # figures
         def filter_figures(*vals):
             *filters, metric, year = vals
-            rows = services.figures_filtered(**{k: v for k, v in zip(FILTERS, filters)})
-            return _figure_frame(rows), _line_frame(rows, metric), _bar_frame(rows, metric, year)
+            page = services.figure_page(dict(zip(FILTERS, filters)))
+            line, bar = _line_frame(page.rows, metric), _bar_frame(page.rows, metric, year)
+            return figures_note(page, metric), _figure_frame(page.rows), line, bar, legends(line, bar)
 
         fig_inputs = f_inputs + [chart_metric, chart_year]
-        fig_outputs = [fig_table, chart, bars]
-        for comp in fig_inputs:
-            comp.input(filter_figures, inputs=fig_inputs, outputs=fig_outputs, api_visibility="undocumented")
+        fig_outputs = [fig_note, fig_table, chart, bars, chart_legends]
+
+        def set_legends(both):
+            return gr.update(colors_in_legend=both[0]), gr.update(colors_in_legend=both[1])
+
+        def on_figures(listener) -> None:
+            listener(filter_figures, inputs=fig_inputs, outputs=fig_outputs, api_visibility="undocumented").then(
+                set_legends, inputs=chart_legends, outputs=[chart, bars], api_visibility="undocumented")
+
+        # filters: .change, since a multiselect sends no input event for a value typed in (Gradio 6.31)
+        for comp in f_inputs:
+            on_figures(comp.change)
+        for comp in (chart_metric, chart_year):
+            on_figures(comp.input)
+
+        f_market, f_segment = f_inputs[FILTERS.index("market")], f_inputs[FILTERS.index("segment")]
+
+        def chooser(key: str):
+            """The choices of one searched filter after an edit: its usual list (a segment filter: the
+            chosen markets' segments) and, for a value typed in that is no label, what matches it."""
+            def choose(values, markets):
+                values = [v for v in (values or []) if v]
+                within = {"market": markets} if key == "segment" and markets else None
+                usual = services.figure_choices(key, within=within).values
+                found = [c for v in values if v not in usual for c in services.figure_choices(key, search=v).values]
+                return gr.update(choices=merge_choices(values, list(dict.fromkeys(found + usual))))
+            return choose
+
+        for key, comp in zip(FILTERS, f_inputs):
+            if key in SEARCHED:
+                comp.change(chooser(key), inputs=[comp, f_market], outputs=comp, show_progress="hidden",
+                            api_visibility="undocumented")
+        f_market.change(chooser("segment"), inputs=[f_segment, f_market], outputs=f_segment, show_progress="hidden",
+                        api_visibility="undocumented")
 
         def figures_csv(*filters):
-            from kg.figures import COLUMNS
-            import csv
-            import io
-            rows = services.figures_filtered(**{k: v for k, v in zip(FILTERS, filters)})
-            buf = io.StringIO()
-            w = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore")
-            w.writeheader()
-            w.writerows(rows)
-            return _download("figures.csv", buf.getvalue())
+            from kg.figures import write_csv
+            path = _download("figures.csv", b"")
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                write_csv(services.iter_figures(dict(zip(FILTERS, filters))), fh)
+            return path
 
         fig_csv.click(figures_csv, inputs=f_inputs, outputs=fig_csv, api_visibility="undocumented")
 
@@ -478,13 +577,22 @@ def build_blocks(services: Services) -> gr.Blocks:
         def draw(iri: str | None, radius: int):
             if not iri:
                 return "<p>Choose an entity.</p>", None
-            g = graphview.graph_for(store)
-            sub = graphview.neighbourhood(g, iri, int(radius or 1))
+            sub = services.neighbourhood(iri, int(radius or 1))
             rows = graphview.edge_rows(sub)
             return graphview.to_svg(sub, iri), pd.DataFrame(rows, columns=["from", "link", "to"])
 
-        ent_pick.input(draw, inputs=[ent_pick, hops], outputs=[g_svg, g_edges], api_visibility="undocumented")
-        hops.input(draw, inputs=[ent_pick, hops], outputs=[g_svg, g_edges], api_visibility="undocumented")
+        def pick(value: str | None, radius: int):
+            """A chosen entity is drawn; text typed in is searched for, the best match drawn and the
+            matches offered (the list holds only some entities up front)."""
+            if not value or value.startswith(("http://", "https://")):
+                return (gr.update(), *draw(value, radius))
+            found = services.search_entities(value)
+            if not found:
+                return (gr.update(), f"<p>No entity’s name contains “{html.escape(value)}”.</p>", None)
+            return (gr.update(choices=found, value=found[0][1]), *draw(found[0][1], radius))
+
+        ent_pick.input(pick, inputs=[ent_pick, hops], outputs=[ent_pick, g_svg, g_edges], api_visibility="undocumented")
+        hops.input(pick, inputs=[ent_pick, hops], outputs=[ent_pick, g_svg, g_edges], api_visibility="undocumented")
 
         # reports
         def ingest(path: str | None, progress=gr.Progress()):
@@ -507,13 +615,18 @@ def build_blocks(services: Services) -> gr.Blocks:
             msg = (f"**{md(res['file'])}** {'replaced' if res['replaced'] else 'added'}: {res['claims']} claims "
                    f"({res['figures']} figures), {res['triples']:,} triples in {res['milliseconds']} ms.")
             ch = figure_choices()
-            ents = entity_choices()
-            return ([msg, reports_frame(), header_md(), _figure_frame(services.figures()), gr.update(choices=ents)]
-                    + [gr.update(choices=ch[k]) for k in FILTERS])
+            page = services.figure_page()
+            frame, note = reports_view()
+            return ([msg, frame, note, header_md(), _figure_frame(page.rows), figures_note(page, "market size"),
+                     gr.update(choices=services.entity_choices())] + [gr.update(choices=ch[k]) for k in FILTERS])
 
         ingest_btn.click(ingest, inputs=upload,
-                         outputs=[up_status, rep_table, header, fig_table, ent_pick] + f_inputs,
+                         outputs=[up_status, rep_table, rep_note, header, fig_table, fig_note, ent_pick] + f_inputs,
                          api_name="upload_report", concurrency_limit=1)
+
+        rep_search.submit(reports_view, inputs=rep_search, outputs=[rep_table, rep_note], api_visibility="undocumented")
+        rep_search.input(reports_view, inputs=rep_search, outputs=[rep_table, rep_note], show_progress="hidden",
+                         trigger_mode="always_last", api_visibility="undocumented")
 
         # an API-only endpoint for gradio_client users: the answer JSON, with conversation_id
         def ask_api(question_text: str, conversation_id: str | None = None) -> dict:
@@ -524,7 +637,7 @@ def build_blocks(services: Services) -> gr.Blocks:
 
         gr.api(ask_api, api_name="ask")
 
-        demo.load(filter_figures, inputs=fig_inputs, outputs=fig_outputs, api_visibility="undocumented")
+        on_figures(demo.load)
         demo.load(header_md, outputs=header, api_visibility="undocumented")
         demo.load(draw, inputs=[ent_pick, hops], outputs=[g_svg, g_edges], api_visibility="undocumented")
     return demo

@@ -68,10 +68,22 @@ def cmd_claims(args) -> int:
 def cmd_export(args) -> int:
     from kg.store import FORMATS
     store = _store(args)
-    if args.format == "csv":
-        from kg.figures import figures_csv
-        data = figures_csv(store).encode("utf-8")
-    elif args.format in FORMATS:
+    if args.format == "csv":                 # streamed: a batch of figures at a time
+        import io
+
+        from kg.figures import iter_figures, write_csv
+        out = open(args.output, "w", encoding="utf-8", newline="") if args.output else \
+            io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
+        try:
+            write_csv(iter_figures(store), out)
+        finally:
+            out.flush()
+            if args.output:
+                out.close()
+            else:
+                out.detach()
+        return 0
+    if args.format in FORMATS:
         data = store.dump(args.format)
     else:
         print(f"reportkg: unknown format {args.format!r}", file=sys.stderr)
@@ -174,7 +186,7 @@ def _print_answer(ans, as_json: bool) -> None:
 
 def cmd_serve(args) -> int:
     from ui.server import serve
-    return serve(host=args.host, port=args.port, store=args.store)
+    return serve(host=args.host, port=args.port, store=args.store, read_only=args.read_only)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -214,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("serve", cmd_serve, "serve the Gradio app, the SPARQL endpoint and the JSON API")
     sp.add_argument("--host", default="127.0.0.1")
     sp.add_argument("--port", type=int, default=7860)
+    sp.add_argument("--read-only", action="store_true",
+                    help="open the store read-only (as it is when serving starts; uploads are refused)")
     return p
 
 

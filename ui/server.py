@@ -51,6 +51,9 @@ class Settings:
     ui_concurrency: int = 4                       # REPORTKG_UI_CONCURRENCY: Gradio events run at once
     frame_ancestors: str = "*"                    # REPORTKG_FRAME_ANCESTORS: pages allowed to embed the app
     root_path: str = ""                           # REPORTKG_ROOT_PATH: the app's path behind a reverse proxy
+    figure_rows: int = 200                        # REPORTKG_FIGURE_ROWS: rows the Figures tab shows at once
+    report_rows: int = 100                        # REPORTKG_REPORT_ROWS: rows the Reports tab shows at once
+    choices: int = 200                            # filter values and entities offered before the user types
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -64,6 +67,8 @@ class Settings:
             ui_concurrency=max(1, _env_int("REPORTKG_UI_CONCURRENCY", d.ui_concurrency)),
             frame_ancestors=os.environ.get("REPORTKG_FRAME_ANCESTORS", d.frame_ancestors),
             root_path=os.environ.get("REPORTKG_ROOT_PATH", d.root_path).rstrip("/"),
+            figure_rows=max(1, _env_int("REPORTKG_FIGURE_ROWS", d.figure_rows)),
+            report_rows=max(1, _env_int("REPORTKG_REPORT_ROWS", d.report_rows)),
         )
 
 
@@ -140,12 +145,14 @@ class Services:
         self.endpoint = Endpoint(store, self.settings.limits)
         self.conversations = Conversations(store, self.settings.conversations, self.settings.conversation_ttl)
         self._ingest_lock = threading.Lock()
-        self._figures: tuple[int, list[dict]] | None = None
+        self._choices: dict[tuple, list] = {}      # (store generation, what) -> choices offered before typing
+        self._warming: threading.Event | None = None
         self.started = time.time()
 
     # lifecycle
     def start(self) -> None:
         self.endpoint.start()
+        self._warming = threading.Event()
         threading.Thread(target=self._warm, daemon=True, name="reportkg-warm").start()
 
     def _warm(self) -> None:
@@ -155,6 +162,8 @@ class Services:
             ask("2024", store=self.store)
         except ImportError:
             log.warning("question answering (qa) is not importable; /api/ask will answer 503")
+        finally:
+            self._warming.set()
 
     def close(self) -> None:
         self.endpoint.close()
@@ -164,6 +173,10 @@ class Services:
         limit = self.settings.max_question_chars
         if len(question) > limit:
             raise ServiceError(413, Msg.QUESTION_TOO_LONG.format(n=len(question), limit=limit))
+        if self._warming is not None:
+            # questions asked during the warm-up wait for its lexicon rather than build one each
+            # (at 10,000 reports each build holds ~230 MB while it runs)
+            self._warming.wait(timeout=300)
         if conversation_id:
             hit = self.conversations.get(conversation_id)
             if hit is None:
@@ -177,27 +190,60 @@ class Services:
         out["conversation_id"] = conversation_id
         return out
 
-    # figures
-    def figures(self) -> list[dict]:
-        from kg.figures import figure_rows
-        gen = getattr(self.store, "generation", 0)
-        if self._figures is None or self._figures[0] != gen:
-            self._figures = (gen, figure_rows(self.store))
-        return self._figures[1]
+    # figures: a bounded page at a time, never every figure in memory
+    def figure_page(self, filters: dict[str, Any] | None = None, limit: int | None = None, offset: int = 0):
+        """``kg.figures.FigurePage``: at most ``limit`` (default ``settings.figure_rows``) figures passing
+        ``filters`` (filter name -> value or values, as labels people see), with how many pass."""
+        from kg.figures import figure_page
+        return figure_page(self.store, filters, limit=self.settings.figure_rows if limit is None else limit,
+                           offset=offset)
 
-    def figures_filtered(self, **filters: Any) -> list[dict]:
-        """Rows whose column equals the filter value (as text; several values comma-separated)."""
-        rows = self.figures()
-        for key, want in filters.items():
-            if want in (None, "", []):
-                continue
-            wanted = {str(w) for w in (want if isinstance(want, (list, tuple, set)) else str(want).split(","))}
-            rows = [r for r in rows if str(r.get(key, "")) in wanted]
-        return rows
+    def iter_figures(self, filters: dict[str, Any] | None = None):
+        """Every figure passing ``filters``, read in batches (for CSV export)."""
+        from kg.figures import iter_figures
+        return iter_figures(self.store, filters)
+
+    def figure_choices(self, key: str, search: str | None = None, within: dict[str, Any] | None = None):
+        """``kg.figures.Choices``: values to offer for one figure filter, at most ``settings.choices``
+        (``search`` and ``within`` narrow them), and whether that is all of them."""
+        from kg.figures import filter_choices
+        if search or within:
+            return filter_choices(self.store, key, search=search, within=within, limit=self.settings.choices)
+        return self._cached(("figures", key), lambda: filter_choices(self.store, key, limit=self.settings.choices))
+
+    # the graph view
+    def entity_choices(self) -> list[tuple[str, str]]:
+        """(label, IRI) of entities to start the graph view from: a bounded number of each kind."""
+        from kg.graphview import entities
+        per_kind = max(1, self.settings.choices // 6)
+        return self._cached(("entities",), lambda: entities(self.store, per_kind=per_kind))
+
+    def search_entities(self, text: str) -> list[tuple[str, str]]:
+        """(label, IRI) of entities whose label or title contains ``text``, best match first (at most 50)."""
+        from kg.graphview import search_entities
+        return search_entities(self.store, text, limit=50)
+
+    def neighbourhood(self, iri: str, radius: int = 1):
+        from kg.graphview import neighbourhood
+        return neighbourhood(self.store, iri, max(1, min(2, int(radius or 1))))
+
+    def _cached(self, key: tuple, make):
+        key = (getattr(self.store, "generation", 0),) + key
+        hit = self._choices.get(key)
+        if hit is None:
+            if len(self._choices) > 64:
+                self._choices.clear()
+            hit = self._choices[key] = make()
+        return hit
 
     # reports
-    def reports(self) -> list[dict]:
-        return self.store.reports()
+    def reports_page(self, search: str | None = None, limit: int | None = None, offset: int = 0) -> tuple[list[dict], int]:
+        """(at most ``limit`` reports whose title contains ``search``, how many there are in all)."""
+        limit = self.settings.report_rows if limit is None else limit
+        return self.store.reports_page(limit, offset, search), self.store.report_count(search)
+
+    def report_count(self) -> int:
+        return self.store.report_count()
 
     def ingest_upload(self, filename: str, data: bytes) -> dict:
         """Ingest one uploaded report; atomic (a failure leaves the graph as it was). Raises ServiceError."""
@@ -220,11 +266,14 @@ class Services:
             decode_report(name, data)
         except IngestError as e:
             raise ServiceError(422, _ingest_message(e, name)) from None
-        before = {r["report"] for r in self.reports()}
+        from ingest.to_rdf import report_iri
+        from kg.namespaces import sparql_prefixes
         with tempfile.TemporaryDirectory(prefix="reportkg-upload-") as tmp:
             path = Path(tmp) / name
             path.write_bytes(data)
             with self._ingest_lock:
+                replaced = self.store.ask_query(sparql_prefixes() + "ASK { ?r a rk:Report }",
+                                                {"r": _iri(report_iri(path))})
                 try:
                     res = ingest_file(self.store, path)
                 except IngestError as e:
@@ -232,14 +281,14 @@ class Services:
                 except StoreError:
                     raise ServiceError(500, Msg.STORE_FAILED) from None
         self.endpoint.invalidate()
-        return {"report": res.report, "file": name, "replaced": res.report in before, "claims": res.claims,
+        return {"report": res.report, "file": name, "replaced": replaced, "claims": res.claims,
                 "figures": res.figures, "triples": res.triples, "milliseconds": round(res.seconds * 1000)}
 
     def health(self) -> dict:
         kind = "remote" if hasattr(self.store, "query_url") else \
             ("memory" if getattr(self.store, "location", "") == ":memory:" else "embedded")
         lim = self.settings.limits
-        return {"status": "ok", "reports": len(self.reports()), "store": kind,
+        return {"status": "ok", "reports": self.report_count(), "store": kind,
                 "read_only": bool(getattr(self.store, "read_only", False)),
                 "conversations": len(self.conversations), "uptime_seconds": round(time.time() - self.started),
                 "sparql": {"deadline_seconds": lim.deadline, "row_limit": lim.row_limit, "workers": lim.workers,
@@ -251,6 +300,11 @@ def _safe_name(filename: str | None) -> str:
     base = re.split(r"[\\/]", filename or "")[-1].strip().strip(".")
     base = re.sub(r"[^\w.\- ]+", "_", base)[:120]
     return base
+
+
+def _iri(iri: str):
+    import pyoxigraph as ox
+    return ox.NamedNode(iri)
 
 
 def _ingest_message(e: Exception, name: str) -> str:
@@ -327,7 +381,7 @@ def listen_socket(host: str, port: int):
     return sock
 
 
-def serve(host: str = "127.0.0.1", port: int = 7860, store=None) -> int:
+def serve(host: str = "127.0.0.1", port: int = 7860, store=None, read_only: bool = False) -> int:
     """Run the app with uvicorn until interrupted (``reportkg serve``)."""
     import sys
 
@@ -340,9 +394,12 @@ def serve(host: str = "127.0.0.1", port: int = 7860, store=None) -> int:
         print(f"reportkg: cannot listen on {host}:{port}: {e.strerror or e} (is another server running?)",
               file=sys.stderr)
         return 1
+    if read_only and not hasattr(store, "select"):
+        from kg.store import open_store
+        store = open_store(store, read_only=True)
     app = create_app(store)
     services: Services = app.state.services
-    n = len(services.reports())
+    n = services.report_count()
     shown = f"[{host}]" if ":" in host else host
     print(f"reportkg: {n} report{'s' if n != 1 else ''} loaded; app and API on http://{shown}:{port}/ "
           f"(SPARQL at /sparql, API docs at /docs)", flush=True)
