@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import time
 from sys import intern
 from dataclasses import dataclass, field
@@ -218,6 +219,7 @@ def partial_names(form: str) -> set[str]:
 
 _CACHE: dict[int, tuple[float, QALexicon]] = {}
 RECHECK_SECONDS = 2.0
+_BUILDING = threading.Lock()
 
 
 def lexicon_for(store) -> QALexicon:
@@ -236,8 +238,12 @@ def lexicon_for(store) -> QALexicon:
     if hit and hit[1].version == version:
         _CACHE[id(store)] = (now, hit[1])
         return hit[1]
-    lex = build(store, version)
-    _CACHE[id(store)] = (now, lex)
+    with _BUILDING:                        # one build at a time: concurrent first questions share it
+        hit = _CACHE.get(id(store))
+        if hit and hit[1].version == version:
+            return hit[1]
+        lex = build(store, version)
+        _CACHE[id(store)] = (now, lex)
     return lex
 
 

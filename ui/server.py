@@ -381,12 +381,26 @@ def listen_socket(host: str, port: int):
     return sock
 
 
+def _few_malloc_arenas(arenas: int = 2) -> None:
+    """glibc gives each thread that allocates its own heap arena (up to 8 per core), and freed memory stays
+    in them: the server's threads (uvicorn, Gradio, the SPARQL pool's drivers) held ~35 MB more at 10,000
+    reports. Two arenas, as MALLOC_ARENA_MAX=2 would (set before any thread starts); a no-op off glibc."""
+    import ctypes
+    import ctypes.util
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-8, arenas)           # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
+
+
 def serve(host: str = "127.0.0.1", port: int = 7860, store=None, read_only: bool = False) -> int:
     """Run the app with uvicorn until interrupted (``reportkg serve``)."""
     import sys
 
     import uvicorn
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    _few_malloc_arenas()
     # take the port before the slow start-up (store, Gradio), so "already in use" is said at once
     try:
         sock = listen_socket(host, port)
