@@ -9,7 +9,6 @@ Years, periods, units and thresholds are read by the shared number normaliser (i
 """
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 

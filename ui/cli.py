@@ -147,7 +147,7 @@ def cmd_sparql(args) -> int:
 
 
 def cmd_ask(args) -> int:
-    from qa import Conversation, ask
+    from qa import ask
     store = _store(args)
     if args.question == "-":
         for line in sys.stdin:
