@@ -14,7 +14,6 @@ summary line and exits non-zero if any report failed.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import signal
 import sys
@@ -28,7 +27,7 @@ from typing import Iterable, Iterator, TextIO
 
 from kg.store import Store, StoreError
 
-from .document import read_report
+from .document import content_hash, read_report
 from .errors import IngestError
 from .to_rdf import report_iri
 
@@ -79,11 +78,6 @@ class BulkResult:
 
 
 # --------------------------------------------------------------------------- worker side
-
-def content_hash(text: str) -> str:
-    """The hash ``ingest.document`` stores as ``rk:contentHash``."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
 
 def prepare(path: str, validate: bool = True) -> Prepared:
     """Read, parse, extract, build and validate one report's graph (runs in a worker process)."""

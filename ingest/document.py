@@ -14,6 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Errors, IngestError
+
+# The graph model a report's graph is built with: bump it when the RDF a report becomes changes (2: Data
+# Cube slices), so that resumed ingests rebuild reports an older model built though their text is the same.
+GRAPH_MODEL = 2
+
+
+def content_hash(text: str) -> str:
+    """What ``rk:contentHash`` records: the report's text and the graph model that built it."""
+    return hashlib.sha256(f"reportkg graph model {GRAPH_MODEL}\n{text}".encode("utf-8")).hexdigest()
 from .text import fold, replace_zh_years, zh_ordinal
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -328,8 +337,7 @@ def parse_document(text: str, path: str = "<text>") -> Document:
         current.end = len(text)
     if not sections:
         raise IngestError(path, Errors.NO_SECTIONS)
-    content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Document(path, text, sections, blocks, lang, content_hash, front)
+    return Document(path, text, sections, blocks, lang, content_hash(text), front)
 
 
 def _continues(prev: str, nxt: str, heading: bool = False) -> bool:

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from kg.store import Store
 
 from .claims import Claims
-from .document import Document, parse_document, read_report
+from .document import Document, content_hash, parse_document, read_report
 from .errors import Errors, IngestError
 from .extract import extract
 from .to_rdf import report_iri, to_quads
@@ -68,9 +68,7 @@ def ingest_file(store: Store, path: str | Path, *, validate: bool = True, skip_u
     rep = report_iri(path)
     if skip_unchanged:
         text = read_report(path)
-        import hashlib
-        h = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        if store.report_hashes().get(rep) == h:
+        if store.report_hashes().get(rep) == content_hash(text):
             return IngestResult(str(path), rep, 0, 0, 0, time.perf_counter() - t0, skipped=True)
     b = build_report(path, validate=validate)
     store.replace_graph_ntriples(b.report, b.ntriples)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SEED
 
 sys.path.insert(0, str(ROOT))
 
@@ -137,3 +137,20 @@ def test_progress_bar_and_messages():
     assert "reportkg: x.md: the file is empty\n" in text
     assert "4/4 100%" in text and text.endswith("\n")
     assert "ingest [" in text and "ETA" in text
+
+
+def test_a_report_built_by_an_older_graph_model_is_rebuilt_on_resume(tmp_path, monkeypatch):
+    """Resuming skips a report whose text is unchanged only if the current graph model built it."""
+    import ingest.document
+    from ingest.bulk import bulk_ingest
+    from kg.store import open_store
+    store = open_store(str(tmp_path / "store"), fill=False)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / SEED.name).write_text(SEED.read_text("utf-8"), encoding="utf-8")
+    files = report_files([folder])
+    first = bulk_ingest(store, files, workers=1, quiet=True)
+    again = bulk_ingest(store, files, workers=1, quiet=True)
+    monkeypatch.setattr(ingest.document, "GRAPH_MODEL", ingest.document.GRAPH_MODEL + 1)
+    newer = bulk_ingest(store, files, workers=1, quiet=True)
+    assert (len(first.ingested), len(again.ingested), len(again.unchanged), len(newer.ingested)) == (1, 0, 1, 1)
