@@ -68,7 +68,7 @@ def ingest_file(store: Store, path: str | Path, *, validate: bool = True, skip_u
     rep = report_iri(path)
     if skip_unchanged:
         text = read_report(path)
-        if store.report_hashes().get(rep) == content_hash(text):
+        if store.report_hash(rep) == content_hash(text):
             return IngestResult(str(path), rep, 0, 0, 0, time.perf_counter() - t0, skipped=True)
     b = build_report(path, validate=validate)
     store.replace_graph_ntriples(b.report, b.ntriples)
@@ -85,5 +85,13 @@ def report_files(paths: list[str | Path]) -> list[Path]:
     return out
 
 
-def ingest_bundled(store: Store) -> list[IngestResult]:
-    return [ingest_file(store, p) for p in report_files([BUNDLED])] if BUNDLED.exists() else []
+def ingest_bundled(store: Store, only_stale: bool = False) -> list[IngestResult]:
+    """Ingest the bundled reports; ``only_stale``: only those in the store whose text or graph model changed."""
+    out = []
+    for p in report_files([BUNDLED]) if BUNDLED.exists() else []:
+        if only_stale:
+            have = store.report_hash(report_iri(p))
+            if have is None or have == content_hash(read_report(p)):
+                continue
+        out.append(ingest_file(store, p))
+    return out

@@ -118,6 +118,12 @@ class Store:
         rows = self.select(f"SELECT ?r WHERE {{ GRAPH <{CATALOG}> {{ <{CATALOG}> <{REVISION}> ?r }} }}")
         return rows[0]["r"] if rows else None
 
+    def report_hash(self, report: str) -> str | None:
+        """The content hash stored for one report (None: not in the store)."""
+        rows = self.select(PREFIXES + "SELECT ?hash WHERE { ?report rk:contentHash ?hash }",
+                           {"report": ox.NamedNode(report)})
+        return rows[0]["hash"] if rows else None
+
     def report_hashes(self) -> dict[str, str]:
         return {r["report"]: r.get("hash") for r in self.reports()}
 
@@ -535,7 +541,8 @@ def open_store(spec: str | Path | None = None, *, read_only: bool = False, fill:
         store = OxigraphStore(spec, read_only=read_only)
     if not getattr(store, "read_only", False):
         store.ensure_vocab()
-        if fill and not store.has_reports():
+        if fill:
+            # an empty store gets the bundled reports; a bundled report an older graph model built is rebuilt
             from ingest.pipeline import ingest_bundled
-            ingest_bundled(store)
+            ingest_bundled(store, only_stale=store.has_reports())
     return store

@@ -195,3 +195,17 @@ def test_ntriples_are_stored_as_replace_graph_stores_quads(empty_store):
     assert stored() == via_quads and empty_store.revision() != revision
     empty_store.replace_graph_ntriples(built.report, ox.serialize([odd], format=ox.RdfFormat.N_TRIPLES))
     assert stored() == {odd}
+
+
+def test_opening_a_store_rebuilds_a_bundled_report_an_older_graph_model_built(tmp_path, monkeypatch):
+    import ingest.document
+    from kg.store import open_store
+    path = str(tmp_path / "store")
+    store = open_store(path)                                   # empty: filled with the bundled report
+    assert store.has_reports()
+    rev = store.revision()
+    store.close()
+    del store
+    assert open_store(path).revision() == rev                  # unchanged: not rebuilt
+    monkeypatch.setattr(ingest.document, "GRAPH_MODEL", ingest.document.GRAPH_MODEL + 1)
+    assert open_store(path).revision() != rev                  # built by an older model: rebuilt
