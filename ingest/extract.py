@@ -44,7 +44,11 @@ def quantities_component(doc: Doc) -> Doc:
 
 
 MARKET_WORDS_ZH = ("市场规模", "行业规模", "产业规模", "市场总规模", "市场", "行业", "产业")
-MARKET_WORDS_EN = re.compile(r"\b(market|industry|sector)s?\b", re.I)
+MARKET_WORDS_EN = re.compile(r"\b(market|industry|sector|segment)s?\b", re.I)
+# "the fastest-growing segment reached …": a figure of some segment the words do not name
+VAGUE_SEGMENT = re.compile(r"\b(largest|biggest|smallest|fastest|slowest|highest|lowest|strongest|weakest|leading|"
+                           r"dominant|top|second|third|remaining|other|another|key|main|core|new|emerging|each|every|"
+                           r"which|what|one)\b", re.I)
 GENERIC_HEADS = {"细分", "整体", "总体", "该", "此", "本", "全", "国内", "国际", "相关", "上述", "各", "各细分",
                  "其", "这一", "总", "细分行业", "细分市场", "overall", "total", "entire", "whole", "same", "this",
                  "that", "its", "their", "global", "the", "our", "end", "each", "target", "addressable",
@@ -150,6 +154,8 @@ class Extractor:
         self.sentences: list[_Annotated] = []
         self.claims: Claims | None = None
         self._last_period: tuple[int, int] | None = None
+        self.segment_words: set[str] = set()     # phrases written 'the X segment': a segment, of what market?
+        self.vague_segments: set[str] = set()    # 'the fastest-growing segment': not one the report names
 
     # ------------------------------------------------------------------ annotate
     def annotate(self) -> None:
@@ -274,6 +280,8 @@ class Extractor:
                 label = original[cs:ce].strip()
                 if squash(label) not in GENERIC_HEADS and not re.fullmatch(r"[\d.,]+", label):
                     out.append((cs, m.end(), label))
+                    if m.group(1).lower() == "segment":
+                        (self.vague_segments if VAGUE_SEGMENT.search(label) else self.segment_words).add(squash(label))
         return out
 
     def _in_glossary_words(self, text: str) -> set[int]:
@@ -508,7 +516,9 @@ class Extractor:
             of = RATE_OF.match(text[m.end:])
             if of:
                 start, end = m.end + of.start(1), m.end + of.end(1)
-                # "of health monitoring features worldwide rose": the subject ends where a region begins
+                # "of health monitoring features worldwide rose": the subject ends where a region begins;
+                # "of China electric vehicles": and starts after a region it begins with
+                start = max([r.end for r in a.regions if r.start <= start < r.end] + [start])
                 end = min([r.start for r in a.regions if start < r.start < end] + [end])
                 if text[start:end].strip():
                     return a.sent.text[start:end].strip(), None
@@ -543,15 +553,21 @@ class Extractor:
         market_of: dict[str, str] = {}
         for k in keys:
             # head-final: "云端ai推理芯片" is a segment of "ai推理芯片"; "电动车充电桩" is not one of "电动车"
-            parent = next((p for p in keys if p != k and len(p) < len(k) and k.endswith(p) and p in market_of.values()), None)
+            parent = next((p for p in keys if p != k and len(p) < len(k) and k.endswith(p) and p in market_of.values()
+                           and p not in self.segment_words), None)
             market_of[k] = parent or k
+        # figures that name no market ("its market", "the market") measure the report's main market
+        amounts = Counter(market_of[squash(f.market)] for f in figs if f.market and f.metric == self.market_size_iri
+                          and market_of[squash(f.market)] not in self.segment_words)
+        main = amounts.most_common(1)[0][0] if amounts else None
+        for k in keys:               # "the cloud segment": a segment of the report's main market
+            if k in self.segment_words and market_of[k] == k and main and k != main:
+                market_of[k] = main
         for k in keys:
             if market_of[k] == k:
-                lab = labels[k].most_common(1)[0][0]
                 self.claims.markets[k] = self._market(k, [l for l, _ in labels[k].most_common()])
-        # figures that name no market ("its market", "the market") measure the report's main market
-        amounts = Counter(market_of[squash(f.market)] for f in figs if f.market and f.metric == self.market_size_iri)
-        main = amounts.most_common(1)[0][0] if amounts else None
+        # "the fastest-growing segment reached …": which segment, the sentence does not say
+        figs[:] = [f for f in figs if not (f.market and squash(f.market) in self.vague_segments)]
         for f in figs:
             if not f.market and main:
                 f.market = self.claims.markets[main].labels[0]

@@ -59,6 +59,9 @@ _DEGREES = f"""SELECT ?x (COUNT(*) AS ?d) WHERE {{ VALUES ?x {{ %s }}
   LATERAL {{ SELECT ?x ?y WHERE {{
     {{ GRAPH ?g {{ ?x ?p ?y }} FILTER(isIRI(?y)) {_LINK_FILTER} }} UNION {{ GRAPH ?g {{ ?y ?p ?x }} {_LINK_FILTER} }}
   }} LIMIT %d }} }} GROUP BY ?x"""
+_DEGREES_PLAIN = f"""SELECT ?x (COUNT(*) AS ?d) WHERE {{ VALUES ?x {{ %s }}
+  {{ GRAPH ?g {{ ?x ?p ?y }} FILTER(isIRI(?y)) {_LINK_FILTER} }} UNION {{ GRAPH ?g {{ ?y ?p ?x }} {_LINK_FILTER} }}
+}} GROUP BY ?x"""        # for an engine without LATERAL: every link counted, capped here
 _KINDS = "SELECT ?x ?t WHERE { VALUES ?x { %s } LATERAL { SELECT DISTINCT ?x ?t WHERE { ?x a ?t } } }"
 _FIGURES = f"""SELECT ?x ?v ?u ?y ?s ?e WHERE {{ VALUES ?x {{ %s }} LATERAL {{
   ?x <{RK}valueText> ?v .
@@ -175,7 +178,10 @@ def _linked(store, node: str, fanout: int) -> set[str]:
 def _degrees(store, nodes: list[str], cap: int) -> dict[str, int]:
     out: dict[str, int] = {}
     for chunk in _chunks(nodes):
-        out.update({r["x"]: int(r["d"]) for r in store.select(_DEGREES % (_iris(chunk), cap))})
+        if store.supports_lateral():
+            out.update({r["x"]: int(r["d"]) for r in store.select(_DEGREES % (_iris(chunk), cap))})
+        else:
+            out.update({r["x"]: min(int(r["d"]), cap) for r in store.select(_DEGREES_PLAIN % _iris(chunk))})
     return out
 
 

@@ -73,6 +73,10 @@ class Store:
     def ask_query(self, query: str, bindings: dict[str, Any] | None = None) -> bool:
         raise NotImplementedError
 
+    def supports_lateral(self) -> bool:
+        """Whether the engine evaluates SPARQL 1.2's LATERAL (else templates are sent as plain joins)."""
+        return True
+
     def describe(self, nodes: Iterable[tuple[str, str]], predicates: Iterable[str] | None = None,
                  multi: bool = False) -> dict[str, dict[str, Any]]:
         """Each (subject IRI, graph IRI) pair's triples in that graph (of the given predicates, else all):
@@ -144,6 +148,7 @@ class Store:
               {{ SELECT ?report ?title WHERE {{ ?report a rk:Report ; dcterms:title ?title . {contains_filter("?title", search)} }}
                  LIMIT {int(limit)} OFFSET {int(offset)} }}
               LATERAL {{
+                ?report a rk:Report .     # binds ?report inside too: the same rows as a plain join (no LATERAL)
                 OPTIONAL {{ ?report dcterms:publisher ?publisher }}
                 OPTIONAL {{ ?report dcterms:date ?date }}
                 OPTIONAL {{ ?report rk:contentHash ?hash }}
@@ -440,11 +445,13 @@ class RemoteStore(Store):
         except Exception as e:  # httpx.HTTPError and socket errors: one line for the user
             raise StoreError(f"cannot reach the SPARQL endpoint {self.query_url}: {type(e).__name__}") from None
         if r.status_code >= 400:
-            raise StoreError(f"the SPARQL endpoint answered {r.status_code}: {r.text.strip().splitlines()[0][:200] if r.text.strip() else ''}")
+            raise StoreError(f"the SPARQL endpoint answered {r.status_code}: {_first_line(r.text)}")
         return r
 
     def supports_lateral(self) -> bool:
-        """Whether the engine parses LATERAL (Oxigraph, Jena 4.7+ do); asked once."""
+        """Whether the engine parses LATERAL (Oxigraph, Jena 4.7+ do), asked once: a 400 answer (or an
+        error that names the syntax) to a probe says no; any other failure (401, 503, no answer) is raised
+        as the StoreError it is and asked again next time, not taken for an answer."""
         if self._lateral is None:
             try:
                 r = self.http.post(self.query_url, content=_LATERAL_PROBE.encode(),
@@ -452,7 +459,12 @@ class RemoteStore(Store):
                                             "Accept": "application/sparql-results+json"})
             except Exception as e:
                 raise StoreError(f"cannot reach the SPARQL endpoint {self.query_url}: {type(e).__name__}") from None
-            self._lateral = r.status_code < 400
+            if r.status_code < 400:
+                self._lateral = True
+            elif r.status_code == 400 or (r.status_code >= 500 and _SYNTAX_ERROR.search(r.text)):
+                self._lateral = False
+            else:
+                raise StoreError(f"the SPARQL endpoint answered {r.status_code}: {_first_line(r.text)}")
         return self._lateral
 
     def select(self, query, bindings=None):
@@ -509,6 +521,12 @@ class RemoteStore(Store):
 _BIND = re.compile(r"#BIND\b")
 _LATERAL = re.compile(r"\bLATERAL\s*\{")
 _LATERAL_PROBE = "SELECT ?y WHERE { BIND(1 AS ?x) LATERAL { BIND(?x AS ?y) } }"
+_SYNTAX_ERROR = re.compile(r"syntax|parse|pars(ing|er)|malformed|lateral|SP030|37000", re.I)   # Virtuoso: SP030
+
+
+def _first_line(text: str) -> str:
+    text = text.strip()
+    return text.splitlines()[0][:200] if text else ""
 
 
 def _with_values(query: str, bindings: dict[str, Any]) -> str:

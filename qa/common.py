@@ -147,17 +147,28 @@ class Context:
         reports = {r for rs in self.lex.reports_of.values() for r in rs}
         return None if len(reports) <= MAX_REPORTS_LISTED else []
 
-    def select_reports(self, template: str, frame: Frame) -> list[dict] | None:
-        """Rows of a per-report template for the reports in scope (None: the question must name a market).
-        A market that many reports cover: the most recent MAX_REPORTS_LISTED, the answer says how many more."""
+    def select_reports(self, template: str, frame: Frame, keep=None) -> list[dict] | None:
+        """Rows of a per-report template for the reports in scope (None: the question must name a market), kept
+        by ``keep(row)`` when given. A market that many reports cover: the rows of the most recent
+        MAX_REPORTS_LISTED reports that have any, read newest first, so an older report still answers when the
+        newer ones are silent; the answer says how many reports were not read."""
         scope = self.reports_in_scope(frame)
         if scope is None:
-            return self.select(template)
+            rows = self.select(template)
+            return [r for r in rows if keep(r)] if keep else rows
+        if not scope:
+            return None
         if len(scope) > MAX_REPORTS_LISTED:
             scope = sorted(scope, key=lambda r: (-self.lex.report_year.get(r, 0), r))
-            self.more_reports = len(scope) - MAX_REPORTS_LISTED
-            scope = scope[:MAX_REPORTS_LISTED]
-        return [r for rep in scope for r in self.claims(template, rep)] if scope else None
+        rows, answering = [], 0
+        for i, rep in enumerate(scope):
+            if answering == MAX_REPORTS_LISTED:
+                self.more_reports = len(scope) - i
+                break
+            found = [r for r in self.claims(template, rep) if keep is None or keep(r)]
+            answering += bool(found)
+            rows.extend(found)
+        return rows
 
     def claims(self, template: str, report: str) -> list[dict]:
         """The rows of a per-report template (qa/queries.py) for one report: read in two steps when the
@@ -360,8 +371,9 @@ def build(frame: Frame, ctx: Context, *, status: str, zh: str, en: str, figs=(),
         values = [ctx.value_of(f, frame.lang) for f in figs]
     if ctx.more_reports:
         n = ctx.more_reports
-        zh += f"（另有{n}份报告涉及该市场，以上为最新的{MAX_REPORTS_LISTED}份。）"
-        en += f" ({n} more reports cover this market; these are the {MAX_REPORTS_LISTED} most recent.)"
+        zh += f"（另有{n}份较早的报告涉及该市场，以上来自最新的{MAX_REPORTS_LISTED}份有相关内容的报告。）"
+        en += (f" ({n} older reports cover this market; these are from the {MAX_REPORTS_LISTED} most recent reports"
+               " that say anything on it.)")
     return Answer(question=frame.text, lang=frame.lang, status=status, answer=zh if frame.lang == "zh" else en,
                   values=list(values), citations=cites, sparql="\n\n".join(ctx.queries_run),
                   interpretation=interpretation if interpretation is not None else interpret(frame, ctx),

@@ -173,6 +173,8 @@ def test_rate_subject_ends_where_its_region_begins(tmp_path):
     got = _figures(tmp_path, "# Global Wearable Device Market Report\n\n## 3.3 Adoption\n\n"
                    "The global wearable device market was valued at $50.0 billion in 2024.\n\n"
                    "The penetration rate of health monitoring features worldwide rose from less than 3% in 2021 to "
-                   "13.5% in 2025.\n\nThe penetration rate of electric vehicles in Europe reached 10.7% in 2023.\n")
+                   "13.5% in 2025.\n\nThe penetration rate of electric vehicles in Europe reached 10.7% in 2023.\n\n"
+                   "The penetration rate of China electric vehicles reached 35.0% in 2024.\n")
     assert _fig("penetration rate", "health monitoring features", "Global", None, 2025, None, 13.5) in got
     assert _fig("penetration rate", "electric vehicles", "Europe", None, 2023, None, 10.7) in got
+    assert _fig("penetration rate", "electric vehicles", "China", None, 2024, None, 35.0) in got   # a leading region

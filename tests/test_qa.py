@@ -264,6 +264,24 @@ def test_new_report_terms_are_askable_immediately(tmp_path):
     assert a.status == "answered" and has(a, 4.0)
 
 
+def test_a_close_match_region_answers_for_the_part_asked(tmp_path):
+    """Asked for a market's total in China, a report holding China only for a segment and the total under
+    'Mainland China' (skos:closeMatch) answers with that total, named as the report names it."""
+    from ingest.pipeline import ingest_file
+    from kg.store import open_store
+    store = open_store(str(tmp_path / "s"), fill=False)
+    p = tmp_path / "widgets.md"
+    p.write_text("# 1. Overview\n\nThe global smart widget market was valued at $9.0 billion in 2024.\n\n"
+                 "The Mainland China smart widget market was valued at $3.0 billion in 2024.\n\n"
+                 "## 2. Segments\n\nIn China, the industrial smart widget segment reached $1.2 billion in 2024.\n",
+                 encoding="utf-8")
+    ingest_file(store, p)
+    a = ask("What was the China smart widget market size in 2024?", store=store)
+    assert a.status == "answered" and has(a, 3.0) and not has(a, 1.2) and "Mainland China" in a.answer, a.answer
+    b = ask("What was the China industrial smart widget segment size in 2024?", store=store)
+    assert b.status == "answered" and has(b, 1.2) and not has(b, 3.0), b.answer
+
+
 # ----------------------------------------------------------------------------- bad input
 
 BAD = ["", "   ", "x" * 100_000, "\x00\x01\x02\xff", "🚀🚀🚀", "\" } UNION { ?s ?p ?o", "'; DROP GRAPH <x> ; #",
@@ -423,7 +441,34 @@ def test_a_market_many_reports_cover_lists_the_most_recent_and_says_how_many_mor
     assert rows and {r["report"] for r in rows} <= {k for k, y in lex.report_year.items() if y == newest}
     assert ctx.more_reports == len(every) - 1
     a = build(frame, ctx, status="answered", zh="。", en="Drivers.")
-    assert f"{len(every) - 1} more reports cover this market; these are the 1 most recent" in a.answer
+    assert f"{len(every) - 1} older reports cover this market; these are from the 1 most recent" in a.answer
+
+
+def test_an_older_report_answers_when_the_newer_ones_in_a_crowded_market_are_silent(multi_store, monkeypatch):
+    """The cap on reports read applies to reports that answer: a segment only an older report defines is
+    still defined, and a driver filter is applied before the cap, not after it."""
+    import dataclasses
+    import qa.common
+    from qa.common import Context
+    from qa.families import definition
+    from qa.lexicon import lexicon_for
+    monkeypatch.setattr(qa.common, "MAX_REPORTS_LISTED", 1)
+    lex = lexicon_for(multi_store)
+    every = set(lex.report_year)
+    newest = max(every, key=lambda r: (lex.report_year[r], r))
+    lex = dataclasses.replace(lex, reports_of={**lex.reports_of, "urn:x:market": every})
+    ctx = Context(multi_store, lex)
+    older = sorted(every - {newest})
+    defined = {r["concept"]: r["report"] for rep in older for r in ctx.claims(qa.queries.DEFINITIONS, rep)}
+    concept, report = sorted(defined.items())[0]
+    assert not [r for r in ctx.claims(qa.queries.DEFINITIONS, newest) if r["concept"] == concept]
+    frame = qa.core.parser_for(multi_store)[1].parse("What is it?")
+    frame.markets, frame.segments = ["urn:x:market"], [concept]
+    a = definition.answer(frame, Context(multi_store, lex))
+    assert a.status == "answered" and {c.report for c in a.citations} == {report}, a.answer
+    ctx = Context(multi_store, lex)
+    rows = ctx.select_reports(qa.queries.DRIVERS, frame, keep=lambda r: r["report"] == older[0])
+    assert rows and {r["report"] for r in rows} == {older[0]}
 
 
 def test_claims_read_by_subject_equal_the_templates_rows(multi_store):

@@ -197,3 +197,62 @@ def test_qa_process_sees_a_report_another_process_replaced(remote, tmp_path, mon
         assert a.status == "answered" and any(v.value == 6067 for v in a.values), a.answer
     finally:
         assert _cli("--store", remote, "ingest", str(SEED)).returncode == 0
+
+
+def test_engine_without_lateral_pages_reports_and_counts_links_the_same(remote, monkeypatch):
+    """The two reads whose LATERAL group is not a plain join in disguise — a report page (a report without a
+    publisher must stay listed) and link counts capped per entity — give the same rows without LATERAL."""
+    from kg import graphview
+    from kg.namespaces import PREFIXES
+    from kg.store import open_store
+    store = open_store(remote)
+    bare, graph = "urn:x:report-without-publisher", "urn:x:graph-of-a-bare-report"
+    store.replace_graph_ntriples(graph, (f'<{bare}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
+                                         f'<{PREFIXES["rk"]}Report> .\n<{bare}> <{PREFIXES["dcterms"]}title> "Bare" .\n').encode())
+    try:
+        nodes = [r["x"] for r in store.select("SELECT DISTINCT ?x WHERE { ?o <%smarket> ?x } LIMIT 3" % PREFIXES["rk"])]
+        assert nodes
+        cap = max(graphview._degrees(store, nodes, 1000).values()) - 1       # cuts the most linked one
+        assert cap >= 1
+        lateral = (store.reports_page(limit=100), store.reports_page(limit=1, offset=1),
+                   graphview._degrees(store, nodes, 1000), graphview._degrees(store, nodes, cap))
+        assert bare in {r["report"] for r in lateral[0]} and max(lateral[3].values()) == cap
+        monkeypatch.setattr(store, "_lateral", False)
+        plain = (store.reports_page(limit=100), store.reports_page(limit=1, offset=1),
+                 graphview._degrees(store, nodes, 1000), graphview._degrees(store, nodes, cap))
+        assert plain == lateral
+    finally:
+        store.drop_graph(graph)
+
+
+def test_lateral_probe_takes_only_a_syntax_error_for_no(tmp_path):
+    """A 401 or 503 to the probe is an error to report, not an engine without LATERAL; a 400 is the answer."""
+    import http.server
+    import threading
+    from kg.store import RemoteStore, StoreError
+    answers = [401, 503, 400]
+
+    class Endpoint(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            code = answers.pop(0)
+            self.send_response(code)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write({401: b"Unauthorized", 503: b"Service Unavailable", 400: b"Parse error: LATERAL"}[code])
+
+        def log_message(self, *a):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Endpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        store = RemoteStore(f"http://127.0.0.1:{server.server_port}/query")
+        for code in (401, 503):
+            with pytest.raises(StoreError, match=f"answered {code}"):
+                store.supports_lateral()
+            assert store._lateral is None
+        assert store.supports_lateral() is False and not answers
+        assert store.supports_lateral() is False                   # asked once: no fourth request
+    finally:
+        server.shutdown()

@@ -23,11 +23,11 @@ def matches(frame, ctx: Context) -> bool:
 
 
 def answer(frame, ctx: Context):
-    rows = ctx.select_reports(Q.DEFINITIONS, frame)
+    targets = set(frame.segments or frame.markets)
+    rows = ctx.select_reports(Q.DEFINITIONS, frame, keep=(lambda r: r["concept"] in targets) if targets else None)
     if rows is None:
         from ..core import ask_which_market
         return ask_which_market(frame, ctx)
-    targets = set(frame.segments or frame.markets)
     if not targets:
         # "how does the report define the market?": the market itself, else its segments
         markets = ctx.markets_for(frame, METRIC_MARKET_SIZE)

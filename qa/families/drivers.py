@@ -19,7 +19,11 @@ def matches(frame, ctx: Context) -> bool:
 
 
 def answer(frame, ctx: Context):
-    rows = ctx.select_reports(Q.DRIVERS, frame)
+    named = set(frame.segments)
+    rows = ctx.select_reports(Q.DRIVERS, frame, keep=(lambda r: r.get("segment") in named) if named else None)
+    if named and not rows and rows is not None:      # no driver names the segment: every driver of the market
+        ctx.more_reports = 0
+        rows = ctx.select_reports(Q.DRIVERS, frame)
     if rows is None:
         from ..core import ask_which_market
         return ask_which_market(frame, ctx)
