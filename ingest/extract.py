@@ -49,6 +49,8 @@ MARKET_WORDS_EN = re.compile(r"\b(market|industry|sector|segment)s?\b", re.I)
 VAGUE_SEGMENT = re.compile(r"\b(largest|biggest|smallest|fastest|slowest|highest|lowest|strongest|weakest|leading|"
                            r"dominant|top|second|third|remaining|other|another|key|main|core|new|emerging|each|every|"
                            r"which|what|one)\b", re.I)
+SEGMENT_WORD_ZH = "细分"
+VAGUE_SEGMENT_ZH = re.compile(r"最|其他|其余|另一|主要|哪|各")
 GENERIC_HEADS = {"细分", "整体", "总体", "该", "此", "本", "全", "国内", "国际", "相关", "上述", "各", "各细分",
                  "其", "这一", "总", "细分行业", "细分市场", "overall", "total", "entire", "whole", "same", "this",
                  "that", "its", "their", "global", "the", "our", "end", "each", "target", "addressable",
@@ -263,7 +265,16 @@ class Extractor:
                 chunk = self._trim_chunk(text, i, left, a)
                 if chunk:
                     cs, ce = chunk
-                    out.append((cs, m.end(), _clean_label(original[cs:ce])))
+                    label = _clean_label(original[cs:ce])
+                    base = label[:-len(SEGMENT_WORD_ZH)].strip() if label.endswith(SEGMENT_WORD_ZH) else ""
+                    if base and squash(base) not in GENERIC_HEADS:     # '消费级细分市场': the segment '消费级'
+                        label = base
+                        self.segment_words.add(squash(base))
+                    out.append((cs, m.end(), label))
+                elif text[i:left].strip().endswith(SEGMENT_WORD_ZH) and VAGUE_SEGMENT_ZH.search(text[max(0, i - 12):left]):
+                    # '增长最快的细分市场规模为 …': a figure of a segment the sentence does not name
+                    out.append((i, m.end(), SEGMENT_WORD_ZH))
+                    self.vague_segments.add(SEGMENT_WORD_ZH)
         in_name = {i for p in self.lex.en_phrases.finditer(text.lower()) for i in range(p.start(), p.end())}
         for m in MARKET_WORDS_EN.finditer(text):
             words = list(re.finditer(r"[A-Za-z0-9][\w\-&/+.]*", text[:m.start()]))

@@ -19,7 +19,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.corpus import STYLES, figure_key, generate, score  # noqa: E402
 from bench.wordlists import INDUSTRIES, REGION_EN, REGIONS  # noqa: E402
+from ingest.extract import qualifier  # noqa: E402
 from ingest.pipeline import read_claims  # noqa: E402
+from ingest.text import squash  # noqa: E402
 
 N = 40
 
@@ -117,9 +119,7 @@ def test_extraction_recall_and_precision(corpus):
 # Each is a general phrasing the generator uses; the corpus test above passes with them counted as misses.
 
 def _figures(tmp_path, text: str) -> set[tuple]:
-    p = tmp_path / "phrasing.md"
-    p.write_text(text, encoding="utf-8")
-    return {figure_key(r) for r in read_claims(p)[1].to_json() if r["kind"] in ("figure", "cagr")}
+    return {figure_key(r) for r in read_claims_of(tmp_path, text) if r["kind"] in ("figure", "cagr")}
 
 
 def _fig(metric, market, region, segment, year, period, value, comparator="eq", status="actual"):
@@ -178,3 +178,31 @@ def test_rate_subject_ends_where_its_region_begins(tmp_path):
     assert _fig("penetration rate", "health monitoring features", "Global", None, 2025, None, 13.5) in got
     assert _fig("penetration rate", "electric vehicles", "Europe", None, 2023, None, 10.7) in got
     assert _fig("penetration rate", "electric vehicles", "China", None, 2024, None, 35.0) in got   # a leading region
+
+
+@pytest.mark.parametrize("text, named, vague", [
+    ("# Global Smart Widget Market Report\n\n## 1. Overview\n\nThe global smart widget market was valued at "
+     "$9.0 billion in 2024.\n\n## 2. Segments\n\nThe industrial smart widget segment reached $1.2 billion in 2024. "
+     "The consumer segment reached $0.8 billion in 2024. The fastest-growing segment reached $0.5 billion in 2024.\n",
+     {("industrial", 1.2), ("consumer", 0.8)}, 0.5),
+    ("# 全球智能小部件市场报告\n\n## 1. 概述\n\n2024年全球智能小部件市场规模为90亿美元。\n\n## 2. 细分\n\n"
+     "2024年，工业智能小部件细分市场规模为12亿美元。消费级细分市场规模为8亿美元。增长最快的细分市场规模为5亿美元。\n",
+     {("工业智能小部件", 12.0), ("消费级", 8.0)}, 5.0),
+])
+def test_figures_of_a_segment_named_in_the_sentence(tmp_path, text, named, vague):
+    """'the consumer segment reached …' / '消费级细分市场规模为 …' is a figure of a segment of the report's market,
+    not the market's total nor a market of its own; 'the fastest-growing segment' names none: no figure."""
+    rows = [r for r in read_claims_of(tmp_path, text) if r["kind"] == "figure"]
+    markets = {squash(r["market"]) for r in rows}
+    assert len(markets) == 1, markets
+    market = next(iter(markets))
+    segs = {(qualifier(squash(r["segment"]), market), r["value"]) for r in rows if r.get("segment")}
+    assert segs == {(qualifier(squash(s), market), v) for s, v in named}, segs
+    assert vague not in {r["value"] for r in rows}
+    assert len([r for r in rows if not r.get("segment")]) == 1          # the total alone
+
+
+def read_claims_of(tmp_path, text: str) -> list[dict]:
+    p = tmp_path / "phrasing.md"
+    p.write_text(text, encoding="utf-8")
+    return read_claims(p)[1].to_json()
