@@ -192,9 +192,12 @@ class Context:
             one = {var: p[pred][0] for var, pred in spec.one if pred in p}
             if sec is None or ev is None or any(v not in one and v not in spec.optional for v, _ in spec.one):
                 continue                       # the template's join would not match it
-            base = {spec.var: c, **one, "report": report, "reportTitle": more[report][_DCT + "title"],
-                    "section": sec[_DCT + "identifier"], "sectionTitle": sec[_DCT + "title"],
-                    "quote": ev[_OA + "exact"], "line": ev[_RK + "line"]}
+            try:
+                base = {spec.var: c, **one, "report": report, "reportTitle": more[report][_DCT + "title"],
+                        "section": sec[_DCT + "identifier"], "sectionTitle": sec[_DCT + "title"],
+                        "quote": ev[_OA + "exact"], "line": ev[_RK + "line"]}
+            except KeyError:                   # a claim without its citation (a store edited by hand): skip
+                continue
             combos = [base]
             for var, pred in spec.many:
                 values = p.get(pred) or ([None] if var in spec.optional else [])

@@ -218,13 +218,22 @@ def partial_names(form: str) -> set[str]:
 
 
 _CACHE: dict[int, tuple[float, QALexicon]] = {}
+_AUDITED: dict[int, tuple[float, tuple | None]] = {}      # id(store) -> (when, census then)
 RECHECK_SECONDS = 2.0
+AUDIT_SECONDS = 60.0
 _BUILDING = threading.Lock()
 
 
+def _census(store) -> tuple | None:
+    """The number of reports and their largest content hash: a full count, so asked rarely."""
+    v = store.select(VERSION)
+    return (v[0].get("n", 0), v[0].get("h")) if v else None
+
+
 def lexicon_for(store) -> QALexicon:
-    """The lexicon of a store, rebuilt when the store changes, whichever process wrote to it (its revision is
-    checked at most every few seconds: one triple)."""
+    """The lexicon of a store, rebuilt when the store changes, whichever process wrote to it: its revision is
+    checked at most every few seconds (one triple); and once a minute the reports are counted, for writes
+    that bypassed reportkg (a bulk load straight into a remote SPARQL store bumps no revision)."""
     now = time.monotonic()
     hit = _CACHE.get(id(store))
     gen = getattr(store, "generation", 0)
@@ -232,15 +241,20 @@ def lexicon_for(store) -> QALexicon:
         return hit[1]
     rev = store.revision()
     if rev is None:                        # a store written before revisions: count the reports (slow at scale)
-        v = store.select(VERSION)
-        rev = (v[0].get("n", 0), v[0].get("h")) if v else None
+        rev = _census(store)
     version = (gen, rev)
-    if hit and hit[1].version == version:
+    stale = False
+    audit = _AUDITED.get(id(store))
+    if audit is None or now - audit[0] >= AUDIT_SECONDS:
+        census = _census(store)
+        stale = audit is not None and census != audit[1]
+        _AUDITED[id(store)] = (now, census)
+    if hit and hit[1].version == version and not stale:
         _CACHE[id(store)] = (now, hit[1])
         return hit[1]
     with _BUILDING:                        # one build at a time: concurrent first questions share it
         hit = _CACHE.get(id(store))
-        if hit and hit[1].version == version:
+        if hit and hit[1].version == version and not stale:
             return hit[1]
         lex = build(store, version)
         _CACHE[id(store)] = (now, lex)
