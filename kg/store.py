@@ -83,8 +83,10 @@ class Store:
         {subject: {predicate IRI: value}}, one value per predicate (``multi``: a list of them), as Python
         values like ``select``'s."""
         out: dict[str, dict[str, Any]] = {}
-        for r in self.select(describe_query(nodes, predicates)):
-            _put(out.setdefault(r["s"], {}), r["p"], r["o"], multi)
+        nodes, predicates = list(nodes), (list(predicates) if predicates is not None else None)
+        for i in range(0, len(nodes), DESCRIBE_CHUNK):        # a request of bounded size, whatever is asked
+            for r in self.select(describe_query(nodes[i:i + DESCRIBE_CHUNK], predicates)):
+                _put(out.setdefault(r["s"], {}), r["p"], r["o"], multi)
         return out
 
     def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
@@ -197,6 +199,9 @@ def _put(props: dict, predicate: str, value: Any, multi: bool) -> None:
         props.setdefault(predicate, []).append(value)
     else:
         props.setdefault(predicate, value)
+
+
+DESCRIBE_CHUNK = 500
 
 
 def describe_query(nodes: Iterable[tuple[str, str]], predicates: Iterable[str] | None = None) -> str:

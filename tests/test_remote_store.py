@@ -256,3 +256,18 @@ def test_lateral_probe_takes_only_a_syntax_error_for_no(tmp_path):
         assert store.supports_lateral() is False                   # asked once: no fourth request
     finally:
         server.shutdown()
+
+
+def test_describe_is_sent_in_bounded_requests_with_the_same_answer(remote, monkeypatch):
+    import kg.store
+    from kg.store import open_store
+    store = open_store(remote)
+    pairs = [(r["o"], r["g"]) for r in store.select(
+        "SELECT ?o ?g WHERE { GRAPH ?g { ?o a <http://purl.org/linked-data/cube#Observation> } } LIMIT 7")]
+    assert len(pairs) == 7
+    whole = store.describe(pairs)
+    sent = []
+    select = store.select
+    monkeypatch.setattr(kg.store, "DESCRIBE_CHUNK", 3)
+    monkeypatch.setattr(store, "select", lambda q, b=None: sent.append(q) or select(q, b))
+    assert store.describe(pairs) == whole and len(sent) == 3
