@@ -44,13 +44,18 @@ def quantities_component(doc: Doc) -> Doc:
 
 
 MARKET_WORDS_ZH = ("市场规模", "行业规模", "产业规模", "市场总规模", "市场", "行业", "产业")
-MARKET_WORDS_EN = re.compile(r"\b(market|industry|sector|segment)s?\b", re.I)
-# "the fastest-growing segment reached …": a figure of some segment the words do not name
-VAGUE_SEGMENT = re.compile(r"\b(largest|biggest|smallest|fastest|slowest|highest|lowest|strongest|weakest|leading|"
-                           r"dominant|top|second|third|remaining|other|another|key|main|core|new|emerging|each|every|"
-                           r"which|what|one)\b", re.I)
+MARKET_WORDS_EN = re.compile(r"\b(?:(market|industry|sector)s?|(segment)(s?))\b", re.I)
+# "the fastest-growing segment reached …": a segment the words do not name, only rank or point at
+VAGUE_SEGMENT_WORDS = {"largest", "biggest", "smallest", "fastest", "slowest", "highest", "lowest", "strongest",
+                       "weakest", "leading", "dominant", "top", "first", "second", "third", "last", "remaining", "other",
+                       "another", "which", "what", "one", "each", "every", "growing", "performing", "key", "main",
+                       "major", "single", "same", "given", "particular", "respective", "any", "either"}
+# "the market segment for …", "across all segments": words that name no segment
+NOT_A_SEGMENT_NAME = {"market", "markets", "industry", "sector", "all", "both", "these", "those", "such", "said",
+                      "its", "their", "our", "this", "that", "by", "per", "across", "among", "every", "each"}
+SEGMENT_SUFFIX = re.compile(r"(?:\s+(?:market\s+)?segments?|\s*细分(?:市场|行业|领域)?)$", re.I)
 SEGMENT_WORD_ZH = "细分"
-VAGUE_SEGMENT_ZH = re.compile(r"最|其他|其余|另一|主要|哪|各")
+VAGUE_SEGMENT_ZH = re.compile(r"最|其他|其余|另一|一个|某|主要|哪|各|其它")
 GENERIC_HEADS = {"细分", "整体", "总体", "该", "此", "本", "全", "国内", "国际", "相关", "上述", "各", "各细分",
                  "其", "这一", "总", "细分行业", "细分市场", "overall", "total", "entire", "whole", "same", "this",
                  "that", "its", "their", "global", "the", "our", "end", "each", "target", "addressable",
@@ -156,8 +161,6 @@ class Extractor:
         self.sentences: list[_Annotated] = []
         self.claims: Claims | None = None
         self._last_period: tuple[int, int] | None = None
-        self.segment_words: set[str] = set()     # phrases written 'the X segment': a segment, of what market?
-        self.vague_segments: set[str] = set()    # 'the fastest-growing segment': not one the report names
 
     # ------------------------------------------------------------------ annotate
     def annotate(self) -> None:
@@ -250,8 +253,10 @@ class Extractor:
         return ReportInfo(title=title, publisher=publisher, year=year, contact=contact, lang=d.lang, evidence=ev)
 
     # ------------------------------------------------------------------ figures
-    def market_phrases(self, text: str, a: _Annotated) -> list[tuple[int, int, str]]:
-        """(start, end, market label as written) for each 'X 市场规模' / 'the X market' in the sentence."""
+    def market_phrases(self, text: str, a: _Annotated) -> list[tuple[int, int, str, str]]:
+        """(start, end, label as written, kind) for each 'X 市场规模' / 'the X market' / 'the X segment' in the
+        sentence. kind is 'market'; 'segment' for 'the X segment' / 'X细分市场' (a segment, of a market the
+        sentence need not name); 'vague' for 'the fastest-growing segment' (a segment it does not name)."""
         out = []
         original = a.sent.text
         if self.doc.lang == "zh" or has_cjk(text):
@@ -263,18 +268,20 @@ class Extractor:
                                                    "，,。：:；;、（）()\"“”「」|的在从和与及或对为是达至到"):
                     i -= 1
                 chunk = self._trim_chunk(text, i, left, a)
+                said = text[i:left].strip()
+                if said.endswith(SEGMENT_WORD_ZH):
+                    # '增长最快的细分市场规模为 …', '其他细分市场', '最大细分市场': a segment the sentence does not name
+                    if VAGUE_SEGMENT_ZH.search(said if chunk else text[max(0, i - 12):left]):
+                        out.append((i, m.end(), SEGMENT_WORD_ZH, "vague"))
+                        continue
                 if chunk:
                     cs, ce = chunk
                     label = _clean_label(original[cs:ce])
                     base = label[:-len(SEGMENT_WORD_ZH)].strip() if label.endswith(SEGMENT_WORD_ZH) else ""
                     if base and squash(base) not in GENERIC_HEADS:     # '消费级细分市场': the segment '消费级'
-                        label = base
-                        self.segment_words.add(squash(base))
-                    out.append((cs, m.end(), label))
-                elif text[i:left].strip().endswith(SEGMENT_WORD_ZH) and VAGUE_SEGMENT_ZH.search(text[max(0, i - 12):left]):
-                    # '增长最快的细分市场规模为 …': a figure of a segment the sentence does not name
-                    out.append((i, m.end(), SEGMENT_WORD_ZH))
-                    self.vague_segments.add(SEGMENT_WORD_ZH)
+                        out.append((cs, m.end(), base, "segment"))
+                    else:
+                        out.append((cs, m.end(), label, "market"))
         in_name = {i for p in self.lex.en_phrases.finditer(text.lower()) for i in range(p.start(), p.end())}
         for m in MARKET_WORDS_EN.finditer(text):
             words = list(re.finditer(r"[A-Za-z0-9][\w\-&/+.]*", text[:m.start()]))
@@ -286,14 +293,25 @@ class Extractor:
                         any(r.start <= w.start() < r.end for r in a.regions) or re.fullmatch(r"(19|20)\d\d", lw):
                     break
                 keep.append(w)
-            if keep:
-                cs, ce = keep[-1].start(), keep[0].end()
-                label = original[cs:ce].strip()
-                if squash(label) not in GENERIC_HEADS and not re.fullmatch(r"[\d.,]+", label):
-                    out.append((cs, m.end(), label))
-                    if m.group(1).lower() == "segment":
-                        (self.vague_segments if VAGUE_SEGMENT.search(label) else self.segment_words).add(squash(label))
-        return out
+            if not keep:
+                continue
+            cs, ce = keep[-1].start(), keep[0].end()
+            label = original[cs:ce].strip()
+            if squash(label) in GENERIC_HEADS or re.fullmatch(r"[\d.,]+", label):
+                continue
+            if not m.group(2):
+                out.append((cs, m.end(), label, "market"))
+                continue
+            if m.group(3) and not RESPECTIVELY.search(text):    # 'both segments', 'the X and Y segments' (a sum)
+                continue
+            label = re.sub(r"\s+(?:market|industry|sector)$", "", label, flags=re.I)   # 'the X market segment'
+            words = set(re.split(r"[\s\-]+", label.lower())) - {""}
+            if words <= VAGUE_SEGMENT_WORDS | NOT_A_SEGMENT_NAME:
+                if words & VAGUE_SEGMENT_WORDS:       # 'the fastest-growing segment'
+                    out.append((cs, m.end(), label, "vague"))
+            else:                                     # 'the consumer segment'; not 'the market segment'
+                out.append((cs, m.end(), label, "segment"))
+        return sorted(out)
 
     def _in_glossary_words(self, text: str) -> set[int]:
         """Positions inside the glossary's Chinese words, which a boundary character does not split: '雷达' holds
@@ -357,7 +375,9 @@ class Extractor:
                     [f for f in figs if f.metric_label != "CAGR"] or figs
                 actual = [f for f in plain if f.status == "actual" and f.year]
                 last = max(actual, key=lambda f: f.year) if actual else plain[-1]
-                ctx.market, ctx.region = last.market, last.region
+                if not last.segment:   # 'The consumer segment reached …. The market will reach …': not the segment
+                    ctx.market = last.market
+                ctx.region = last.region
                 ctx.year = last.year or ctx.year
                 ctx.status = last.status
             if SEGMENT_INTRO.search(a.sent.norm) and a.sent is b.sentences[-1]:
@@ -399,6 +419,7 @@ class Extractor:
         years = list(a.doc._.years)
         periods = a.doc._.periods
         markets = self.market_phrases(text, a)
+        respective = self._respective(text, markets, qs)
         report_year = self.claims.report.year
         out: list[Figure] = []
         plain = []       # (quantity, metric) needing a year
@@ -440,7 +461,9 @@ class Extractor:
                 tentative = self._share_subject(a, text)
             else:
                 region = self._nearest_before(a.regions, q.start) or ctx.region or self.default_region
-            market, segment = self._market_for(markets, q.start, metric, a, text, ctx)
+            market, segment = respective.get(q.start) or self._market_for(markets, q.start, metric, a, text, ctx)
+            if market is None:          # 'the fastest-growing segment reached …': whose figure, it does not say
+                continue
             fc = bool(FORECAST_CUES.search(cue_text)) or bool(re.search(r"预计|预测|expected|forecast|projected", text[:q.start], re.I) and period)
             fig = Figure(metric=metric, metric_label=self._metric_label(metric), market=market, region=region,
                          region_label=self.region_label.get(region), segment=segment, year=None, period=period,
@@ -514,6 +537,30 @@ class Extractor:
             return before[-1].iri
         return mentions[0].iri if mentions else None
 
+    @staticmethod
+    def _respective(text: str, markets, qs) -> dict[int, tuple[str | None, str | None]]:
+        """'工业和消费级细分市场规模分别为40亿美元和20亿美元', 'the hardware and software segments reached $5.0
+        billion and $4.0 billion, respectively': (market, segment) of each figure by its position."""
+        if not RESPECTIVELY.search(text) or not markets or not qs:
+            return {}
+        phrase = max((p for p in markets if p[0] < qs[0].start), default=None)
+        if phrase is None or phrase[3] == "vague":
+            return {}
+        names = [phrase[2]]
+        head = text[:phrase[0]]
+        while True:
+            m = re.search(r"([\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9\-]{0,11})(?:和|与|及|、)$", head) or \
+                re.search(r"\b([A-Za-z][\w\-]*(?: [A-Za-z][\w\-]*){0,2})(?:, and |, | and | ?& ?)$", head)
+            if not m or (m.group(1).lower() in EN_STOP):
+                break
+            names.insert(0, re.sub(r"^(?:(?:the|a|an|both|its|their)\s+)+", "", m.group(1), flags=re.I))
+            head = head[:m.start()]
+        after = [q for q in qs if q.start > phrase[0]]
+        kinds = {(q.amount, q.percent) for q in after}
+        if len(names) < 2 or len(after) != len(names) or len(kinds) != 1:
+            return {}
+        return {q.start: _named((0, 0, n, phrase[3])) for q, n in zip(after, names)}
+
     def _market_for(self, markets, pos: int, metric: str, a: _Annotated, text: str, ctx: Context):
         before = [m for m in markets if m[0] < pos]
         if metric != self.market_size_iri and metric not in self.cagr_iris and metric != self.share_iri:
@@ -522,7 +569,7 @@ class Extractor:
             # or the market phrase of the clause ("市场规模达到 …，较上年增长 21.3%")
             before_metric = [x for x in a.metrics if x.iri == metric and x.end <= pos]
             if not before_metric:      # "grew 18.2% year over year": the rate of the clause's market
-                return (before[-1][2] if before else ctx.market or ""), None
+                return _named(before[-1]) if before else (ctx.market or "", None)
             m = before_metric[-1]
             of = RATE_OF.match(text[m.end:])
             if of:
@@ -535,7 +582,7 @@ class Extractor:
                     return a.sent.text[start:end].strip(), None
             in_clause = [x for x in before if not re.search(r"[。;；]", text[x[1]:m.start])]
             if in_clause:
-                return in_clause[-1][2], None
+                return _named(in_clause[-1])
             i = m.start
             inside_word = self._in_glossary_words(text)
             while i > 0 and m.start - i < 20 and (i - 1 in inside_word or text[i - 1] not in "，,。：:；;、（）()\"“”的在从和与及或"):
@@ -545,40 +592,31 @@ class Extractor:
                 return a.sent.text[chunk[0]:chunk[1]].strip(), None
             return ctx.market or "", None
         if before:
-            return before[-1][2], None
+            return _named(before[-1])
         after = [m for m in markets if m[0] >= pos]
         if after and self.doc.lang == "en":
-            return after[0][2], None
+            return _named(after[0])
         return ctx.market or "", None
 
     # ------------------------------------------------------------------ markets and segments
     def resolve_markets(self) -> None:
         """Decide which market labels are markets and which are segments of another market."""
         figs = self.claims.figures
-        counts = Counter(squash(f.market) for f in figs if f.market)
-        labels: dict[str, Counter] = {}
-        for f in figs:
-            if f.market:
-                labels.setdefault(squash(f.market), Counter())[f.market] += 1
-        keys = sorted(counts, key=lambda k: (len(k), -counts[k]))
-        market_of: dict[str, str] = {}
-        for k in keys:
-            # head-final: "云端ai推理芯片" is a segment of "ai推理芯片"; "电动车充电桩" is not one of "电动车"
-            parent = next((p for p in keys if p != k and len(p) < len(k) and k.endswith(p) and p in market_of.values()
-                           and p not in self.segment_words), None)
-            market_of[k] = parent or k
-        # figures that name no market ("its market", "the market") measure the report's main market
-        amounts = Counter(market_of[squash(f.market)] for f in figs if f.market and f.metric == self.market_size_iri
-                          and market_of[squash(f.market)] not in self.segment_words)
-        main = amounts.most_common(1)[0][0] if amounts else None
-        for k in keys:               # "the cloud segment": a segment of the report's main market
-            if k in self.segment_words and market_of[k] == k and main and k != main:
-                market_of[k] = main
+        for f in figs:           # 'Hardware segment: $5.0 billion', '工业细分市场：40亿美元': the segment 'Hardware'
+            if f.segment:
+                f.segment = _segment_name(f.segment)
+        labels, keys, market_of, main = self._market_tree(figs)
+        unplaced = [f for f in figs if f.segment and not f.market]       # 'the consumer segment reached …'
+        if main is None and unplaced:   # no market named anywhere: the segments are what the report measures
+            for f in unplaced:
+                f.market, f.segment = f.segment, None
+            labels, keys, market_of, main = self._market_tree(figs)
+        for f in unplaced:
+            if squash(f.segment or "") in market_of:     # 'the smart widget segment' of a smart widget report
+                f.market, f.segment = f.segment, None
         for k in keys:
             if market_of[k] == k:
                 self.claims.markets[k] = self._market(k, [l for l, _ in labels[k].most_common()])
-        # "the fastest-growing segment reached …": which segment, the sentence does not say
-        figs[:] = [f for f in figs if not (f.market and squash(f.market) in self.vague_segments)]
         for f in figs:
             if not f.market and main:
                 f.market = self.claims.markets[main].labels[0]
@@ -595,9 +633,30 @@ class Extractor:
         for f in figs:   # a share held by something the lists named a segment
             t = getattr(f, "tentative_segment", None)
             if t and not f.segment and f.market_key:
+                t = _segment_name(t)
                 key = f"{f.market_key}/{qualifier(squash(t), f.market_key)}"
                 if key in self.claims.segments:
                     f.segment, f.segment_key = _clean_label(t), key
+
+    @staticmethod
+    def _market_tree(figs: list[Figure]) -> tuple[dict[str, Counter], list[str], dict[str, str], str | None]:
+        """Market labels by key, the keys, each key's market (itself or the market it is a segment of) and the
+        report's main market: the one most market sizes measure."""
+        labels: dict[str, Counter] = {}
+        for f in figs:
+            if f.market:
+                labels.setdefault(squash(f.market), Counter())[f.market] += 1
+        counts = {k: sum(c.values()) for k, c in labels.items()}
+        keys = sorted(counts, key=lambda k: (len(k), -counts[k]))
+        market_of: dict[str, str] = {}
+        for k in keys:
+            # head-final: "云端ai推理芯片" is a segment of "ai推理芯片"; "电动车充电桩" is not one of "电动车"
+            parent = next((p for p in keys if p != k and len(p) < len(k) and k.endswith(p) and p in market_of.values()), None)
+            market_of[k] = parent or k
+        # figures that name no market ("its market", "the market") measure the report's main market
+        amounts = Counter(market_of[squash(f.market)] for f in figs if f.market and f.metric == METRIC_MARKET_SIZE)
+        main = amounts.most_common(1)[0][0] if amounts else None
+        return labels, keys, market_of, main
 
     def _market(self, key: str, labels: list[str]) -> Market:
         lab = labels[0]
@@ -788,6 +847,21 @@ def _head(label: str) -> str:
         return m.group() if m else ""
     words = label.split()
     return words[-1] if len(words) >= 2 else ""
+
+
+def _named(phrase: tuple[int, int, str, str]) -> tuple[str | None, str | None]:
+    """(market, segment) a market phrase names: a market; a segment of a market still to find (''); or, for a
+    segment it does not name, (None, None)."""
+    _, _, label, kind = phrase
+    if kind == "vague":
+        return None, None
+    return ("", label) if kind == "segment" else (label, None)
+
+
+def _segment_name(label: str) -> str:
+    """'Hardware segment' -> 'Hardware', '工业细分市场' -> '工业': one segment however it is written."""
+    name = SEGMENT_SUFFIX.sub("", label).strip()
+    return name if len(squash(name)) >= 2 else label
 
 
 def _clean_label(label: str) -> str:

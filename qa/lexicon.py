@@ -68,6 +68,7 @@ class QALexicon:
     reports_of: dict[str, set[str]]                # market IRI -> reports
     version: tuple
     report_year: dict[str, int] = field(default_factory=dict)   # report IRI -> year of publication
+    census: tuple | None = None                    # the reports counted when it was built (see lexicon_for)
     _patterns: list | None = field(default=None, repr=False)
 
     def of_kind(self, kind: str) -> list[Entity]:
@@ -218,10 +219,12 @@ def partial_names(form: str) -> set[str]:
 
 
 _CACHE: dict[int, tuple[float, QALexicon]] = {}
-_AUDITED: dict[int, tuple[float, tuple | None]] = {}      # id(store) -> (when, census then)
+_AUDITED: dict[int, float] = {}          # id(store) -> when its reports were last counted
 RECHECK_SECONDS = 2.0
 AUDIT_SECONDS = 60.0
 _BUILDING = threading.Lock()
+_CACHING = threading.Lock()
+_NOT_COUNTED = ("not counted",)
 
 
 def _census(store) -> tuple | None:
@@ -233,9 +236,11 @@ def _census(store) -> tuple | None:
 def lexicon_for(store) -> QALexicon:
     """The lexicon of a store, rebuilt when the store changes, whichever process wrote to it: its revision is
     checked at most every few seconds (one triple); and once a minute the reports are counted, for writes
-    that bypassed reportkg (a bulk load straight into a remote SPARQL store bumps no revision)."""
+    that bypassed reportkg (a bulk load straight into a remote SPARQL store bumps no revision). A lexicon
+    carries the count it was built against, so a question racing a rebuild never puts an older one back."""
     now = time.monotonic()
-    hit = _CACHE.get(id(store))
+    key = id(store)
+    hit = _CACHE.get(key)
     gen = getattr(store, "generation", 0)
     if hit and hit[1].version[0] == gen and now - hit[0] < RECHECK_SECONDS:
         return hit[1]
@@ -243,21 +248,35 @@ def lexicon_for(store) -> QALexicon:
     if rev is None:                        # a store written before revisions: count the reports (slow at scale)
         rev = _census(store)
     version = (gen, rev)
-    stale = False
-    audit = _AUDITED.get(id(store))
-    if audit is None or now - audit[0] >= AUDIT_SECONDS:
-        census = _census(store)
-        stale = audit is not None and census != audit[1]
-        _AUDITED[id(store)] = (now, census)
-    if hit and hit[1].version == version and not stale:
-        _CACHE[id(store)] = (now, hit[1])
+    last = _AUDITED.get(key)
+    census = _census(store) if last is None or now - last >= AUDIT_SECONDS else _NOT_COUNTED
+
+    def current(lex: QALexicon) -> bool:
+        return lex.version == version and (census is _NOT_COUNTED or lex.census == census)
+
+    if hit and current(hit[1]):
+        with _CACHING:                     # renew the one cached, unless a rebuild replaced it meanwhile
+            now_cached = _CACHE.get(key)
+            if now_cached and now_cached[1] is hit[1]:
+                _CACHE[key] = (now, hit[1])
+        if census is not _NOT_COUNTED:
+            _AUDITED[key] = now
         return hit[1]
     with _BUILDING:                        # one build at a time: concurrent first questions share it
-        hit = _CACHE.get(id(store))
-        if hit and hit[1].version == version and not stale:
+        hit = _CACHE.get(key)
+        if hit and current(hit[1]):
             return hit[1]
-        lex = build(store, version)
-        _CACHE[id(store)] = (now, lex)
+        if census is _NOT_COUNTED:
+            census = _census(store)
+        try:
+            lex = build(store, version)
+        except BaseException:
+            _AUDITED.pop(key, None)        # count again next time: the change is not in any lexicon yet
+            raise
+        lex.census = census
+        with _CACHING:
+            _CACHE[key] = (now, lex)
+        _AUDITED[key] = now                # only once built: a failed rebuild is tried again
     return lex
 
 

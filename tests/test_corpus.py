@@ -202,6 +202,76 @@ def test_figures_of_a_segment_named_in_the_sentence(tmp_path, text, named, vague
     assert len([r for r in rows if not r.get("segment")]) == 1          # the total alone
 
 
+EN_HEAD = "# Global Smart Widget Market Report 2024\n\n## 1. Overview\n\nThe global smart widget market was valued at " \
+    "$9.0 billion in 2024.\n\n"
+ZH_HEAD = "# 全球智能小部件市场报告2024\n\n## 1. 概述\n\n2024年全球智能小部件市场规模为90亿美元。\n\n"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a segment word inside a name is no vague segment; 'one-stop', 'core', 'emerging' are names
+    ("# Global Telecom Equipment Market Report 2024\n\n## 1. Overview\n\nThe global telecom equipment market was "
+     "valued at $300.0 billion in 2024.\n\nThe core network segment reached $60.0 billion in 2024.\n\nThe emerging "
+     "markets segment reached $40.0 billion in 2024.\n\nThe one-stop solution segment reached $10.0 billion in 2024.\n",
+     {("telecom equipment", None, 300.0), ("telecom equipment", "core network", 60.0),
+      ("telecom equipment", "emerging markets", 40.0), ("telecom equipment", "one-stop solution", 10.0)}),
+    # 'the X segment' of X's own report: the market, not a segment of something else
+    ("# Global Third-Party Logistics Market Report 2024\n\n## 1. Overview\n\nThe global third-party logistics market "
+     "was valued at $1,200.0 billion in 2024.\n\nThe third-party logistics market is expected to reach $1,800.0 "
+     "billion in 2030.\n\nWithin the freight industry, the third-party logistics segment was worth $1,250.0 billion in 2024.\n",
+     {("third-party logistics", None, 1200.0), ("third-party logistics", None, 1800.0),
+      ("third-party logistics", None, 1250.0)}),
+    (EN_HEAD + "Within consumer electronics, the smart widget segment reached $9.1 billion in 2024.\n\n"
+     "The downstream automotive electronics market reached $500.0 billion in 2024.\n",
+     {("smart widget", None, 9.0), ("smart widget", None, 9.1), ("downstream automotive electronics", None, 500.0)}),
+    ("# Global Set-Top Box Market Report 2024\n\n## 1. Overview\n\nThe global set-top box market was valued at "
+     "$25.0 billion in 2024, and the set-top box segment accounted for 12% of home entertainment hardware sales.\n",
+     {("set-top box", None, 25.0), ("set-top box", None, 12.0)}),
+    # a segment's figure does not carry into the next sentence's market
+    (EN_HEAD + "The consumer segment reached $0.8 billion in 2024. The market is expected to reach $12.0 billion in 2030.\n",
+     {("smart widget", None, 9.0), ("smart widget", "consumer", 0.8), ("smart widget", None, 12.0)}),
+    # no segment in 'all segments', 'both segments', 'the market segment for'; plural segments are a sum
+    # unless 'respectively' pairs them with their figures
+    (EN_HEAD + "Across all segments, revenue reached $9.5 billion in 2025.\n\nBoth segments grew to $3.0 billion in 2024.\n\n"
+     "The market segment for industrial widgets reached $1.2 billion in 2024.\n\nThe hardware and software segments "
+     "reached $5.0 billion and $4.0 billion in 2024, respectively.\n",
+     {("smart widget", None, 9.0), ("smart widget", None, 9.5), ("smart widget", None, 3.0),
+      ("smart widget", None, 1.2), ("smart widget", "hardware", 5.0), ("smart widget", "software", 4.0)}),
+    # 'Hardware segment:' in a list and 'the hardware segment' in a sentence are one segment
+    (EN_HEAD + "## 2. Segment Analysis\n\nIn 2024, the market by segment splits as follows:\n\n"
+     "- Hardware segment: $5.0 billion\n- Software segment: $3.0 billion\n\n"
+     "In 2024, the hardware segment held a 55% share, the software segment 33% and the services segment 12%.\n",
+     {("smart widget", None, 9.0), ("smart widget", "hardware", 5.0), ("smart widget", "software", 3.0),
+      ("smart widget", "hardware", 55.0), ("smart widget", "software", 33.0), ("smart widget", "services", 12.0)}),
+    (EN_HEAD + "The fastest-growing segment reached $1.2 billion in 2024, and the fastest-growing segment is expected to "
+     "reach $3.0 billion in 2030.\n\nThe industrial segment reached $4.0 billion in 2024.\n",
+     {("smart widget", None, 9.0), ("smart widget", "industrial", 4.0)}),
+    # Chinese: '最大', '其他', '主要', '各' name no segment; '分别' pairs names and figures
+    (ZH_HEAD + "2024年，最大细分市场规模为30亿美元。\n\n2024年，其他细分市场规模合计为10亿美元。\n\n"
+     "2024年，主要细分市场规模为35亿美元。\n\n在各细分市场中，工业细分市场规模最大，为40亿美元。\n\n"
+     "2024年，工业和消费级细分市场规模分别为41亿美元和20亿美元。\n",
+     {("智能小部件", None, 90.0), ("智能小部件", "工业", 40.0), ("智能小部件", "工业", 41.0), ("智能小部件", "消费级", 20.0)}),
+    ("# 全球新能源汽车市场报告2024\n\n## 1. 概述\n\n2024年全球新能源汽车市场规模为5000亿美元。\n\n"
+     "2024年，新能源汽车细分市场规模为5100亿美元。\n\n2030年全球新能源汽车市场规模预计达到9000亿美元。\n",
+     {("新能源汽车", None, 5000.0), ("新能源汽车", None, 5100.0), ("新能源汽车", None, 9000.0)}),
+    (ZH_HEAD + "## 2. 细分市场\n\n2024年各细分市场规模如下：\n\n- 工业细分市场：40亿美元\n- 消费级细分市场：20亿美元\n\n"
+     "2024年，工业细分市场占比为45%，消费级细分市场占比为22%。\n",
+     {("智能小部件", None, 90.0), ("智能小部件", "工业", 40.0), ("智能小部件", "消费级", 20.0),
+      ("智能小部件", "工业", 45.0), ("智能小部件", "消费级", 22.0)}),
+    (ZH_HEAD + "其中，消费级细分市场规模为8亿美元。预计到2030年，市场规模将达到120亿美元。\n",
+     {("智能小部件", None, 90.0), ("智能小部件", "消费级", 8.0), ("智能小部件", None, 120.0)}),
+])
+def test_segments_named_or_not(tmp_path, text, expected):
+    """Which words name a segment, and of which market: names holding 'core' or 'emerging' are names; the
+    report's own market called a segment is still the market; 'all segments', 'the largest segment',
+    '其他细分市场' name none (their figures are dropped or the market's); a segment's figure does not carry
+    into the next sentence; one segment however it is written."""
+    rows = [r for r in read_claims_of(tmp_path, text) if r["kind"] == "figure"]
+    got = {(squash(r["market"]), squash(r["segment"]) if r.get("segment") else None, r["value"]) for r in rows}
+    assert got == {(squash(m), squash(s) if s else None, v) for m, s, v in expected}, got
+    keys = {r["segment"] and squash(r["segment"]) for r in rows}
+    assert len(keys) == len({k.lower() if k else k for k in keys})
+
+
 def read_claims_of(tmp_path, text: str) -> list[dict]:
     p = tmp_path / "phrasing.md"
     p.write_text(text, encoding="utf-8")

@@ -307,6 +307,65 @@ def test_a_bulk_load_that_bypasses_reportkg_is_seen_by_the_census(tmp_path, monk
     assert a.status == "answered" and has(a, 6.8), a.answer
 
 
+def _bypassed(tmp_path):
+    """A store holding the seed, and an export of another report to load into it behind reportkg's back."""
+    from conftest import FIXTURES, SEED
+    from ingest.pipeline import ingest_file
+    from kg.store import open_store
+    other = open_store(str(tmp_path / "other"), fill=False)
+    ingest_file(other, FIXTURES / "en-battery-recycling.md")
+    store = open_store(str(tmp_path / "s"), fill=False)
+    ingest_file(store, SEED)
+    return store, other.dump("nquads")
+
+
+def test_a_failed_rebuild_is_tried_again(tmp_path, monkeypatch):
+    """The census saw a change but the rebuild failed (the endpoint went away): the next question rebuilds."""
+    import pyoxigraph as ox
+    import qa.lexicon
+    from kg.store import StoreError
+    store, dump = _bypassed(tmp_path)
+    monkeypatch.setattr(qa.lexicon, "RECHECK_SECONDS", 0.0)
+    before = qa.lexicon.lexicon_for(store)
+    store.db.load(dump, format=ox.RdfFormat.N_QUADS)
+    real_build = qa.lexicon.build
+
+    def failing(*a, **k):
+        raise StoreError("endpoint unavailable")
+    monkeypatch.setattr(qa.lexicon, "build", failing)
+    monkeypatch.setattr(qa.lexicon, "AUDIT_SECONDS", 0.0)
+    with pytest.raises(StoreError):
+        qa.lexicon.lexicon_for(store)
+    monkeypatch.setattr(qa.lexicon, "build", real_build)
+    monkeypatch.setattr(qa.lexicon, "AUDIT_SECONDS", 60.0)       # no census due by the clock
+    after = qa.lexicon.lexicon_for(store)
+    assert after is not before and len(after.reports_of) > len(before.reports_of)
+
+
+def test_a_question_racing_a_rebuild_never_restores_the_older_lexicon(tmp_path, monkeypatch):
+    """One question holds the cached lexicon while another rebuilds it (a bulk load seen by the census); the
+    first must not put the older lexicon back when it renews the cache entry."""
+    import pyoxigraph as ox
+    import qa.lexicon
+    store, dump = _bypassed(tmp_path)
+    monkeypatch.setattr(qa.lexicon, "RECHECK_SECONDS", 0.0)
+    old = qa.lexicon.lexicon_for(store)
+    store.db.load(dump, format=ox.RdfFormat.N_QUADS)
+    real_revision, rebuilt, calls = store.revision, [], []
+
+    def revision_while_another_rebuilds():
+        calls.append(1)
+        if len(calls) == 1:                   # the other question: its census sees the load and rebuilds
+            monkeypatch.setattr(qa.lexicon, "AUDIT_SECONDS", 0.0)
+            rebuilt.append(qa.lexicon.lexicon_for(store))
+            monkeypatch.setattr(qa.lexicon, "AUDIT_SECONDS", 60.0)
+        return real_revision()
+    monkeypatch.setattr(store, "revision", revision_while_another_rebuilds)
+    assert qa.lexicon.lexicon_for(store) is old          # this question read the cache before the rebuild
+    assert rebuilt and rebuilt[0] is not old
+    assert qa.lexicon.lexicon_for(store) is rebuilt[0]   # and the newer lexicon stays
+
+
 # ----------------------------------------------------------------------------- bad input
 
 BAD = ["", "   ", "x" * 100_000, "\x00\x01\x02\xff", "🚀🚀🚀", "\" } UNION { ?s ?p ?o", "'; DROP GRAPH <x> ; #",
