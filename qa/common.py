@@ -14,6 +14,7 @@ from .lexicon import QALexicon
 from . import queries as Q
 
 MAX_REPORTS_LISTED = 8          # a question naming no market lists every report up to this many, else asks
+MAX_REPORTS_READ = 64           # a crowded market: the most recent reports read for one answer, at most
 XSD_INT = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 UNIT_CODE = {"CNY": "CNY", "USD": "USD", "TWD": "TWD", "EUR": "EUR", "JPY": "JPY", "HKD": "HKD", "GBP": "GBP",
              "KRW": "KRW", "INR": "INR"}
@@ -84,6 +85,7 @@ class Context:
     previous_figs: list = field(default_factory=list)     # the stated figures behind the previous answer
     history: list = field(default_factory=list)           # the figures behind the last two answers
     more_reports: int = 0                                  # reports in scope left out of a listing answer
+    reports_read: int = 0                                  # ... and those read for it
 
     # ------------------------------------------------------------------ querying
     def select(self, template: str, **bindings) -> list[dict]:
@@ -150,8 +152,8 @@ class Context:
     def select_reports(self, template: str, frame: Frame, keep=None) -> list[dict] | None:
         """Rows of a per-report template for the reports in scope (None: the question must name a market), kept
         by ``keep(row)`` when given. A market that many reports cover: the rows of the most recent
-        MAX_REPORTS_LISTED reports that have any, read newest first, so an older report still answers when the
-        newer ones are silent; the answer says how many reports were not read."""
+        MAX_REPORTS_LISTED reports that have any, read newest first (at most MAX_REPORTS_READ of them), so an
+        older report still answers when the newer ones are silent; the answer says how many were not read."""
         scope = self.reports_in_scope(frame)
         if scope is None:
             rows = self.select(template)
@@ -162,8 +164,8 @@ class Context:
             scope = sorted(scope, key=lambda r: (-self.lex.report_year.get(r, 0), r))
         rows, answering = [], 0
         for i, rep in enumerate(scope):
-            if answering == MAX_REPORTS_LISTED:
-                self.more_reports = len(scope) - i
+            if answering == MAX_REPORTS_LISTED or i == MAX_REPORTS_READ:
+                self.more_reports, self.reports_read = len(scope) - i, i
                 break
             found = [r for r in self.claims(template, rep) if keep is None or keep(r)]
             answering += bool(found)
@@ -356,6 +358,10 @@ def _display(template: str, terms: dict) -> str:
 
 def not_found(frame: Frame, text_zh: str, text_en: str, interpretation: str = "", ctx: Context | None = None,
               family: str = "") -> Answer:
+    if ctx is not None and ctx.more_reports:
+        read, n = ctx.reports_read, ctx.reports_read + ctx.more_reports
+        text_zh += f"（该市场有{n}份报告，只读取了最新的{read}份。）"
+        text_en += f" (Only the {read} most recent of the {n} reports on this market were read.)"
     return Answer(question=frame.text, lang=frame.lang, status="not_found",
                   answer=text_zh if frame.lang == "zh" else text_en, interpretation=interpretation,
                   sparql="\n\n".join(ctx.queries_run) if ctx else "", family=family)
@@ -373,10 +379,9 @@ def build(frame: Frame, ctx: Context, *, status: str, zh: str, en: str, figs=(),
     if values is None:
         values = [ctx.value_of(f, frame.lang) for f in figs]
     if ctx.more_reports:
-        n = ctx.more_reports
-        zh += f"（另有{n}份较早的报告涉及该市场，以上来自最新的{MAX_REPORTS_LISTED}份有相关内容的报告。）"
-        en += (f" ({n} older reports cover this market; these are from the {MAX_REPORTS_LISTED} most recent reports"
-               " that say anything on it.)")
+        n, read = ctx.more_reports, ctx.reports_read
+        zh += f"（另有{n}份较早的报告涉及该市场，未读取；以上来自最新的{read}份报告。）"
+        en += f" ({n} older reports cover this market and were not read; this is from the {read} most recent.)"
     return Answer(question=frame.text, lang=frame.lang, status=status, answer=zh if frame.lang == "zh" else en,
                   values=list(values), citations=cites, sparql="\n\n".join(ctx.queries_run),
                   interpretation=interpretation if interpretation is not None else interpret(frame, ctx),

@@ -525,7 +525,29 @@ def test_a_market_many_reports_cover_lists_the_most_recent_and_says_how_many_mor
     assert rows and {r["report"] for r in rows} <= {k for k, y in lex.report_year.items() if y == newest}
     assert ctx.more_reports == len(every) - 1
     a = build(frame, ctx, status="answered", zh="。", en="Drivers.")
-    assert f"{len(every) - 1} older reports cover this market; these are from the 1 most recent" in a.answer
+    assert f"{len(every) - 1} older reports cover this market and were not read; this is from the 1 most recent" \
+        in a.answer
+
+
+def test_a_crowded_market_reads_a_bounded_number_of_reports(multi_store, monkeypatch):
+    """When the newest reports of a crowded market are silent, at most MAX_REPORTS_READ are read; the
+    "does not say" then says how many were."""
+    import dataclasses
+    import qa.common
+    from qa.common import Context, not_found
+    from qa.lexicon import lexicon_for
+    monkeypatch.setattr(qa.common, "MAX_REPORTS_LISTED", 1)
+    monkeypatch.setattr(qa.common, "MAX_REPORTS_READ", 2)
+    lex = lexicon_for(multi_store)
+    every = set(lex.report_year)
+    lex = dataclasses.replace(lex, reports_of={**lex.reports_of, "urn:x:market": every})
+    ctx = Context(multi_store, lex)
+    frame = qa.core.parser_for(multi_store)[1].parse("What drives the market?")
+    frame.markets = ["urn:x:market"]
+    assert ctx.select_reports(qa.queries.DRIVERS, frame, keep=lambda r: False) == []
+    assert (ctx.reports_read, ctx.more_reports) == (2, len(every) - 2)
+    a = not_found(frame, "没有。", "No.", ctx=ctx)
+    assert f"Only the 2 most recent of the {len(every)} reports on this market were read." in a.answer
 
 
 def test_an_older_report_answers_when_the_newer_ones_in_a_crowded_market_are_silent(multi_store, monkeypatch):
