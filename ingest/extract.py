@@ -419,7 +419,7 @@ class Extractor:
         years = list(a.doc._.years)
         periods = a.doc._.periods
         markets = self.market_phrases(text, a)
-        respective = self._respective(text, markets, qs)
+        respective = self._respective(text, a.sent.text, markets, qs)
         report_year = self.claims.report.year
         out: list[Figure] = []
         plain = []       # (quantity, metric) needing a year
@@ -538,7 +538,7 @@ class Extractor:
         return mentions[0].iri if mentions else None
 
     @staticmethod
-    def _respective(text: str, markets, qs) -> dict[int, tuple[str | None, str | None]]:
+    def _respective(text: str, original: str, markets, qs) -> dict[int, tuple[str | None, str | None]]:
         """'工业和消费级细分市场规模分别为40亿美元和20亿美元', 'the hardware and software segments reached $5.0
         billion and $4.0 billion, respectively': (market, segment) of each figure by its position."""
         if not RESPECTIVELY.search(text) or not markets or not qs:
@@ -547,14 +547,20 @@ class Extractor:
         if phrase is None or phrase[3] == "vague":
             return {}
         names = [phrase[2]]
-        head = text[:phrase[0]]
+        head = phrase[0]
         while True:
-            m = re.search(r"([\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9\-]{0,11})(?:和|与|及|、)$", head) or \
-                re.search(r"\b([A-Za-z][\w\-]*(?: [A-Za-z][\w\-]*){0,2})(?:, and |, | and | ?& ?)$", head)
-            if not m or (m.group(1).lower() in EN_STOP):
+            m = re.search(r"([\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9\-]{0,11})(?:和|与|及|、)$", text[:head]) or \
+                re.search(r"\b([A-Za-z][\w\-]*(?: [A-Za-z][\w\-]*){0,2})(?:, and |, | and | ?& ?)$", text[:head])
+            if not m:
                 break
-            names.insert(0, re.sub(r"^(?:(?:the|a|an|both|its|their)\s+)+", "", m.group(1), flags=re.I))
-            head = head[:m.start()]
+            # 'revenue from hardware and': the name is the words after the last stop word
+            words = list(re.finditer(r"\S+", text[m.start(1):m.end(1)]))
+            last_stop = max((i for i, w in enumerate(words) if w.group().lower() in EN_STOP | NOT_A_SEGMENT_NAME
+                             | {"both"}), default=-1)
+            if last_stop == len(words) - 1:
+                break
+            names.insert(0, original[m.start(1) + words[last_stop + 1].start():m.end(1)])
+            head = m.start()
         after = [q for q in qs if q.start > phrase[0]]
         kinds = {(q.amount, q.percent) for q in after}
         if len(names) < 2 or len(after) != len(names) or len(kinds) != 1:

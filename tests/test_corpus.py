@@ -242,6 +242,11 @@ ZH_HEAD = "# 全球智能小部件市场报告2024\n\n## 1. 概述\n\n2024年全
      "In 2024, the hardware segment held a 55% share, the software segment 33% and the services segment 12%.\n",
      {("smart widget", None, 9.0), ("smart widget", "hardware", 5.0), ("smart widget", "software", 3.0),
       ("smart widget", "hardware", 55.0), ("smart widget", "software", 33.0), ("smart widget", "services", 12.0)}),
+    (EN_HEAD + "In 2024, revenue from Hardware and Cloud Software segments reached $5.0 billion and $4.0 billion, "
+     "respectively.\n\nIn 2024, the Industrial, Consumer and Medical segments reached $3.0 billion, $2.0 billion and "
+     "$1.0 billion, respectively.\n",
+     {("smart widget", None, 9.0), ("smart widget", "Hardware", 5.0), ("smart widget", "Cloud Software", 4.0),
+      ("smart widget", "Industrial", 3.0), ("smart widget", "Consumer", 2.0), ("smart widget", "Medical", 1.0)}),
     (EN_HEAD + "The fastest-growing segment reached $1.2 billion in 2024, and the fastest-growing segment is expected to "
      "reach $3.0 billion in 2030.\n\nThe industrial segment reached $4.0 billion in 2024.\n",
      {("smart widget", None, 9.0), ("smart widget", "industrial", 4.0)}),
