@@ -49,13 +49,25 @@ MARKET_WORDS_EN = re.compile(r"\b(?:(market|industry|sector)s?|(segment)(s?))\b"
 VAGUE_SEGMENT_WORDS = {"largest", "biggest", "smallest", "fastest", "slowest", "highest", "lowest", "strongest",
                        "weakest", "leading", "dominant", "top", "first", "second", "third", "last", "remaining", "other",
                        "another", "which", "what", "one", "each", "every", "growing", "performing", "key", "main",
-                       "major", "single", "same", "given", "particular", "respective", "any", "either"}
+                       "major", "single", "same", "given", "particular", "respective", "any", "either", "both",
+                       "core", "emerging", "new", "mature", "niche", "smaller", "larger", "high-growth", "fast-growing",
+                       "among", "several", "various", "many", "some", "two", "three", "four", "five"}
+# ... or ranks first and then says what kind: "the largest end-user segment", "the second-largest product segment"
+RANKED_SEGMENT = re.compile(r"^(?:\w+-)?(?:largest|biggest|smallest|fastest|slowest|highest|lowest|strongest|weakest|"
+                            r"leading|dominant|remaining)(?:[\s-]+growing)?(?:\s|$)", re.I)
 # "the market segment for …", "across all segments": words that name no segment
-NOT_A_SEGMENT_NAME = {"market", "markets", "industry", "sector", "all", "both", "these", "those", "such", "said",
-                      "its", "their", "our", "this", "that", "by", "per", "across", "among", "every", "each"}
-SEGMENT_SUFFIX = re.compile(r"(?:\s+(?:market\s+)?segments?|\s*细分(?:市场|行业|领域)?)$", re.I)
+NOT_A_SEGMENT_NAME = {"market", "industry", "sector", "all", "these", "those", "such", "said",
+                      "its", "their", "our", "this", "that", "by", "per", "across", "every", "each", "we", "they", "you"}
+WHOLE_MARKET = {"all", "across", "total", "combined", "overall", "entire"}     # "across all segments": the market
+SEGMENT_SUFFIX = re.compile(r"(?:\s+segments?|\s*[细細]分(?:[市][场場]|行[业業]|[领領][域])?)$", re.I)
+MARKET_WORD_END = re.compile(r"\s+(?:market|industry|sector)$", re.I)       # "the smart widget market segment"
 SEGMENT_WORD_ZH = "细分"
-VAGUE_SEGMENT_ZH = re.compile(r"最|其他|其余|另一|一个|某|主要|哪|各|其它")
+SEGMENT_VERB = re.compile(r"\s+(?:the|this|its|their|our|it|them|demand|customers|users|buyers)\b", re.I)
+MARKET_WORD = re.compile(r"市场|行业|产业|\b(?:market|industry|sector)s?\b", re.I)
+VAGUE_SEGMENT_ZH = re.compile(r"最(?:大|小|快|慢|高|低|强|弱|多|少|重要|主要|具)|其他|其余|其它|另一|一个|某|主要|哪|各|"
+                              r"排名|第[一二三四五六七八九十\d]|前[一二三四五六七八九十\d]")
+# leading words of a Chinese name that are not part of it: years, 其中, 而, 预计到 …
+ZH_LEADING = re.compile(r"\s*(?:(?:19|20)\d{2}\s*年?|预计到?|到|其中|而|则|全部|其|该|此|这一|整个|已|将|年)\s*")
 GENERIC_HEADS = {"细分", "整体", "总体", "该", "此", "本", "全", "国内", "国际", "相关", "上述", "各", "各细分",
                  "其", "这一", "总", "细分行业", "细分市场", "overall", "total", "entire", "whole", "same", "this",
                  "that", "its", "their", "global", "the", "our", "end", "each", "target", "addressable",
@@ -108,6 +120,7 @@ class Context:
     region: str | None = None
     year: int | None = None
     status: str | None = None
+    segment: tuple[str, int] | None = None   # a segment the paragraph's last figure named, and that paragraph
 
 
 @dataclass
@@ -265,7 +278,7 @@ class Extractor:
                 left = m.start()
                 i = left
                 while i > 0 and left - i < 24 and (i - 1 in inside_word or text[i - 1] not in
-                                                   "，,。：:；;、（）()\"“”「」|的在从和与及或对为是达至到"):
+                                                   "，,。：:；;、（）()\"“”「」|的在从和与及或对为是达至到占"):
                     i -= 1
                 chunk = self._trim_chunk(text, i, left, a)
                 said = text[i:left].strip()
@@ -277,7 +290,9 @@ class Extractor:
                 if chunk:
                     cs, ce = chunk
                     label = _clean_label(original[cs:ce])
-                    base = label[:-len(SEGMENT_WORD_ZH)].strip() if label.endswith(SEGMENT_WORD_ZH) else ""
+                    named = text[cs:ce].rstrip()
+                    base = _clean_label(original[cs:cs + len(named) - len(SEGMENT_WORD_ZH)]) \
+                        if named.endswith(SEGMENT_WORD_ZH) else ""
                     if base and squash(base) not in GENERIC_HEADS:     # '消费级细分市场': the segment '消费级'
                         out.append((cs, m.end(), base, "segment"))
                     else:
@@ -302,12 +317,17 @@ class Extractor:
             if not m.group(2):
                 out.append((cs, m.end(), label, "market"))
                 continue
-            if m.group(3) and not RESPECTIVELY.search(text):    # 'both segments', 'the X and Y segments' (a sum)
+            if SEGMENT_VERB.match(text, m.end()):    # 'we segment the market by payload'
                 continue
-            label = re.sub(r"\s+(?:market|industry|sector)$", "", label, flags=re.I)   # 'the X market segment'
             words = set(re.split(r"[\s\-]+", label.lower())) - {""}
-            if words <= VAGUE_SEGMENT_WORDS | NOT_A_SEGMENT_NAME:
-                if words & VAGUE_SEGMENT_WORDS:       # 'the fastest-growing segment'
+            if m.group(3) and not RESPECTIVELY.search(text):
+                # 'across all segments': the market; 'the security and lighting segments together', 'other
+                # segments', 'both segments': a sum or a segment the sentence does not name
+                if not words <= WHOLE_MARKET | NOT_A_SEGMENT_NAME:
+                    out.append((cs, m.end(), label, "vague"))
+                continue
+            if words <= VAGUE_SEGMENT_WORDS | NOT_A_SEGMENT_NAME or RANKED_SEGMENT.match(label):
+                if words - NOT_A_SEGMENT_NAME:        # 'the fastest-growing segment', 'the largest end-user segment'
                     out.append((cs, m.end(), label, "vague"))
             else:                                     # 'the consumer segment'; not 'the market segment'
                 out.append((cs, m.end(), label, "segment"))
@@ -325,7 +345,7 @@ class Extractor:
                 i = max(i, r.end)
         while True:
             seg = text[i:left]
-            m = re.match(r"\s*(?:(?:19|20)\d{2}\s*年?|预计到?|到|其中|而|则|全部|其|该|此|这一|整个|已|将|年)\s*", seg)
+            m = ZH_LEADING.match(seg)
             if m and m.end() > 0 and m.end() < len(seg):
                 i += m.end()
                 continue
@@ -375,8 +395,10 @@ class Extractor:
                     [f for f in figs if f.metric_label != "CAGR"] or figs
                 actual = [f for f in plain if f.status == "actual" and f.year]
                 last = max(actual, key=lambda f: f.year) if actual else plain[-1]
-                if not last.segment:   # 'The consumer segment reached …. The market will reach …': not the segment
-                    ctx.market = last.market
+                if not last.segment:
+                    ctx.market, ctx.segment = last.market, None
+                elif not last.market:  # 'The DC segment reached …. It is expected to grow …': the segment
+                    ctx.segment = (last.segment, id(b))
                 ctx.region = last.region
                 ctx.year = last.year or ctx.year
                 ctx.status = last.status
@@ -419,7 +441,7 @@ class Extractor:
         years = list(a.doc._.years)
         periods = a.doc._.periods
         markets = self.market_phrases(text, a)
-        respective = self._respective(text, a.sent.text, markets, qs)
+        respective = self._respective(text, a.sent.text, markets, qs, a.regions)
         report_year = self.claims.report.year
         out: list[Figure] = []
         plain = []       # (quantity, metric) needing a year
@@ -538,34 +560,52 @@ class Extractor:
         return mentions[0].iri if mentions else None
 
     @staticmethod
-    def _respective(text: str, original: str, markets, qs) -> dict[int, tuple[str | None, str | None]]:
+    def _respective(text: str, original: str, markets, qs, regions) -> dict[int, tuple[str | None, str | None]]:
         """'工业和消费级细分市场规模分别为40亿美元和20亿美元', 'the hardware and software segments reached $5.0
-        billion and $4.0 billion, respectively': (market, segment) of each figure by its position."""
-        if not RESPECTIVELY.search(text) or not markets or not qs:
+        billion and $4.0 billion (up from $3.1 billion and $2.2 billion in 2020), respectively': (market,
+        segment) of each figure by its position among the figures of its kind; a figure of a kind that does
+        not pair up with the names is nobody's the sentence says ((None, None): dropped)."""
+        if not RESPECTIVELY.search(text) or not qs:
             return {}
-        phrase = max((p for p in markets if p[0] < qs[0].start), default=None)
-        if phrase is None or phrase[3] == "vague":
+        first = qs[0].start
+        named = [p for p in markets if p[0] < first and p[3] == "segment"]
+        if not named or max((p for p in markets if p[0] < first), default=named[-1]) is not named[-1]:
             return {}
-        names = [phrase[2]]
-        head = phrase[0]
-        while True:
-            m = re.search(r"([\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9\-]{0,11})(?:和|与|及|、)$", text[:head]) or \
+        phrase = named[-1]
+        names, head = [phrase[2]], phrase[0]
+        while True:      # 'X、Y和Z细分市场', 'the X, Y and Z segments'
+            m = re.search(r"([\u4e00-\u9fffA-Za-z0-9][\u4e00-\u9fffA-Za-z0-9\-]{0,15})(?:和|与|及|、)$", text[:head]) or \
                 re.search(r"\b([A-Za-z][\w\-]*(?: [A-Za-z][\w\-]*){0,2})(?:, and |, | and | ?& ?)$", text[:head])
             if not m:
                 break
+            start, end = m.start(1), m.end(1)
+            while (lead := ZH_LEADING.match(text, start, end)) and lead.end() > start and lead.end() < end:
+                start = lead.end()               # '2024年体外诊断、…': the name is '体外诊断'
             # 'revenue from hardware and': the name is the words after the last stop word
-            words = list(re.finditer(r"\S+", text[m.start(1):m.end(1)]))
+            words = list(re.finditer(r"\S+", text[start:end]))
             last_stop = max((i for i, w in enumerate(words) if w.group().lower() in EN_STOP | NOT_A_SEGMENT_NAME
                              | {"both"}), default=-1)
             if last_stop == len(words) - 1:
                 break
-            names.insert(0, original[m.start(1) + words[last_stop + 1].start():m.end(1)])
+            start += words[last_stop + 1].start()
+            if any(r.start < end and start < r.end for r in regions):   # '华东和华南…', 'China and Europe': regions
+                return {}
+            names.insert(0, original[start:end])
             head = m.start()
-        after = [q for q in qs if q.start > phrase[0]]
-        kinds = {(q.amount, q.percent) for q in after}
-        if len(names) < 2 or len(after) != len(names) or len(kinds) != 1:
+        if len(names) < 2 and len(named) >= 2:   # 'the hardware segment and the software segment reached …'
+            names = [p[2] for p in named]
+        if len(names) < 2:
             return {}
-        return {q.start: _named((0, 0, n, phrase[3])) for q, n in zip(after, names)}
+        out: dict[int, tuple[str | None, str | None]] = {}
+        by_kind: dict[tuple, list] = {}
+        for q in qs:
+            if q.start > phrase[0]:
+                by_kind.setdefault((q.amount, q.percent), []).append(q)
+        for group in by_kind.values():
+            paired = len(group) % len(names) == 0
+            for i, q in enumerate(group):
+                out[q.start] = _named((0, 0, names[i % len(names)], "segment" if paired else "vague"))
+        return out
 
     def _market_for(self, markets, pos: int, metric: str, a: _Annotated, text: str, ctx: Context):
         before = [m for m in markets if m[0] < pos]
@@ -575,7 +615,7 @@ class Extractor:
             # or the market phrase of the clause ("市场规模达到 …，较上年增长 21.3%")
             before_metric = [x for x in a.metrics if x.iri == metric and x.end <= pos]
             if not before_metric:      # "grew 18.2% year over year": the rate of the clause's market
-                return _named(before[-1]) if before else (ctx.market or "", None)
+                return _named(before[-1]) if before else self._carried(ctx, text, a)
             m = before_metric[-1]
             of = RATE_OF.match(text[m.end:])
             if of:
@@ -596,12 +636,20 @@ class Extractor:
             chunk = self._trim_chunk(text, i, m.start, a)
             if chunk:
                 return a.sent.text[chunk[0]:chunk[1]].strip(), None
-            return ctx.market or "", None
+            return self._carried(ctx, text, a)
         if before:
             return _named(before[-1])
         after = [m for m in markets if m[0] >= pos]
         if after and self.doc.lang == "en":
             return _named(after[0])
+        return self._carried(ctx, text, a)
+
+    @staticmethod
+    def _carried(ctx: Context, text: str, a: _Annotated) -> tuple[str, str | None]:
+        """What a sentence naming no market is about: the segment the paragraph's last figure named ('It is
+        expected to grow …', '预计…复合增长率为 …'), unless it speaks of the market ('The market will …')."""
+        if ctx.segment and ctx.segment[1] == id(a.block) and not MARKET_WORD.search(text):
+            return "", ctx.segment[0]
         return ctx.market or "", None
 
     # ------------------------------------------------------------------ markets and segments
@@ -617,9 +665,12 @@ class Extractor:
             for f in unplaced:
                 f.market, f.segment = f.segment, None
             labels, keys, market_of, main = self._market_tree(figs)
-        for f in unplaced:
-            if squash(f.segment or "") in market_of:     # 'the smart widget segment' of a smart widget report
-                f.market, f.segment = f.segment, None
+        for f in unplaced:   # 'the smart widget (market) segment' of a smart widget report: the market
+            if not f.segment:
+                continue
+            name = next((n for n in (f.segment, MARKET_WORD_END.sub("", f.segment)) if squash(n) in market_of), None)
+            if name:
+                f.market, f.segment = name, None
         for k in keys:
             if market_of[k] == k:
                 self.claims.markets[k] = self._market(k, [l for l, _ in labels[k].most_common()])
@@ -660,7 +711,8 @@ class Extractor:
             parent = next((p for p in keys if p != k and len(p) < len(k) and k.endswith(p) and p in market_of.values()), None)
             market_of[k] = parent or k
         # figures that name no market ("its market", "the market") measure the report's main market
-        amounts = Counter(market_of[squash(f.market)] for f in figs if f.market and f.metric == METRIC_MARKET_SIZE)
+        amounts = Counter(market_of[squash(f.market)] for f in figs if f.market and f.metric == METRIC_MARKET_SIZE) \
+            or Counter(market_of[squash(f.market)] for f in figs if f.market)     # a market only its CAGR names
         main = amounts.most_common(1)[0][0] if amounts else None
         return labels, keys, market_of, main
 

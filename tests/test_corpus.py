@@ -229,12 +229,12 @@ ZH_HEAD = "# 全球智能小部件市场报告2024\n\n## 1. 概述\n\n2024年全
     # a segment's figure does not carry into the next sentence's market
     (EN_HEAD + "The consumer segment reached $0.8 billion in 2024. The market is expected to reach $12.0 billion in 2030.\n",
      {("smart widget", None, 9.0), ("smart widget", "consumer", 0.8), ("smart widget", None, 12.0)}),
-    # no segment in 'all segments', 'both segments', 'the market segment for'; plural segments are a sum
-    # unless 'respectively' pairs them with their figures
+    # no segment in 'all segments' (the market), 'both segments' (a sum: dropped), 'the market segment for';
+    # plural segments are a sum unless 'respectively' pairs them with their figures
     (EN_HEAD + "Across all segments, revenue reached $9.5 billion in 2025.\n\nBoth segments grew to $3.0 billion in 2024.\n\n"
      "The market segment for industrial widgets reached $1.2 billion in 2024.\n\nThe hardware and software segments "
      "reached $5.0 billion and $4.0 billion in 2024, respectively.\n",
-     {("smart widget", None, 9.0), ("smart widget", None, 9.5), ("smart widget", None, 3.0),
+     {("smart widget", None, 9.0), ("smart widget", None, 9.5),
       ("smart widget", None, 1.2), ("smart widget", "hardware", 5.0), ("smart widget", "software", 4.0)}),
     # 'Hardware segment:' in a list and 'the hardware segment' in a sentence are one segment
     (EN_HEAD + "## 2. Segment Analysis\n\nIn 2024, the market by segment splits as follows:\n\n"
@@ -264,13 +264,50 @@ ZH_HEAD = "# 全球智能小部件市场报告2024\n\n## 1. 概述\n\n2024年全
       ("智能小部件", "工业", 45.0), ("智能小部件", "消费级", 22.0)}),
     (ZH_HEAD + "其中，消费级细分市场规模为8亿美元。预计到2030年，市场规模将达到120亿美元。\n",
      {("智能小部件", None, 90.0), ("智能小部件", "消费级", 8.0), ("智能小部件", None, 120.0)}),
+    # a ranked segment with a noun names none; 'core' or 'emerging' alone neither; 'mass market' is a name
+    ("# Global Medical Devices Market Report 2024\n\n## 1. Overview\n\nThe global medical devices market was valued "
+     "at $610 billion in 2024.\n\nHospitals were the largest end-user segment, generating $310 billion in 2024.\n\n"
+     "The second-largest segment reached $90 billion in 2024.\n\nThe core segment, wafer handling, reached $95 billion "
+     "in 2024.\n\nThe mass market segment reached $260 billion in 2024.\n\nThe security and lighting segments "
+     "together generated $38 billion in 2024.\n\nOther segments accounted for 22% of the market in 2024.\n",
+     {("medical devices", None, 610.0), ("medical devices", "mass market", 260.0)}),
+    # the next sentence about a segment, with no market word, is the segment's; 'we segment' is a verb
+    ("# Global EV Charging Market Report 2024\n\n## 1. Overview\n\nThe global EV charging market was valued at "
+     "$32 billion in 2024. We segment the market by power; the DC fast charging segment reached $12.5 billion in 2024. "
+     "It is expected to grow at a CAGR of 24.1% from 2024 to 2030.\n\nThe market is expected to reach $90 billion in 2030.\n",
+     {("EV charging", None, 32.0), ("EV charging", "DC fast charging", 12.5), ("EV charging", "DC fast charging", 24.1),
+      ("EV charging", None, 90.0)}),
+    # 'respectively' pairs figures of one kind; sizes that do not pair with the names are nobody's
+    ("# Global Semiconductor Packaging Market Report 2024\n\n## 1. Overview\n\nThe global semiconductor packaging "
+     "market was valued at $48 billion in 2024.\n\nThe flip-chip and fan-out segments reached $22 billion and $26 "
+     "billion in 2024, respectively, out of a $49 billion total.\n\nThe hardware segment and the software segment "
+     "reached $5.0 billion and $4.0 billion in 2024, respectively.\n",
+     {("semiconductor packaging", None, 48.0), ("semiconductor packaging", "hardware", 5.0),
+      ("semiconductor packaging", "software", 4.0)}),
+    # a market only a CAGR names is still the report's market, its segments segments of it
+    ("# Smart Widget Report 2024\n\n## 1. Overview\n\nThe consumer segment reached $2.0 billion in 2024.\n\n"
+     "The smart widget market is expected to grow at a CAGR of 8.0% from 2024 to 2030.\n",
+     {("smart widget", "consumer", 2.0), ("smart widget", None, 8.0)}),
+    # Chinese 'respectively': names without the year or 其中 before them, Latin ones too; traditional script;
+    # '最后一公里' is a name, '排名第一' a rank; a subjectless next sentence is the segment's
+    ("# 中国医疗器械市场报告2024\n\n## 1. 概述\n\n2024年中国医疗器械市场规模为12,000亿元。\n\n"
+     "其中高值耗材和低值耗材细分市场规模分别为1,800亿元和1,200亿元。\n\n"
+     "2024年体外诊断、IC设计和家用器械细分市场规模分别为1,500亿元、900亿元和600亿元。\n\n"
+     "2024年，最后一公里配送细分市场规模为320亿元。预计2024-2030年复合增长率为9.5%。\n\n"
+     "2024年，排名第一的细分市场规模为1,501亿元。\n\n"
+     "2024年，家用細分市場規模為88亿元。\n\n"
+     "2024年，智能手表和智能手环细分市场规模分别为52亿元和18亿元，合计占医疗器械市场的0.6%。\n",
+     {("医疗器械", None, 12000.0), ("医疗器械", "高值耗材", 1800.0), ("医疗器械", "低值耗材", 1200.0),
+      ("医疗器械", "体外诊断", 1500.0), ("医疗器械", "IC设计", 900.0), ("医疗器械", "家用器械", 600.0),
+      ("医疗器械", "最后一公里配送", 320.0), ("医疗器械", "最后一公里配送", 9.5), ("医疗器械", "家用", 88.0),
+      ("医疗器械", "智能手表", 52.0), ("医疗器械", "智能手环", 18.0)}),
 ])
 def test_segments_named_or_not(tmp_path, text, expected):
     """Which words name a segment, and of which market: names holding 'core' or 'emerging' are names; the
     report's own market called a segment is still the market; 'all segments', 'the largest segment',
     '其他细分市场' name none (their figures are dropped or the market's); a segment's figure does not carry
     into the next sentence; one segment however it is written."""
-    rows = [r for r in read_claims_of(tmp_path, text) if r["kind"] == "figure"]
+    rows = [r for r in read_claims_of(tmp_path, text) if r["kind"] in ("figure", "cagr")]
     got = {(squash(r["market"]), squash(r["segment"]) if r.get("segment") else None, r["value"]) for r in rows}
     assert got == {(squash(m), squash(s) if s else None, v) for m, s, v in expected}, got
     keys = {r["segment"] and squash(r["segment"]) for r in rows}
