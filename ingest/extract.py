@@ -442,6 +442,7 @@ class Extractor:
         periods = a.doc._.periods
         markets = self.market_phrases(text, a)
         respective = self._respective(text, a.sent.text, markets, qs, a.regions)
+        regions_paired = self._respective_regions(text, qs, a.regions)
         report_year = self.claims.report.year
         out: list[Figure] = []
         plain = []       # (quantity, metric) needing a year
@@ -482,7 +483,8 @@ class Extractor:
                 region = self._share_region(a, text, q, qs) or ctx.region or self.default_region
                 tentative = self._share_subject(a, text)
             else:
-                region = self._nearest_before(a.regions, q.start) or ctx.region or self.default_region
+                region = regions_paired.get(q.start) or self._nearest_before(a.regions, q.start) or ctx.region \
+                    or self.default_region
             market, segment = respective.get(q.start) or self._market_for(markets, q.start, metric, a, text, ctx)
             if market is None:          # 'the fastest-growing segment reached …': whose figure, it does not say
                 continue
@@ -551,6 +553,24 @@ class Extractor:
         if len(subjects) > 1 and len(subjects) == len(shares) and RESPECTIVELY.search(text):
             return subjects[shares.index(q)].iri if q in shares else subjects[-1].iri
         return subjects[-1].iri
+
+    @staticmethod
+    def _respective_regions(text: str, qs, regions) -> dict[int, str]:
+        """'in China and Europe reached $6.0 billion and $3.1 billion, respectively', '中国和美国充电桩市场规模分别为
+        650亿元和280亿元': the region of each amount by its position, when the regions before the first figure
+        are one coordinated list and the amounts pair up with it."""
+        if not RESPECTIVELY.search(text) or not qs:
+            return {}
+        before = [r for r in regions if r.end <= qs[0].start]
+        listed = before[-1:]
+        for r in reversed(before[:-1]):
+            if not re.fullmatch(r"\s*(?:,|、|和|与|及|以及|and|, and|&)\s*", text[r.end:listed[0].start]):
+                break
+            listed.insert(0, r)
+        amounts = [q for q in qs if q.amount]
+        if len(listed) < 2 or not amounts or len(amounts) % len(listed):
+            return {}
+        return {q.start: listed[i % len(listed)].iri for i, q in enumerate(amounts)}
 
     @staticmethod
     def _nearest_before(mentions: list[Mention], pos: int) -> str | None:

@@ -314,6 +314,22 @@ def test_segments_named_or_not(tmp_path, text, expected):
     assert len(keys) == len({k.lower() if k else k for k in keys})
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("# Global EV Charging Market Report 2024\n\n## 1. Overview\n\nThe global EV charging market was valued at "
+     "$32 billion in 2024.\n\nThe EV charging market in China and Europe reached $16.0 billion and $7.1 billion in "
+     "2024, respectively.\n\nIn Europe, the market grew to $7.3 billion in 2025.\n",
+     {("Global", 32.0), ("China", 16.0), ("Europe", 7.1), ("Europe", 7.3)}),
+    ("# 全球充电桩市场报告2024\n\n## 1. 概述\n\n2024年全球充电桩市场规模为1,200亿元。\n\n"
+     "2024年，中国和美国充电桩市场规模分别为650亿元和280亿元。\n",
+     {("Global", 1200.0), ("China", 650.0), ("United States", 280.0)}),
+])
+def test_regions_paired_with_their_figures_respectively(tmp_path, text, expected):
+    """'in China and Europe reached $16.0 billion and $7.1 billion, respectively': one figure each, not both
+    for the region named last."""
+    rows = [r for r in read_claims_of(tmp_path, text) if r["kind"] == "figure"]
+    assert {(r["region"], r["value"]) for r in rows} == expected
+
+
 def read_claims_of(tmp_path, text: str) -> list[dict]:
     p = tmp_path / "phrasing.md"
     p.write_text(text, encoding="utf-8")
