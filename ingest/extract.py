@@ -285,7 +285,7 @@ class Extractor:
                 if said.endswith(SEGMENT_WORD_ZH):
                     # '增长最快的细分市场规模为 …', '其他细分市场', '最大细分市场': a segment the sentence does not name
                     if VAGUE_SEGMENT_ZH.search(said if chunk else text[max(0, i - 12):left]):
-                        out.append((i, m.end(), SEGMENT_WORD_ZH, "vague"))
+                        out.append(_ranked_named(text, original, i, m.end()) or (i, m.end(), SEGMENT_WORD_ZH, "vague"))
                         continue
                 if chunk:
                     cs, ce = chunk
@@ -328,7 +328,7 @@ class Extractor:
                 continue
             if words <= VAGUE_SEGMENT_WORDS | NOT_A_SEGMENT_NAME or RANKED_SEGMENT.match(label):
                 if words - NOT_A_SEGMENT_NAME:        # 'the fastest-growing segment', 'the largest end-user segment'
-                    out.append((cs, m.end(), label, "vague"))
+                    out.append(_ranked_named(text, original, cs, m.end()) or (cs, m.end(), label, "vague"))
             else:                                     # 'the consumer segment'; not 'the market segment'
                 out.append((cs, m.end(), label, "segment"))
         return sorted(out)
@@ -925,6 +925,33 @@ def _head(label: str) -> str:
         return m.group() if m else ""
     words = label.split()
     return words[-1] if len(words) >= 2 else ""
+
+
+# the name of a ranked segment: 'Skincare remained the largest segment', 'the fastest-growing segment, wearable
+# monitors, reached …', 'the largest segment was hardware, at …', '规模最大的细分市场为护肤品，规模达 …'
+_NAME_EN = r"[A-Za-z][\w\-'’]*(?: [A-Za-z][\w\-'’]*){0,3}?"
+RANKED_NAME_BEFORE = re.compile(rf"\b({_NAME_EN})\s+(?:was|were|is|are|remained|remains|became|becomes)\s+(?:the|a)\s+$", re.I)
+RANKED_NAME_AFTER = re.compile(rf"(?:\s*,\s*|\s+(?:was|is|were|remained|remains)\s+)({_NAME_EN})"
+                               r"(?=\s*(?:,|\(|\s(?:reached|with|at|accounted|accounting|generated|grew|was|is|"
+                               r"totall?ed|valued|worth|held|holding)\b))", re.I)
+RANKED_NAME_APPOSED = re.compile(rf"^\s*({_NAME_EN}),\s+(?:the|a)\s+$", re.I)    # 'Hair care, the second-largest segment,'
+RANKED_NAME_ZH = re.compile(r"(?:规模)?(?:为|是)([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9\-]{1,11}?)(?=[，,；;])")
+
+
+def _ranked_named(text: str, original: str, start: int, end: int) -> tuple[int, int, str, str] | None:
+    """A ranked segment the sentence names next to it, as a named segment phrase; None if it names none."""
+    apposed = RANKED_NAME_APPOSED.match(text, 0, start) if re.match(r"\s*,", text[end:]) else None
+    for m in (RANKED_NAME_BEFORE.search(text, 0, start), apposed, RANKED_NAME_AFTER.match(text, end),
+              RANKED_NAME_ZH.match(text, end)):
+        if not m:
+            continue
+        s0, e0 = m.span(1)
+        words = text[s0:e0].split(" ")
+        while words and words[0].lower() in EN_STOP | NOT_A_SEGMENT_NAME | VAGUE_SEGMENT_WORDS:
+            s0 += len(words.pop(0)) + 1
+        if words and not any(w.lower() in EN_STOP for w in words) and not re.search(r"\d", text[s0:e0]):
+            return start, end, original[s0:e0], "segment"
+    return None
 
 
 def _named(phrase: tuple[int, int, str, str]) -> tuple[str | None, str | None]:

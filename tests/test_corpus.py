@@ -264,13 +264,15 @@ ZH_HEAD = "# 全球智能小部件市场报告2024\n\n## 1. 概述\n\n2024年全
       ("智能小部件", "工业", 45.0), ("智能小部件", "消费级", 22.0)}),
     (ZH_HEAD + "其中，消费级细分市场规模为8亿美元。预计到2030年，市场规模将达到120亿美元。\n",
      {("智能小部件", None, 90.0), ("智能小部件", "消费级", 8.0), ("智能小部件", None, 120.0)}),
-    # a ranked segment with a noun names none; 'core' or 'emerging' alone neither; 'mass market' is a name
+    # a ranked segment with a noun names none, unless the sentence names it ('Hospitals were the largest
+    # end-user segment', 'the core segment, wafer handling,'); 'core' alone neither; 'mass market' is a name
     ("# Global Medical Devices Market Report 2024\n\n## 1. Overview\n\nThe global medical devices market was valued "
      "at $610 billion in 2024.\n\nHospitals were the largest end-user segment, generating $310 billion in 2024.\n\n"
      "The second-largest segment reached $90 billion in 2024.\n\nThe core segment, wafer handling, reached $95 billion "
      "in 2024.\n\nThe mass market segment reached $260 billion in 2024.\n\nThe security and lighting segments "
      "together generated $38 billion in 2024.\n\nOther segments accounted for 22% of the market in 2024.\n",
-     {("medical devices", None, 610.0), ("medical devices", "mass market", 260.0)}),
+     {("medical devices", None, 610.0), ("medical devices", "mass market", 260.0),
+      ("medical devices", "Hospitals", 310.0), ("medical devices", "wafer handling", 95.0)}),
     # the next sentence about a segment, with no market word, is the segment's; 'we segment' is a verb
     ("# Global EV Charging Market Report 2024\n\n## 1. Overview\n\nThe global EV charging market was valued at "
      "$32 billion in 2024. We segment the market by power; the DC fast charging segment reached $12.5 billion in 2024. "
@@ -301,6 +303,16 @@ ZH_HEAD = "# 全球智能小部件市场报告2024\n\n## 1. 概述\n\n2024年全
       ("医疗器械", "体外诊断", 1500.0), ("医疗器械", "IC设计", 900.0), ("医疗器械", "家用器械", 600.0),
       ("医疗器械", "最后一公里配送", 320.0), ("医疗器械", "最后一公里配送", 9.5), ("医疗器械", "家用", 88.0),
       ("医疗器械", "智能手表", 52.0), ("医疗器械", "智能手环", 18.0)}),
+    # a ranked segment the sentence names after all: 'X remained the largest segment', 'the largest segment, X,'
+    ("# Global Cosmetics Market Report 2024\n\n## 1. Overview\n\nThe global cosmetics market was valued at $430 "
+     "billion in 2024.\n\nSkincare remained the largest segment, at $180 billion in 2024.\n\nHair care, the "
+     "second-largest segment, reached $95 billion in 2024.\n\nThe fastest-growing segment, men's grooming, reached "
+     "$28 billion in 2024.\n\nBy contrast, the smallest segment reached $9 billion in 2024.\n",
+     {("cosmetics", None, 430.0), ("cosmetics", "Skincare", 180.0), ("cosmetics", "Hair care", 95.0),
+      ("cosmetics", "men's grooming", 28.0)}),
+    ("# 中国化妆品市场报告2024\n\n## 1. 概述\n\n2024年中国化妆品市场规模为5,200亿元。\n\n"
+     "2024年，规模最大的细分市场为护肤品，规模达2,500亿元。\n\n2024年，增速最快的细分市场规模为300亿元。\n",
+     {("化妆品", None, 5200.0), ("化妆品", "护肤品", 2500.0)}),
 ])
 def test_segments_named_or_not(tmp_path, text, expected):
     """Which words name a segment, and of which market: names holding 'core' or 'emerging' are names; the
