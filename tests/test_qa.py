@@ -264,6 +264,30 @@ def test_new_report_terms_are_askable_immediately(tmp_path):
     assert a.status == "answered" and has(a, 4.0)
 
 
+def test_segments_named_in_sentences_answer_and_a_large_gap_is_not_called_rounding(tmp_path):
+    """Segments a report names in its sentences ('Skincare remained the largest segment', 'the color cosmetics
+    and fragrance segments reached …, respectively') answer look-ups, rankings and the sum check; a sum 7%
+    below the total is not put down to rounding."""
+    from ingest.pipeline import ingest_file
+    from kg.store import open_store
+    store = open_store(str(tmp_path / "s"), fill=False)
+    p = tmp_path / "cosmetics.md"
+    p.write_text("# Global Cosmetics Market Report 2024\n\n## 1. Overview\n\nThe global cosmetics market was valued at "
+                 "$430 billion in 2024.\n\n## 2. Segments\n\nSkincare remained the largest segment, at $180 billion in "
+                 "2024. It is expected to grow at a CAGR of 5.2% from 2024 to 2030.\n\nHair care, the second-largest "
+                 "segment, reached $95 billion in 2024.\n\nThe color cosmetics and fragrance segments reached $70 billion "
+                 "and $55 billion in 2024, respectively.\n", encoding="utf-8")
+    ingest_file(store, p)
+    a = ask("How large was the fragrance segment in 2024?", store=store)
+    assert a.status == "answered" and has(a, 55) and not has(a, 70), a.answer
+    b = ask("What is the CAGR of skincare from 2024 to 2030?", store=store)
+    assert b.status == "answered" and has(b, 5.2), b.answer
+    c = ask("Which segment was the largest in 2024?", store=store)
+    assert "Skincare" in c.answer and has(c, 180), c.answer
+    d = ask("Do the segments add up to the total in 2024?", store=store)
+    assert d.status == "derived" and "rounding" not in d.answer and "may not cover" in d.answer, d.answer
+
+
 def test_a_close_match_region_answers_for_the_part_asked(tmp_path):
     """Asked for a market's total in China, a report holding China only for a segment and the total under
     'Mainland China' (skos:closeMatch) answers with that total, named as the report names it."""

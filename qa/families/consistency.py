@@ -53,10 +53,11 @@ def answer(frame: Frame, ctx: Context):
                       f"{f.computed:.2f}% — {'consistent' if f.ok else 'inconsistent'}")
         else:
             diff = f.computed - f.stated
+            why_zh, why_en = _why_off(diff, f.stated)
             zh.append(f"{where_zh}：各细分市场加总为{fmt_number(f.computed)}{f.unit}，报告所述总规模为{fmt_number(f.stated)}{f.unit}，"
-                      + ("二者一致" if f.ok else f"相差{fmt_number(diff)}{f.unit}（多为四舍五入所致）"))
+                      + ("二者一致" if f.ok else f"相差{fmt_number(diff)}{f.unit}（{why_zh}）"))
             en.append(f"{where_en}: the segments sum to {fmt_number(f.computed)} {f.unit} against a stated total of "
-                      f"{fmt_number(f.stated)} {f.unit}" + (" — consistent" if f.ok else f" — off by {fmt_number(diff)} {f.unit} (likely rounding)"))
+                      f"{fmt_number(f.stated)} {f.unit}" + (" — consistent" if f.ok else f" — off by {fmt_number(diff)} {f.unit} ({why_en})"))
         vals.append(Value(label="computed" if not cagr else "implied CAGR", value=f.computed, unit=f.unit, year=f.year,
                           region=ctx.label(f.region, lang), status="derived"))
         vals.append(Value(label="stated", value=f.stated, unit=f.unit, year=f.year, region=ctx.label(f.region, lang),
@@ -67,3 +68,16 @@ def answer(frame: Frame, ctx: Context):
     formula = "; ".join(f.detail for f in sel)
     return build(frame, ctx, status="derived", zh="；".join(zh) + "。", en="; ".join(en) + ".", values=vals,
                  extra_citations=cites, family=NAME, formula=formula)
+
+
+ROUNDING_SHARE = 0.01     # a gap of at most 1% of the total: rounding of the figures summed
+
+
+def _why_off(diff: float, total: float) -> tuple[str, str]:
+    """What a gap between the segments' sum and the total most likely is: rounding when it is small; else the
+    segments listed do not cover the market (sum below) or overlap or use another scope (sum above)."""
+    if total and abs(diff) <= ROUNDING_SHARE * abs(total):
+        return "多为四舍五入所致", "likely rounding"
+    if diff < 0:
+        return "所列细分市场可能未覆盖全部市场", "the segments listed may not cover the whole market"
+    return "所列细分市场可能有重叠或口径不同", "the segments listed may overlap or differ in scope"
