@@ -24,6 +24,7 @@ import argparse
 import json
 import math
 import random
+import re
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -660,10 +661,16 @@ _FW = {ord(c): ord(c) + 0xFEE0 for c in "0123456789"}
 
 
 def _noise(lines: list[str], figs: list[Fig], rng: random.Random, market: str) -> list[str]:
-    """PDF-conversion noise: words broken by spaces, full-width digits, half-width punctuation."""
+    """PDF-conversion noise: words broken by spaces, full-width digits, half-width punctuation, and in one
+    report of five, every line letter-spaced ('2 0 2 4 年 , 全 球 …')."""
     out = []
     broken = " ".join(market.replace(" ", ""))
+    spaced = rng.random() < 0.2
     for ln in lines:
+        if spaced and ln.strip():
+            mark = re.match(r"#+ |[-*] |\*\*", ln)
+            head = mark.group() if mark else ""
+            ln = head + " ".join(ln[len(head):].replace(" ", "").replace("**", "\0")).replace("\0", "**")
         if ln.startswith("#") or not ln.strip():
             out.append(ln)
             continue
@@ -671,7 +678,6 @@ def _noise(lines: list[str], figs: list[Fig], rng: random.Random, market: str) -
             ln = ln.replace(market, broken, 1)
         if rng.random() < 0.3:
             # full-width digits in one number of the line (a year or an amount)
-            import re
             nums = list(re.finditer(r"\d[\d.,]*", ln))
             if nums:
                 mm = rng.choice(nums)

@@ -18,13 +18,13 @@ from .errors import Errors, IngestError
 # The graph model a report's graph is built with: bump it when the RDF a report becomes changes (2: Data
 # Cube slices; 3: segments named in a sentence), so that resumed ingests rebuild reports an older model built
 # though their text is the same.
-GRAPH_MODEL = 3
+GRAPH_MODEL = 4
 
 
 def content_hash(text: str) -> str:
     """What ``rk:contentHash`` records: the report's text and the graph model that built it."""
     return hashlib.sha256(f"reportkg graph model {GRAPH_MODEL}\n{text}".encode("utf-8")).hexdigest()
-from .text import fold, replace_zh_years, zh_ordinal
+from .text import despace_cjk, fold, replace_zh_years, zh_ordinal
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -150,7 +150,7 @@ def decode_report(name: str, data: bytes) -> str:
         raise IngestError(name, Errors.BINARY.format(offset=0).split(" (")[0])
     if not text.strip():
         raise IngestError(name, Errors.BLANK)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return despace_cjk(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 # --------------------------------------------------------------------------- headings

@@ -304,7 +304,9 @@ class Extractor:
             for w in reversed(words):
                 lw = w.group().lower().rstrip(".")
                 gap = text[w.end():(keep[-1].start() if keep else m.start())]
+                possessive = lw == "s" and text[w.start() - 1:w.start()] == "'"     # "China's"
                 if lw in EN_STOP and w.start() not in in_name or re.search(r"[,;:()\"]", gap) or len(keep) >= 6 or \
+                        possessive or \
                         any(r.start <= w.start() < r.end for r in a.regions) or re.fullmatch(r"(19|20)\d\d", lw):
                     break
                 keep.append(w)
@@ -331,7 +333,7 @@ class Extractor:
                     out.append(_ranked_named(text, original, cs, m.end()) or (cs, m.end(), label, "vague"))
             else:                                     # 'the consumer segment'; not 'the market segment'
                 out.append((cs, m.end(), label, "segment"))
-        return sorted(out)
+        return _segments_of(sorted(out), text, a.regions)
 
     def _in_glossary_words(self, text: str) -> set[int]:
         """Positions inside the glossary's Chinese words, which a boundary character does not split: '雷达' holds
@@ -501,18 +503,21 @@ class Extractor:
             else:
                 plain.append((q, fig))
                 out.append(fig)
-        # years: greedy nearest assignment, a year used once while others are free
+        # years: greedy nearest assignment, a year used once while others are free; amounts written together
+        # ('$14.0 billion and $24.0 billion in 2020', '14亿和24亿') take one year, the one nearest any of them
+        group = _coordinated(text, [q for q, _ in plain])
         pairs = sorted(((abs((y.start if y.start >= q.end else y.end) - (q.start if y.start < q.start else q.end))
-                         * (1.0 if y.start < q.start or self.doc.lang == "en" else 1.6), i, j)
+                         * (1.0 if y.start < q.start or self.doc.lang == "en" else 1.6), group[i], j)
                         for i, (q, _) in enumerate(plain) for j, y in enumerate(years)))
-        taken_q, taken_y = set(), set()
-        for _, i, j in pairs:
-            if i in taken_q or j in taken_y:
+        taken_g, taken_y = set(), set()
+        for _, g, j in pairs:
+            if g in taken_g or j in taken_y:
                 continue
-            taken_q.add(i); taken_y.add(j)
-            plain[i][1].year = years[j].year
-            if years[j].estimate:
-                plain[i][1].status = "forecast"
+            taken_g.add(g); taken_y.add(j)
+            for i in (i for i in range(len(plain)) if group[i] == g):
+                plain[i][1].year = years[j].year
+                if years[j].estimate:
+                    plain[i][1].status = "forecast"
         for i, (q, fig) in enumerate(plain):
             if fig.year is None:
                 near = min(years, key=lambda y: abs(y.start - q.start), default=None)
@@ -900,6 +905,19 @@ class Extractor:
                     self.claims.sources.append(Source(items, Evidence(b.section, b.text, b.start, b.end, b.line)))
 
 
+_COORDINATION = re.compile(r"\s*(?:,|，|、|and|, and|和|与|及|以及|&)\s*", re.I)
+
+
+def _coordinated(text: str, qs: list) -> list[int]:
+    """For each quantity, the index of the first quantity of the coordination it is part of: amounts joined
+    by nothing but 'and', commas or 和/与/、 ('$14.0 billion and $24.0 billion', '40亿美元和20亿美元')."""
+    group: list[int] = []
+    for i, q in enumerate(qs):
+        joined = i > 0 and q.amount and qs[i - 1].amount and _COORDINATION.fullmatch(text[qs[i - 1].end:q.start])
+        group.append(group[i - 1] if joined else i)
+    return group
+
+
 def _pieces(s: Sentence, size: int) -> list[Sentence]:
     """A sentence longer than the pipeline's max_length, cut at clause or word boundaries into pieces."""
     if len(s.norm) <= size:
@@ -954,13 +972,34 @@ def _ranked_named(text: str, original: str, start: int, end: int) -> tuple[int, 
     return None
 
 
-def _named(phrase: tuple[int, int, str, str]) -> tuple[str | None, str | None]:
-    """(market, segment) a market phrase names: a market; a segment of a market still to find (''); or, for a
-    segment it does not name, (None, None)."""
-    _, _, label, kind = phrase
+_SEGMENT_OF = re.compile(r"\s+(?:of|in|within)\s+(?:the\s+)?", re.I)
+
+
+def _segments_of(phrases: list[tuple], text: str, regions) -> list[tuple]:
+    """'the EV segment of the (global) lithium-ion battery market': one phrase, the segment 'EV' of the market
+    it names (a fifth element), not a segment followed by a market of its own."""
+    out: list[tuple] = []
+    for p in phrases:
+        prev = out[-1] if out else None
+        if prev and prev[3] == "segment" and len(prev) == 4 and p[3] == "market":
+            gap = text[prev[1]:p[0]]
+            for r in regions:            # 'of the global …', 'of China's …': a region between them
+                if prev[1] <= r.start and r.end <= p[0]:
+                    gap = gap.replace(text[r.start:r.end], " ")
+            if _SEGMENT_OF.fullmatch(re.sub(r"\s+", " ", gap).replace("'s", "") + " "):
+                out[-1] = (prev[0], p[1], prev[2], "segment", p[2])
+                continue
+        out.append(p)
+    return out
+
+
+def _named(phrase: tuple) -> tuple[str | None, str | None]:
+    """(market, segment) a market phrase names: a market; a segment of the market it names, or of a market
+    still to find (''); or, for a segment it does not name, (None, None)."""
+    label, kind = phrase[2], phrase[3]
     if kind == "vague":
         return None, None
-    return ("", label) if kind == "segment" else (label, None)
+    return (phrase[4] if len(phrase) > 4 else "", label) if kind == "segment" else (label, None)
 
 
 def _segment_name(label: str) -> str:

@@ -10,16 +10,17 @@ from dataclasses import dataclass
 
 from .text import parse_number
 
+# 兆 is 10^12 before a currency ('1.2 兆元', Taiwan's usage); '兆瓦' is a megawatt and no amount at all.
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-ZH_SCALES = {"万亿": 12, "千亿": 11, "百亿": 10, "十亿": 9, "亿": 8, "千万": 7, "百万": 6, "万": 4, "千": 3}
+ZH_SCALES = {"万亿": 12, "兆": 12, "千亿": 11, "百亿": 10, "十亿": 9, "亿": 8, "千万": 7, "百万": 6, "万": 4, "千": 3}
 EN_SCALES = {"trillion": 12, "tn": 12, "billion": 9, "bn": 9, "b": 9, "million": 6, "mn": 6, "m": 6,
              "thousand": 3, "k": 3}
-ZH_CURRENCIES = {"元人民币": "CNY", "人民币元": "CNY", "人民币": "CNY", "美元": "USD", "元": "CNY",
+ZH_CURRENCIES = {"元人民币": "CNY", "人民币元": "CNY", "元新台币": "TWD", "元港币": "HKD", "人民币": "CNY", "美元": "USD", "元": "CNY",
                  "新台币": "TWD", "台币": "TWD", "港元": "HKD", "港币": "HKD", "欧元": "EUR", "日元": "JPY",
                  "英镑": "GBP", "韩元": "KRW"}
 PREFIX_CURRENCIES = {"us$": "USD", "nt$": "TWD", "hk$": "HKD", "rmb": "CNY", "cny": "CNY", "usd": "USD",
                      "eur": "EUR", "jpy": "JPY", "€": "EUR", "£": "GBP", "¥": "CNY", "$": "USD",
-                     "人民币": "CNY", "美元": "USD"}
+                     "人民币": "CNY", "美元": "USD", "新台币": "TWD", "港币": "HKD", "港元": "HKD"}
 EN_CURRENCIES = {"us dollars": "USD", "dollars": "USD", "usd": "USD", "rmb": "CNY", "yuan": "CNY",
                  "euros": "EUR", "eur": "EUR", "cny": "CNY", "twd": "TWD", "jpy": "JPY"}
 FRACTIONS = {"half": 50.0, "one half": 50.0, "a half": 50.0, "a third": 100 / 3, "one third": 100 / 3,

@@ -106,3 +106,43 @@ def to_simplified(text: str) -> str:
 def script_neutral(text: str) -> bool:
     """Chinese text that reads the same in both scripts ('2030年呢？')."""
     return not is_traditional(text) and to_traditional(text) == text
+
+
+_WIDE = r"\u2e80-\u2fff\u3001-\u303f\u3400-\u9fff\uf900-\ufaff\uff01-\uff65"   # ideographs, CJK punctuation
+_WIDE_CHAR = re.compile(rf"[{_WIDE}]")
+_WIDE_GAP = re.compile(rf"(?<=[{_WIDE}])[ \u3000](?=[{_WIDE}])")
+_WIDE_PAIR = re.compile(rf"[{_WIDE}](?=[{_WIDE}])")
+_TOKENS = re.compile(r"[ \u3000]{2,}|[ \u3000]|[^ \u3000]+")
+_MARKUP = frozenset("#*-•●○■□◆◇▪>|")
+
+
+def despace_cjk(text: str) -> str:
+    """Undo PDF letter-spacing in Chinese lines: '2 0 2 4 年 全 球 市 场 规 模 为 6 1 . 4 亿 元' ->
+    '2024年全球市场规模为61.4亿元'.
+
+    A line is letter-spaced when it holds Chinese and the single spaces next to a one-character piece
+    (or between two Chinese characters) outnumber Chinese characters written together more than two
+    to one. In such a line those spaces go; wider gaps (columns), the spaces after list markers and
+    between longer pieces ('2024 2025') stay. Other lines are returned as they are, and the line count
+    never changes, so line numbers still point into the file.
+    """
+    if not _WIDE_GAP.search(text) and not re.search(rf"[{_WIDE}] \S |\S [{_WIDE}] ", text):
+        return text
+    return "\n".join(_despace_line(ln) for ln in text.split("\n"))
+
+
+def _joins(a: str, b: str) -> bool:
+    if _MARKUP.issuperset(a) or _MARKUP.issuperset(b):      # '-', '##', '**'
+        return False
+    return len(a) == 1 or len(b) == 1 or bool(_WIDE_CHAR.fullmatch(a[-1]) and _WIDE_CHAR.fullmatch(b[0]))
+
+
+def _despace_line(line: str) -> str:
+    if not _WIDE_CHAR.search(line):
+        return line
+    toks = _TOKENS.findall(line)
+    gaps = [0 < i < len(toks) - 1 and t in (" ", "\u3000") and _joins(toks[i - 1], toks[i + 1])
+            for i, t in enumerate(toks)]
+    if not any(gaps) or sum(gaps) <= 2 * len(_WIDE_PAIR.findall(line)):
+        return line
+    return "".join(t for t, gap in zip(toks, gaps) if not gap)

@@ -87,6 +87,17 @@ class QALexicon:
                 links.setdefault(c, set()).add(e.iri)
         return {k: sorted(v - {k}) for k, v in links.items()}
 
+    def ancestors(self, iri: str) -> set[str]:
+        """Everything ``iri`` is narrower than, transitively (East China -> China -> Greater China -> …)."""
+        out, todo = set(), [iri]
+        while todo:
+            e = self.entities.get(todo.pop())
+            for b in (e.broader if e else ()):
+                if b not in out:
+                    out.add(b)
+                    todo.append(b)
+        return out
+
     def market_of(self, segment_iri: str) -> str | None:
         e = self.entities.get(segment_iri)
         return next((b for b in e.broader if b in self.entities and self.entities[b].kind == "Market"), None) if e else None

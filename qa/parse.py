@@ -218,8 +218,8 @@ def _inside_ascii_word(text: str, start: int, end: int) -> bool:
     return (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum())
 
 
-_UNIT_ASK = re.compile(r"(?:in|以|按|用)\s*(?P<cur>rmb|cny|usd|us\$|\$|人民币|美元|元)?\s*(?P<scale>trillion|billion|million|万亿|亿|十亿|百万)"
-                       r"|多少\s*(?P<zscale>万亿|千亿|百亿|十亿|亿|百万|万)\s*(?P<zcur>元|美元|人民币)?"
+_UNIT_ASK = re.compile(r"(?:in|以|按|用)\s*(?P<cur>rmb|cny|usd|us\$|\$|人民币|美元|元)?\s*(?P<scale>trillion|billion|million|万亿|兆|亿|十亿|百万)"
+                       r"|多少\s*(?P<zscale>万亿|兆|千亿|百亿|十亿|亿|百万|万)\s*(?P<zcur>元|美元|人民币)?"
                        r"|(?P<cur2>in rmb|in usd|in us dollars|in dollars|in yuan)", re.I)
 
 
@@ -230,7 +230,8 @@ def _asked_unit(low: str) -> tuple[str | None, int | None] | None:
     scale = m.group("scale") or m.group("zscale")
     cur = m.group("cur") or m.group("zcur") or m.group("cur2") or ""
     mult = ZH_SCALES.get(scale) if scale in ZH_SCALES else EN_SCALES.get(scale or "")
-    code = "USD" if re.search(r"usd|\$|美元|dollar", cur) else ("CNY" if re.search(r"rmb|cny|人民币|元|yuan", cur) else None)
+    # a bare 元 names no currency: '多少兆元' is asked of New Taiwan dollars as much as of renminbi
+    code = "USD" if re.search(r"usd|\$|美元|dollar", cur) else ("CNY" if re.search(r"rmb|cny|人民币|yuan", cur) else None)
     return code, mult
 
 

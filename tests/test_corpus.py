@@ -313,6 +313,15 @@ ZH_HEAD = "# 全球智能小部件市场报告2024\n\n## 1. 概述\n\n2024年全
     ("# 中国化妆品市场报告2024\n\n## 1. 概述\n\n2024年中国化妆品市场规模为5,200亿元。\n\n"
      "2024年，规模最大的细分市场为护肤品，规模达2,500亿元。\n\n2024年，增速最快的细分市场规模为300亿元。\n",
      {("化妆品", None, 5200.0), ("化妆品", "护肤品", 2500.0)}),
+    # 'the X segment of the Y market': the segment X, of the market Y, not the market's own figure
+    ("# Global Lithium-ion Battery Market Report 2025\n\n## 1.2 Market Size\n\nThe global lithium-ion battery "
+     "market was valued at $120.0 billion in 2024. The EV segment of the global lithium-ion battery market reached "
+     "$78.0 billion in 2024, while the energy storage segment of the market reached $22.0 billion.\n\n"
+     "The consumer segment of China's lithium-ion battery market reached $6.0 billion in 2024.\n\n"
+     "The EV segment of the solid-state battery market was worth $1.5 billion in 2024.\n",
+     {("lithium-ion battery", None, 120.0), ("lithium-ion battery", "EV", 78.0),
+      ("lithium-ion battery", "energy storage", 22.0), ("lithium-ion battery", "consumer", 6.0),
+      ("solid-state battery", "EV", 1.5)}),
 ])
 def test_segments_named_or_not(tmp_path, text, expected):
     """Which words name a segment, and of which market: names holding 'core' or 'emerging' are names; the
@@ -346,3 +355,24 @@ def read_claims_of(tmp_path, text: str) -> list[dict]:
     p = tmp_path / "phrasing.md"
     p.write_text(text, encoding="utf-8")
     return read_claims(p)[1].to_json()
+
+
+def test_trillions_written_zhao_and_taiwan_dollars_on_either_side(tmp_path):
+    got = {(r["year"], r["currency"], r["normalized"]) for r in read_claims_of(
+        tmp_path, "# 台灣半導體產業報告\n\n## 1.2 市場規模\n\n"
+        "2023 年，台灣半導體市場規模達 4.3 兆元新台幣。\n\n"
+        "2024 年，台灣半導體市場規模成長至新台幣 4.9 兆元，綠能廠區裝機量達 500 兆瓦。\n\n"
+        "2025 年，台灣半導體市場規模預計為 5,400 億新台幣。\n") if r["kind"] == "figure"}
+    assert got == {(2023, "TWD", 4.3e12), (2024, "TWD", 4.9e12), (2025, "TWD", 5.4e11)}    # 兆瓦 is no amount
+
+
+def test_amounts_written_together_share_their_year(tmp_path):
+    rows = read_claims_of(tmp_path, "# Global Robotics Market Report 2025\n\n## 1.2 Market Size\n\n"
+                          "The global robotics market was valued at $90.0 billion in 2024.\n\n"
+                          "The hardware and software segments reached $50.0 billion and $30.0 billion in 2024, up "
+                          "from $14.0 billion and $24.0 billion in 2020, respectively.\n\n"
+                          "The services segment grew from $2.0 billion in 2020 to $5.0 billion in 2024.\n")
+    got = {(r["segment"], r["year"], r["value"]) for r in rows if r["kind"] == "figure"}
+    assert got == {(None, 2024, 90.0), ("hardware", 2024, 50.0), ("software", 2024, 30.0),
+                   ("hardware", 2020, 14.0), ("software", 2020, 24.0), ("services", 2020, 2.0),
+                   ("services", 2024, 5.0)}

@@ -306,6 +306,48 @@ def test_a_close_match_region_answers_for_the_part_asked(tmp_path):
     assert b.status == "answered" and has(b, 1.2) and not has(b, 3.0), b.answer
 
 
+def test_regions_are_ranked_against_regions_of_their_own_level(tmp_path):
+    """'Which region is largest?' ranks peers: the continents of a global report, not the countries inside
+    them; the parts of China (华东, 华南, from the glossary) in a China report, not China itself; a region
+    stated twice once. Asked which country, the countries."""
+    from ingest.pipeline import ingest_file
+    from kg.store import open_store
+    store = open_store(str(tmp_path / "s"), fill=False)
+    (tmp_path / "g.md").write_text(
+        "# Global Industrial Robot Market Report 2025\n\n## 1.3 Regions\n\nThe global industrial robot market was "
+        "valued at $50.0 billion in 2024. North America reached $14.0 billion, Europe $12.0 billion and Asia Pacific "
+        "$21.0 billion in 2024.\n\nThe United States industrial robot market reached $11.0 billion in 2024, China "
+        "$13.0 billion and Germany $5.0 billion.\n", encoding="utf-8")
+    (tmp_path / "c.md").write_text(
+        "# 中国充电桩行业研究报告\n\n## 1.3 区域格局\n\n2024年，中国充电桩市场规模为1,046.8亿元。其中，华东地区充电桩市场规模为"
+        "380.5亿元。\n\n2024年，华东和华南地区充电桩市场规模分别为380.5亿元和210.2亿元，华北地区为190.0亿元。\n",
+        encoding="utf-8")
+    ingest_file(store, tmp_path / "g.md")
+    ingest_file(store, tmp_path / "c.md")
+    a = ask("Which region had the largest industrial robot market in 2024?", store=store)
+    assert "Asia Pacific" in a.answer and not has(a, 13.0) and not has(a, 11.0), a.answer
+    b = ask("Which country had the largest industrial robot market in 2024?", store=store)
+    assert b.answer.split(".")[0].count("China") == 1 and not has(b, 21.0) and has(b, 11.0), b.answer
+    c = ask("2024年哪个地区的充电桩市场规模最大？", store=store)
+    assert "华东" in c.answer and not has(c, 1046.8) and c.answer.count("华东（") == 1 and has(c, 190.0), c.answer
+
+
+def test_trillions_in_new_taiwan_dollars_asked_in_zhao_yuan(tmp_path):
+    """'兆元' amounts are read as trillions of the currency written on either side; asked '多少兆元', a bare 元
+    names no currency, so New Taiwan dollars answer with no 'no RMB figure' caveat."""
+    from ingest.pipeline import ingest_file
+    from kg.store import open_store
+    store = open_store(str(tmp_path / "s"), fill=False)
+    (tmp_path / "tw.md").write_text(
+        "# 台灣半導體產業報告\n\n## 1.2 市場規模\n\n2023 年，台灣半導體市場規模達 4.3 兆元新台幣。\n\n"
+        "2024 年，台灣半導體市場規模成長至新台幣 4.9 兆元。\n", encoding="utf-8")
+    ingest_file(store, tmp_path / "tw.md")
+    a = ask("2024年台灣半導體市場規模多少兆元？", store=store)
+    assert a.status == "answered" and has(a, 4.9) and "人民幣" not in a.answer and "NT$" in a.answer, a.answer
+    b = ask("How big was Taiwan's semiconductor market in 2023?", store=store)
+    assert b.status == "answered" and "NT$ 4,300 billion" in b.answer, b.answer
+
+
 def test_a_bulk_load_that_bypasses_reportkg_is_seen_by_the_census(tmp_path, monkeypatch):
     """An export loaded straight into the store (as `oxigraph load` would into a remote one) bumps no
     revision; the periodic census of reports still notices it and the lexicon is rebuilt."""

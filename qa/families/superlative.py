@@ -42,6 +42,10 @@ def answer(frame: Frame, ctx: Context):
     groups: dict[tuple, list] = {}
     for f in figs:
         groups.setdefault((f.report, f.market), []).append(f)
+    if by_region:
+        countries = bool(re.search(r"国家|countr", frame.text.lower()))
+        groups = {k: peers(g, ctx, countries) for k, g in groups.items()}
+        figs = [f for g in groups.values() for f in g]
     if len(groups) > 1:
         # several reports / markets: rank within each, never across
         parts = [answer_group(frame, ctx, g, by_region) for g in groups.values() if len(g) >= 2]
@@ -58,6 +62,29 @@ def answer(frame: Frame, ctx: Context):
     small = any(w in frame.text.lower() for w in SMALL)
     ranked = sorted(figs, key=lambda f: f.norm, reverse=not small)
     return build(frame, ctx, status="answered", zh=zh, en=en, figs=ranked, family=NAME)
+
+
+def peers(figs, ctx: Context, countries: bool = False) -> list:
+    """The regions to rank against each other: one figure per region (a figure stated twice counts once),
+    and regions of one level: the broadest ones when there are several ('North America' and 'Europe', not
+    'the US' within them), else the parts of the one broadest region ('华东', '华南' within '中国'). Asked
+    which country, the countries (regions with an ISO code) when the report states two or more."""
+    if countries:
+        coded = [f for f in figs if (e := ctx.lex.entities.get(f.region)) and e.code]
+        if len({f.region for f in coded}) >= 2:
+            figs = coded
+    seen, distinct = set(), []
+    for f in figs:
+        if f.region not in seen:
+            seen.add(f.region)
+            distinct.append(f)
+    regions = {f.region for f in distinct}
+    up = {r: ctx.lex.ancestors(r) & regions for r in regions}
+    roots = [f for f in distinct if not up[f.region]]
+    if len(roots) != 1:
+        return roots or distinct
+    parts = [f for f in distinct if up[f.region] == {roots[0].region}]
+    return parts if len(parts) >= 2 else distinct
 
 
 def answer_group(frame: Frame, ctx: Context, figs, by_region: bool) -> tuple[str, str]:
