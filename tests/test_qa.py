@@ -330,6 +330,8 @@ def test_regions_are_ranked_against_regions_of_their_own_level(tmp_path):
     assert b.answer.split(".")[0].count("China") == 1 and not has(b, 21.0) and has(b, 11.0), b.answer
     c = ask("2024年哪个地区的充电桩市场规模最大？", store=store)
     assert "华东" in c.answer and not has(c, 1046.8) and c.answer.count("华东（") == 1 and has(c, 190.0), c.answer
+    d = ask("Which segment of the industrial robot market was the largest in 2024?", store=store)
+    assert d.status == "not_found" and "down by segment" in d.answer, d.answer
 
 
 def test_trillions_in_new_taiwan_dollars_asked_in_zhao_yuan(tmp_path):

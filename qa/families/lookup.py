@@ -88,6 +88,13 @@ def explain_missing(frame: Frame, ctx: Context, sel):
         near_zh, near_en = ["图谱中没有相关的市场数据"], ["the graph holds no market figures for this"]
     zh = f"报告未给出{asked_zh}" + ("；" + "；".join(near_zh) if near_zh else "") + "。"
     en = f"The report does not state the {asked_en}" + ("; " + "; ".join(near_en) if near_en else "") + "."
+    if sel.reason == "segment" and not frame.segments and not cov.get("segments") and sel.markets:
+        # 'Which segment is largest?' of a report that gives no segment figures: say that, not 'no market size'
+        mk_zh = "、".join(ctx.label(m, "zh") for m in sel.markets)
+        mk_en = ", ".join(ctx.label(m, "en") for m in sel.markets)
+        zh = f"报告未按细分市场给出{mk_zh}{metric_zh}的数据" + ("；" + "；".join(near_zh) if near_zh else "") + "。"
+        en = f"The report does not break the {mk_en} {metric_en} down by segment" + \
+            ("; " + "; ".join(near_en) if near_en else "") + "."
     return not_found(frame, zh, en, ctx=ctx, family=NAME, interpretation=_interp(frame, ctx, sel.metric))
 
 

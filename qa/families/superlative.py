@@ -98,10 +98,12 @@ def answer_group(frame: Frame, ctx: Context, figs, by_region: bool) -> tuple[str
     order_en = ", ".join(f"{ctx.label(f.segment if not by_region else f.region, 'en')} ({written(f, 'en')})" for f in ranked)
     where_zh = f"{top.year}年{ctx.label(top.region, 'zh') if not by_region else ''}"
     reg_en = ctx.label(top.region, "en")
-    where_en = f"{top.year}" if by_region else f"the {reg_en.lower() if reg_en == 'Global' else reg_en} market in {top.year}"
+    where_en = f"the market in {top.year}" if by_region else \
+        f"the {reg_en.lower() if reg_en == 'Global' else reg_en} market in {top.year}"
     word_zh, word_en = ("最小", "smallest") if small else ("最大", "largest")
     zh = f"{where_zh}{ctx.label(top.market, 'zh')}规模{word_zh}的是{name_zh}，为{written(top, 'zh')}。排序：{order_zh}。"
-    en = (f"The {word_en} {'region' if by_region else 'segment'} of {where_en.replace(' market', ' ' + ctx.label(top.market, 'en') + ' market')} "
+    noun = ("country" if re.search(r"国家|countr", frame.text.lower()) else "region") if by_region else "segment"
+    en = (f"The {word_en} {noun} {'in' if by_region else 'of'} {where_en.replace(' market', ' ' + ctx.label(top.market, 'en') + ' market')} "
           f"is {name_en} at {written(top, 'en')}. Ranking: {order_en}.")
     return zh, en
 
