@@ -188,7 +188,76 @@ def plan(i: int, seed: int = 0) -> tuple[Plan, random.Random]:
 
 # --------------------------------------------------------------------------- writers
 
-class Writer:
+class TableMixin:
+    """A segment table in the outlook section of one markdown report in three: years across
+    ('| 细分市场 | 2020 | 2024 | 2030E | CAGR（2024-2030） |') or, one time in three, down the first column.
+    Its figures are expected once: a cell the text also states is the same claim."""
+
+    def table(self) -> None:
+        p = self.p
+        trng = random.Random(f"reportkg-table-{p.style}-{p.ind.key}-{p.publisher}-{p.base}-{p.fcst}-{self.total_b.text}")
+        if trng.random() >= 0.35:
+            return
+        zh = p.lang == "zh"
+        k = len(p.segs)
+        names = [s[0] if zh else s[1] for s in p.segs]
+        if p.style == "zh-hant":
+            names = [_to_hant(n) for n in names]
+        g_hist = (self.total_b.base / self.total_h.base) ** (1 / (p.base - p.hist))
+        rows = []          # (label, hist, base, fcst, cagr) in base units (亿 / billion), adding up to the totals
+        hs = [b.base / (g_hist * trng.uniform(0.95, 1.05)) ** (p.base - p.hist) for b in self.seg_b]
+        fs = [b.base * (1 + trng.uniform(0.05, 0.4)) ** (p.fcst - p.base) for b in self.seg_b]
+        for name, b, h, f in zip(names, self.seg_b, hs, fs):
+            h, f = round(h * self.total_h.base / sum(hs), 2), round(f * self.total_f.base / sum(fs), 2)
+            rows.append((name, h, b.base, f, cagr(b.base, f, p.fcst - p.base)))
+        rows.append(("合计" if zh else trng.choice(["Total", "Total market"]), self.total_h.base, self.total_b.base,
+                     self.total_f.base, cagr(self.total_b.base, self.total_f.base, p.fcst - p.base)))
+        fmt = lambda x: (f"{x:,.3f}".rstrip("0").rstrip(".") if round(x, 2) != x or trng.random() < 0.5  # noqa: E731
+                         else f"{x:.2f}")
+        est = trng.choice(["E", "E", "F"]) if not zh else trng.choice(["E", "年E", "年（预测）"])
+        unit = self.num.zh_unit if zh else self.num.unit_line
+        if zh:
+            caption = f"表{trng.randint(1, 9)}：{zj(self.r(p.primary), self.market)}细分市场规模（单位：{unit}）"
+            head0, cagr_head = "细分市场", f"CAGR（{p.base}-{p.fcst}）" if trng.random() < 0.5 else "年复合增长率"
+        else:
+            A = self.adj(p.primary)
+            caption = f"Table {trng.randint(1, 9)}: {A[0].upper() + A[1:]} {self.market} market by segment ({unit})"
+            head0 = trng.choice(["Segment", "Segment", "Product type"])
+            cagr_head = trng.choice([f"CAGR {p.base}-{p.fcst}", f"{p.base}-{str(p.fcst)[2:]} CAGR", "CAGR"])
+        years = [str(p.hist), str(p.base), f"{p.fcst}{est}"]
+        if trng.random() < 0.67:
+            lines = [f"| {head0} | {' | '.join(years)} | {cagr_head} |", "|" + " --- |" * 5]
+            for label, h, b, f, c in rows:
+                lines.append(f"| {label} | {fmt(h)} | {fmt(b)} | {fmt(f)} | {c}% |")
+            claims = [(label, y, v) for label, h, b, f, c in rows for y, v in ((p.hist, h), (p.base, b), (p.fcst, f))]
+            claims += [(label, None, c) for label, *_, c in rows]
+        else:
+            lines = [f"| {'年份' if zh else 'Year'} | {' | '.join(r[0] for r in rows)} |", "|" + " --- |" * (len(rows) + 1)]
+            for y, i in zip(years, (1, 2, 3)):
+                lines.append(f"| {y} | {' | '.join(fmt(r[i]) for r in rows)} |")
+            claims = [(r[0], y, r[i]) for y, i in ((p.hist, 1), (p.base, 2), (p.fcst, 3)) for r in rows]
+        self.out(caption, "\n".join(lines))
+        total = rows[-1][0]
+        have = {_fig_identity(f) for f in self.figs}
+        mult = 1e8 if zh else 1e9
+        for label, y, v in claims:
+            seg = None if label == total else label
+            if y is None:
+                self.fig("CAGR", self.market, p.primary, seg, None, (p.base, p.fcst), v, "%")
+            else:
+                self.fig("market size", self.market, p.primary, seg, y, None, round(v, 3),
+                         unit if zh else f"{self.num.currency} billion")
+                self.figs[-1].normalized = round(round(v, 3) * mult, 2)
+            if _fig_identity(self.figs[-1]) in have:
+                self.figs.pop()
+
+
+def _fig_identity(f: Fig) -> tuple:
+    return (f.metric, _norm_label(f.segment), f.region, f.year, tuple(f.period) if f.period else None,
+            round(f.normalized if f.normalized is not None else f.value, 2))
+
+
+class Writer(TableMixin):
     """Collects lines and the figures they state."""
 
     def __init__(self, p: Plan, rng: random.Random):
@@ -345,6 +414,8 @@ class ZhWriter(Writer):
         self.forecast(p.primary, self.total_f, self.cagr_f)
         if p.second:
             self.forecast(p.second, self.sec_f, self.cagr2)
+        if self.md:
+            self.table()
         # ---- back matter
         self.section = ""
         self.out(f"## 关于 {p.publisher}" if self.md else f"关于{p.publisher}",
@@ -540,6 +611,7 @@ class EnWriter(Writer):
         if p.second:
             self.h2("3.2", "Regional Outlook")
             self.forecast(p.second, self.sec_f, self.cagr2, main=False)
+        self.table()
         self.h2("3.3" if p.second else "3.2", f"{_titlecase(p.ind.rate_en)} Adoption")
         self.rate()
         self.section = ""

@@ -11,6 +11,7 @@ class Evidence:
     start: int            # character offsets into the report file
     end: int
     line: int
+    cell: str | None = None   # a table figure: its row and column as the table heads them ('协作机器人 × 2030E')
 
 
 @dataclass
@@ -163,4 +164,7 @@ class Claims:
 
 def _ev(e: Evidence) -> dict:
     d = asdict(e)
-    return {"section": d["section"], "quote": d["quote"], "line": d["line"], "start": d["start"], "end": d["end"]}
+    out = {"section": d["section"], "quote": d["quote"], "line": d["line"], "start": d["start"], "end": d["end"]}
+    if e.cell:
+        out["cell"] = e.cell
+    return out

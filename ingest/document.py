@@ -18,7 +18,7 @@ from .errors import Errors, IngestError
 # The graph model a report's graph is built with: bump it when the RDF a report becomes changes (2: Data
 # Cube slices; 3: segments named in a sentence), so that resumed ingests rebuild reports an older model built
 # though their text is the same.
-GRAPH_MODEL = 4
+GRAPH_MODEL = 5
 
 
 def content_hash(text: str) -> str:
@@ -72,7 +72,7 @@ class Sentence:
 
 @dataclass
 class Block:
-    kind: str               # paragraph | lead | item | chart | unit | source
+    kind: str               # paragraph | lead | item | chart | unit | source | row
     text: str
     norm: str
     offsets: list[int] = field(repr=False)
@@ -81,6 +81,8 @@ class Block:
     lead: str | None = None        # bold lead / list label (without trailing colon)
     body_start: int = 0            # index in text where the body after the lead starts
     sentences: list[Sentence] = field(default_factory=list)
+    cells: list[str] | None = None     # a table row's cells, as written (markup removed)
+    table: int | None = None           # which table of the document a row belongs to
 
     @property
     def start(self) -> int:
@@ -239,6 +241,7 @@ def parse_document(text: str, path: str = "<text>") -> Document:
     in_toc, toc_numbers, toc_titles, toc_top = False, set(), set(), None
     body_seen = False
     pending: list[_Line] = []           # lines of the paragraph being collected
+    tables, last_row = 0, -1            # tables seen; the line of the last table row
 
     def flush():
         nonlocal body_seen
@@ -327,6 +330,16 @@ def parse_document(text: str, path: str = "<text>") -> Document:
             if h.kind == "plain" and h.title in toc_titles:
                 toc_titles.discard(h.title)
             new_section(h, ln, number)
+            continue
+        if _TABLE_ROW.match(stripped) and current is not None:
+            # a table row ('| 协作机器人 | 90.5 | 120.3 |'): a block of its own; '|---|---|' rules are skipped
+            flush()
+            if not _TABLE_RULE.match(stripped):
+                if last_row != ln.no - 1:
+                    tables += 1
+                _emit_row(ln, blocks, current.id, lang, tables)
+                body_seen = True
+            last_row = ln.no
             continue
         if not sections and not pending and not body_seen and not front and _looks_like_title(plain) and len(plain) >= 4:
             front.append(plain)
@@ -435,6 +448,21 @@ def _emit_block(lines: list[_Line], blocks: list[Block], section: str, lang: str
         kind = "unit"
     block = Block(kind, text, norm, offs, lines[0].no, section, lead, body_start)
     block.sentences = _split_sentences(block, lines, lang)
+    blocks.append(block)
+
+
+_TABLE_ROW = re.compile(r"^\|.*\|\s*$|^\|(?:[^|]*\|){2,}")
+_TABLE_RULE = re.compile(r"^[|:\-\s—–=+]+$")
+
+
+def _emit_row(ln: _Line, blocks: list[Block], section: str, lang: str, table: int) -> None:
+    """A table row: one block, one sentence (the row as written, so a figure read from it quotes it)."""
+    text, offs = _clean([ln], lang)
+    if not text.strip("| "):
+        return
+    cells = [c.strip() for c in text.strip().strip("|").split("|")]
+    block = Block("row", text, replace_zh_years(fold(text)), offs, ln.no, section, cells=cells, table=table)
+    block.sentences = [Sentence(text, block.norm, offs[0], offs[-1] + 1, ln.no, offs)]
     blocks.append(block)
 
 

@@ -376,6 +376,9 @@ class Extractor:
         list_block_idx = -10
         for idx, a in enumerate(self.sentences):
             b = a.block
+            if b.kind == "row":          # tables are read by their headers (ingest.tables), not as sentences
+                list_ctx = None
+                continue
             ctx = ctx_by_section.setdefault(b.section, Context())
             qs = a.doc._.quantities or []
             in_list = (list_ctx is not None and b.kind in ("lead", "item") and b.lead
@@ -412,6 +415,8 @@ class Extractor:
                                    year=base.year if base else (yr[-1].year if yr else ctx.year),
                                    status=base.status if base else ctx.status)
                 list_block_idx = self._block_index(b)
+        from .tables import TableReader
+        self.claims.figures.extend(TableReader(self).figures())
 
     @functools.cached_property
     def _block_positions(self) -> dict[int, int]:

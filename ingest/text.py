@@ -123,12 +123,30 @@ def despace_cjk(text: str) -> str:
     A line is letter-spaced when it holds Chinese and the single spaces next to a one-character piece
     (or between two Chinese characters) outnumber Chinese characters written together more than two
     to one. In such a line those spaces go; wider gaps (columns), the spaces after list markers and
-    between longer pieces ('2024 2025') stay. Other lines are returned as they are, and the line count
-    never changes, so line numbers still point into the file.
+    between longer pieces ('2024 2025') stay. In a document letter-spaced throughout, lines of figures
+    alone ('| 2 0 2 4 | 1 8 . 7 |') are joined too. Other lines are returned as they are, and the line
+    count never changes, so line numbers still point into the file.
     """
     if not _WIDE_GAP.search(text) and not re.search(rf"[{_WIDE}] \S |\S [{_WIDE}] ", text):
         return text
-    return "\n".join(_despace_line(ln) for ln in text.split("\n"))
+    lines = text.split("\n")
+    out = [_despace_line(ln) for ln in lines]
+    chinese = sum(1 for ln in lines if _WIDE_CHAR.search(ln))
+    spaced = sum(1 for a, b in zip(lines, out) if a != b)
+    if spaced >= 3 and spaced >= 0.3 * chinese:
+        # a letter-spaced document: its lines of figures only ('| 2 0 2 4 | 1 8 . 7 |') are letter-spaced too
+        out = [_despace_figures(b) if a == b else b for a, b in zip(lines, out)]
+    return "\n".join(out)
+
+
+def _despace_figures(line: str) -> str:
+    toks = _TOKENS.findall(line)
+    words = [t for t in toks if t.strip()]
+    if len(words) < 4 or sum(len(w) == 1 for w in words) < 0.8 * len(words):
+        return line
+    return "".join(t for i, t in enumerate(toks)
+                   if not (t == " " and 0 < i < len(toks) - 1 and len(toks[i - 1]) == 1 and len(toks[i + 1]) == 1
+                           and toks[i - 1].strip() and toks[i + 1].strip()))
 
 
 def _joins(a: str, b: str) -> bool:

@@ -242,3 +242,5 @@ def _evidence(b: _Builder, claim: str, rep: str, ev: Evidence) -> None:
     b.add(ei, OA.start, _typed(ev.start, XSD.integer))
     b.add(ei, OA.end, _typed(ev.end, XSD.integer))
     b.add(ei, RK.line, _typed(ev.line, XSD.integer))
+    if ev.cell:
+        b.add(ei, RK.tableCell, _lit(ev.cell))

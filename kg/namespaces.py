@@ -49,6 +49,7 @@ class RK(DefinedNamespace):
     comparator: URIRef
     evidence: URIRef
     line: URIRef
+    tableCell: URIRef
     report: URIRef
     # comparators
     eq: URIRef

@@ -28,6 +28,7 @@ class Citation:
     quote: str
     line: int | None = None
     report_title: str | None = None
+    cell: str | None = None        # a figure read from a table: the row and column of its cell
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Answer:
             "question": self.question, "lang": self.lang, "status": self.status, "answer": self.answer,
             "values": [{k: v for k, v in asdict(x).items() if v is not None or k in ("year", "segment", "region", "market")}
                        for x in self.values],
-            "citations": [asdict(c) for c in self.citations],
+            "citations": [{k: v for k, v in asdict(c).items() if k != "cell" or v} for c in self.citations],
             "sparql": self.sparql, "interpretation": self.interpretation, "family": self.family,
         }
         if self.formula:
@@ -61,7 +62,8 @@ class Answer:
         lines = [self.answer]
         for c in self.citations:
             sec = f"§{c.section} {c.section_title}" if c.section != c.section_title else c.section_title
-            lines.append(f"  [{sec}] “{c.quote}” (line {c.line})")
+            cell = f", table cell {c.cell}" if c.cell else ""
+            lines.append(f"  [{sec}] “{c.quote}” (line {c.line}{cell})")
         if self.interpretation:
             lines.append(f"  ({self.interpretation})")
         return "\n".join(lines)

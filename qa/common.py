@@ -26,7 +26,7 @@ _RK = str(RK_NS)
 _DCT, _OA = "http://purl.org/dc/terms/", "http://www.w3.org/ns/oa#"
 _SDMX_DIM, _SDMX_ATT = "http://purl.org/linked-data/sdmx/2009/dimension#", "http://purl.org/linked-data/sdmx/2009/attribute#"
 _DERIVED, _EVIDENCE = "http://www.w3.org/ns/prov#wasDerivedFrom", _RK + "evidence"
-_CITATION = (_DCT + "title", _DCT + "identifier", _OA + "exact", _RK + "line")     # of a report, section, quote
+_CITATION = (_DCT + "title", _DCT + "identifier", _OA + "exact", _RK + "line", _RK + "tableCell")  # report, section, quote
 
 
 @dataclass
@@ -53,6 +53,7 @@ class Fig:
     line: int
     year: int | None = None
     period: tuple[int, int] | None = None
+    cell: str | None = None     # read from a table: its row and column ('协作机器人 × 2030E')
 
     @classmethod
     def from_triples(cls, obs: str, report: str, o: dict, rep: dict, sec: dict, ev: dict) -> "Fig":
@@ -67,7 +68,8 @@ class Fig:
                    status="forecast" if o[_SDMX_ATT + "obsStatus"].endswith("obsStatus-F") else "actual",
                    section=str(sec[_DCT + "identifier"]), section_title=sec[_DCT + "title"], quote=ev[_OA + "exact"],
                    line=int(ev[_RK + "line"]), year=o.get(_RK + "year"),
-                   period=(start, end) if start is not None and end is not None else None)
+                   period=(start, end) if start is not None and end is not None else None,
+                   cell=ev.get(_RK + "tableCell"))
 
     @property
     def percent(self) -> bool:
@@ -249,7 +251,7 @@ class Context:
 
     def cite(self, f: Fig) -> Citation:
         return Citation(report=f.report, section=f.section, section_title=f.section_title, quote=f.quote, line=f.line,
-                        report_title=f.report_title)
+                        report_title=f.report_title, cell=f.cell)
 
     def value_of(self, f: Fig, lang: str, label: str | None = None) -> Value:
         return Value(label=label or self.describe(f, lang), value=_num(f.value), unit=f.unit, year=f.year,
@@ -372,7 +374,7 @@ def build(frame: Frame, ctx: Context, *, status: str, zh: str, en: str, figs=(),
     """An Answer in the question's language citing every figure it used."""
     cites, seen = [], set()
     for c in [ctx.cite(f) for f in figs] + list(extra_citations):
-        key = (c.report, c.section, c.quote)
+        key = (c.report, c.section, c.quote, c.cell)
         if key not in seen:
             seen.add(key)
             cites.append(c)

@@ -91,10 +91,11 @@ def test_known_figures_are_consistent(corpus):
             t = totals[k]
             total = sum(s["normalized"] for s in segs)
             assert math.isclose(total, t["normalized"], rel_tol=0.03), (r["file"], k, total, t["normalized"])
+        sizes = {(f["region"], f["segment"], f["year"]): f for f in figs if f["metric"] == "market size"}
         for f in figs:
             if f["metric"] != "CAGR":
                 continue
-            a, b = (totals.get((f["region"], y)) for y in f["period"])
+            a, b = (sizes.get((f["region"], f["segment"], y)) for y in f["period"])
             if a and b:
                 implied = ((b["normalized"] / a["normalized"]) ** (1 / (f["period"][1] - f["period"][0])) - 1) * 100
                 assert math.isclose(implied, f["value"], abs_tol=0.35), (r["file"], f, implied)
@@ -376,3 +377,39 @@ def test_amounts_written_together_share_their_year(tmp_path):
     assert got == {(None, 2024, 90.0), ("hardware", 2024, 50.0), ("software", 2024, 30.0),
                    ("hardware", 2020, 14.0), ("software", 2020, 24.0), ("services", 2020, 2.0),
                    ("services", 2024, 5.0)}
+
+
+def test_tables_are_read_by_their_headers(tmp_path):
+    """A table's figures come from its header (years, 'CAGR（2024-2030）', 'Share'), its first column (segments,
+    regions, the total) and the unit of its caption or header; each quotes its row. A row the header calls
+    a region but the glossary does not know, empty cells and numbers with no unit give nothing."""
+    rows = read_claims_of(tmp_path, (
+        "# 全球工业机器人行业研究报告\n\n## 1.2 市场规模\n\n2024年，全球工业机器人市场规模达到1,250亿元。\n\n"
+        "表1：全球工业机器人细分市场规模（单位：亿元）\n\n"
+        "| 细分市场 | 2022 | 2024 | 2030E | CAGR（2024-2030） |\n| --- | --- | --- | --- | --- |\n"
+        "| 多关节机器人 | 520.3 | 650.0 | 1,320.5 | 12.5% |\n| **协作机器人** | — | 160.0 | 520.0 | 21.7% |\n"
+        "| 合计 | 1,000.0 | 1,250.0 | 2,600.0 | 13.0% |\n\n资料来源：某某研究院\n\n## 1.3 区域格局\n\n"
+        "| Region | 2024 (USD billion) | Share |\n| --- | --- | --- |\n| China | 6.8 | 38.2% |\n"
+        "| Atlantis | 1.0 | 5.0% |\n\n## 1.4 出货量\n\n| 细分市场 | 2024 |\n| --- | --- |\n| 协作机器人 | 12 |\n\n"
+        "## 1.5 年度\n\n| 年份 | 多关节机器人（亿元） | 合计（亿元） |\n| --- | --- | --- |\n| 2025 | 700.5 | 1,400.0 |\n"))
+    got = {(r["metric"], r["segment"], r["region"], r["year"], tuple(r["period"] or ()), r["value"], r["status"])
+           for r in rows if r["kind"] in ("figure", "cagr")}
+    assert got == {
+        ("market size", None, "Global", 2024, (), 1250.0, "actual"),             # the text's; the table's is the same
+        ("market size", "多关节机器人", "Global", 2022, (), 520.3, "actual"),
+        ("market size", "多关节机器人", "Global", 2024, (), 650.0, "actual"),
+        ("market size", "多关节机器人", "Global", 2030, (), 1320.5, "forecast"),
+        ("CAGR", "多关节机器人", "Global", None, (2024, 2030), 12.5, "forecast"),
+        ("market size", "协作机器人", "Global", 2024, (), 160.0, "actual"),
+        ("market size", "协作机器人", "Global", 2030, (), 520.0, "forecast"),
+        ("CAGR", "协作机器人", "Global", None, (2024, 2030), 21.7, "forecast"),
+        ("market size", None, "Global", 2022, (), 1000.0, "actual"),
+        ("market size", None, "Global", 2030, (), 2600.0, "forecast"),
+        ("CAGR", None, "Global", None, (2024, 2030), 13.0, "forecast"),
+        ("market size", None, "China", 2024, (), 6.8, "actual"),
+        ("market share", None, "China", 2024, (), 38.2, "actual"),
+        ("market size", "多关节机器人", "Global", 2025, (), 700.5, "actual"),       # years down the first column
+        ("market size", None, "Global", 2025, (), 1400.0, "actual"),
+    }, got
+    china = next(r for r in rows if r["region"] == "China" and r["metric"] == "market size")
+    assert china["quote"] == "| China | 6.8 | 38.2% |" and china["currency"] == "USD" and china["section"] == "1.3"

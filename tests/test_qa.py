@@ -350,6 +350,31 @@ def test_trillions_in_new_taiwan_dollars_asked_in_zhao_yuan(tmp_path):
     assert b.status == "answered" and "NT$ 4,300 billion" in b.answer, b.answer
 
 
+def test_figures_from_a_table_answer_and_cite_their_cell(tmp_path):
+    """A table's figures answer look-ups, CAGRs and rankings like the text's; the citation quotes the row and
+    names the cell (row × column), in the JSON too."""
+    from ingest.pipeline import ingest_file
+    from kg.store import open_store
+    store = open_store(str(tmp_path / "s"), fill=False)
+    (tmp_path / "robots.md").write_text(
+        "# 全球工业机器人行业研究报告\n\n## 1.2 市场规模\n\n2024年，全球工业机器人市场规模达到1,250亿元。\n\n"
+        "表1：全球工业机器人细分市场规模（单位：亿元）\n\n| 细分市场 | 2022 | 2024 | 2030E | CAGR（2024-2030） |\n"
+        "| --- | --- | --- | --- | --- |\n| 多关节机器人 | 520.3 | 650.0 | 1,320.5 | 12.5% |\n"
+        "| 协作机器人 | 90.5 | 160.0 | 520.0 | 21.7% |\n| 合计 | 1,000.0 | 1,250.0 | 2,600.0 | 13.0% |\n",
+        encoding="utf-8")
+    ingest_file(store, tmp_path / "robots.md")
+    a = ask("2030年协作机器人市场规模预计是多少？", store=store)
+    assert a.status == "answered" and has(a, 520.0) and not has(a, 160.0), a.answer
+    cite = a.to_json()["citations"][0]
+    assert cite["quote"].startswith("| 协作机器人 |") and cite["cell"] == "协作机器人 × 2030E", cite
+    b = ask("What is the CAGR of the collaborative robot segment from 2024 to 2030?", store=store)
+    assert b.status == "answered" and has(b, 21.7), b.answer
+    c = ask("2024年哪个细分市场规模最大？", store=store)
+    assert "多关节机器人" in c.answer.split("。")[0] and has(c, 650.0), c.answer
+    d = ask("2022年全球工业机器人市场规模是多少？", store=store)
+    assert d.status == "answered" and has(d, 1000.0) and "合计 × 2022" in d.render(), d.render()
+
+
 def test_a_bulk_load_that_bypasses_reportkg_is_seen_by_the_census(tmp_path, monkeypatch):
     """An export loaded straight into the store (as `oxigraph load` would into a remote one) bumps no
     revision; the periodic census of reports still notices it and the lexicon is rebuilt."""

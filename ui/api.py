@@ -56,6 +56,7 @@ class Citation(BaseModel):
     section_title: str | None = None
     quote: str
     line: int | None = None
+    cell: str | None = Field(None, description="for a figure read from a table: the row and column of its cell")
 
     model_config = {"extra": "allow"}
 

@@ -129,7 +129,8 @@ def cite_label(c: dict) -> str:
     title = c.get("section_title") or ""
     head = f"§{sec} {title}".strip() if sec and sec != title else (title or sec)
     quote = " ".join(str(c.get("quote") or "").split())
-    return f"{head} — “{quote[:80]}{'…' if len(quote) > 80 else ''}”"
+    cell = f" [{c['cell']}]" if c.get("cell") else ""
+    return f"{head} — “{quote[:80]}{'…' if len(quote) > 80 else ''}”{cell}"
 
 
 def _fmt_number(v: Any) -> str:
@@ -165,7 +166,8 @@ def render_answer(out: dict) -> list[dict]:
             sec = c.get("section") or ""
             title = c.get("section_title") or ""
             head = f"§{sec} {title}" if sec and sec != title else (title or sec)
-            lines.append(f"{i}. {md(head)} — “{md(c.get('quote', ''))}”")
+            cell = f" (table cell {md(c['cell'])})" if c.get("cell") else ""
+            lines.append(f"{i}. {md(head)} — “{md(c.get('quote', ''))}”{cell}")
     msgs = [{"role": "assistant", "content": "\n".join(lines)}]
     how = []
     if out.get("interpretation"):

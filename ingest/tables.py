@@ -1,0 +1,328 @@
+"""Figures read from the report's tables ('| 协作机器人 | 90.5 | 120.3 | 160.0 |').
+
+A table is read by its header: year columns ('2024', '2030E', '2025年（预测）', 'FY2024'), CAGR columns
+('CAGR（2024-2030）', '2024–30 CAGR'), share columns ('占比', 'Share (%)') and columns a glossary metric names
+('渗透率'); the first column names what each row is: a region the glossary knows, the total ('合计',
+'Total', the market's own name) or a segment. A table whose first column holds the years is read the
+other way round. Units come from a cell, its column header or the caption ('单位：亿元', '(USD billion)').
+Every figure quotes the row it was read from. Nothing here names a report's markets or segments.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.namespaces import METRIC_CAGR, METRIC_MARKET_SIZE, METRIC_SHARE
+
+from .claims import Figure
+from .quantities import PREFIX_CURRENCIES, Quantity, find_quantities
+from .text import fold, squash
+
+YEAR_HEAD = re.compile(r"^\s*(?:FY\s?)?(?P<y>(?:19|20)\d{2})\s*年?\s*(?P<e>[EFP](?![a-z])|[(（]?(?:预测|预计|估计|e|f)[)）]?)?",
+                       re.I)
+PERIOD_HEAD = re.compile(r"(?P<a>(?:19|20)\d{2})\s*年?\s*(?:-|–|~|～|至|到|to)\s*(?P<b>(?:19|20)?\d{2})(?!\d)", re.I)
+CAGR_HEAD = re.compile(r"cagr|复合(?:年)?(?:均)?增长率|年复合|年均复合|复合增速|年均增速", re.I)
+SHARE_HEAD = re.compile(r"占比|份额|比重|share|%\s*of", re.I)
+TOTAL = re.compile(r"^(?:合计|总计|总体|整体|总和|全部|小计|全市场|整体市场|市场合计|市场总计|total(?: market)?|overall(?: market)?|sum|"
+                   r"grand total|all segments|market total|"
+                   r"全球合计|全球总计)$", re.I)
+BY_REGION = re.compile(r"地区|区域|国家|地域|region|country|countries|geograph", re.I)
+BY_YEAR = re.compile(r"^(?:年份|年度|年|时间|year|years|period|fy)?$", re.I)
+EMPTY_CELL = re.compile(r"^(?:-+|—+|–|n/?a|na|/|…|\.\.\.|—|暂无|无)?$", re.I)
+NUMBER_CELL = re.compile(r"^(?P<cmp>[<>≈~约]|不足|超过)?\s*(?P<neg>-)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<pct>%)?$")
+UNIT_IN = re.compile(r"单位\s*[:：]\s*(?P<u>[^)）,，;；。]+)|[(（](?P<p>[^()（）]{1,24})[)）]|\bin\s+(?P<e>(?:US\$|USD|\$|RMB|EUR|€)"
+                     r"\s*(?:bn|billion|mn|million|trillion)|(?:billion|million)\s+(?:USD|US dollars|dollars|RMB|yuan|euros?)"
+                     r"|%)", re.I)
+MARKET_TITLE_WORDS = re.compile(r"市场|行业|产业|market|industry|sector", re.I)
+
+
+@dataclass
+class _Column:
+    kind: str                           # year | cagr | share | metric | skip
+    year: int | None = None
+    estimate: bool = False
+    period: tuple[int, int] | None = None
+    metric: str | None = None
+    unit: Quantity | None = None        # the column's unit, probed from its header
+
+
+def unit_of(text: str) -> Quantity | None:
+    """The unit a caption or header names: '单位：亿元' -> 亿元 (CNY, 8); '(USD billion)' -> USD billion; '(%)'."""
+    for m in UNIT_IN.finditer(fold(text)):
+        u = re.sub(r"^(?:单位|unit|units)\s*[:：]?\s*", "", (m.group("u") or m.group("p") or m.group("e") or "").strip(),
+                   flags=re.I)
+        q = probe_unit(u)
+        if q:
+            return q
+    return None
+
+
+def probe_unit(u: str) -> Quantity | None:
+    if not u:
+        return None
+    if u.strip() in ("%", "％", "percent"):
+        return Quantity(0, 0, 1.0, "1", "%", None, 0, True)
+    words = u.split()
+    tries = [f"1{u}", f"1 {u}"]
+    if words and words[0].lower() in PREFIX_CURRENCIES:
+        tries.append(f"{words[0]} 1 {' '.join(words[1:])}")
+    for t in tries:
+        qs = find_quantities(fold(t), t)
+        if len(qs) == 1 and qs[0].start == 0 and qs[0].end >= len(t.rstrip()) - 1 and (qs[0].amount or qs[0].percent):
+            q = qs[0]
+            q.unit = u.strip() if not q.unit.startswith(("USD", "CNY", "EUR", "TWD")) else q.unit
+            return q
+    return None
+
+
+def cell_value(cell: str, unit: Quantity | None) -> Quantity | None:
+    """A cell's number in the unit it is written in, else in the column's or caption's unit."""
+    c = fold(cell).strip().replace("**", "")
+    if EMPTY_CELL.match(c):
+        return None
+    m = NUMBER_CELL.match(c)
+    if m:
+        value = float(m.group("num").replace(",", "")) * (-1 if m.group("neg") else 1)
+        cmp = {"<": "lt", "不足": "lt", ">": "gt", "超过": "gt", "≈": "approx", "~": "approx", "约": "approx"}.get(
+            m.group("cmp") or "", "eq")
+        if m.group("pct"):
+            return Quantity(0, 0, value, m.group("num"), "%", None, 0, True, cmp)
+        if unit is None:
+            return None
+        return Quantity(0, 0, value, m.group("num"), unit.unit, unit.currency, unit.mult, unit.percent, cmp)
+    qs = find_quantities(c, cell.strip())
+    if len(qs) == 1 and (qs[0].amount or qs[0].percent) and len(squash(c)) - len(squash(c[qs[0].start:qs[0].end])) <= 2:
+        return qs[0]
+    return None
+
+
+def column(head: str, metrics: list, caption_unit: Quantity | None) -> _Column:
+    h = fold(head).strip()
+    unit = unit_of(h)
+    if CAGR_HEAD.search(h):
+        p = PERIOD_HEAD.search(h)
+        period = None
+        if p:
+            b = p.group("b")
+            period = (int(p.group("a")), int(b) if len(b) == 4 else int(p.group("a")[:2] + b))
+        return _Column("cagr", period=period)
+    y = YEAR_HEAD.match(h)
+    if y and not PERIOD_HEAD.match(h):
+        est = bool(y.group("e"))
+        rest = h[y.end():]
+        if SHARE_HEAD.search(rest):
+            return _Column("share", year=int(y.group("y")), estimate=est)
+        return _Column("year", year=int(y.group("y")), estimate=est, unit=unit or caption_unit)
+    if SHARE_HEAD.search(h):
+        yy = re.search(r"(?:19|20)\d{2}", h)
+        return _Column("share", year=int(yy.group()) if yy else None)
+    named = [m for m in metrics if m.iri not in (METRIC_CAGR, METRIC_SHARE)]
+    if named:
+        yy = re.search(r"(?:19|20)\d{2}", h)
+        return _Column("metric", year=int(yy.group()) if yy else None, metric=named[0].iri, unit=unit or caption_unit)
+    return _Column("skip")
+
+
+def _plain(cell: str) -> str:
+    return re.sub(r"\*\*", "", cell).strip()
+
+
+class TableReader:
+    """Reads the tables of one document for an ``Extractor`` (which holds the glossary and the annotations)."""
+
+    def __init__(self, ex):
+        self.ex = ex
+        self.report_year = ex.claims.report.year
+        self.first_estimate: int | None = None       # the first year a table's headers mark as a forecast
+
+    def figures(self) -> list[Figure]:
+        tables: dict[int, list] = {}
+        for a in self.ex.sentences:
+            if a.block.kind == "row" and a.block.cells:
+                tables.setdefault(a.block.table, []).append(a)
+        out: list[Figure] = []
+        for rows in tables.values():
+            if len(rows) >= 2:
+                out.extend(self.read(rows))
+        known = {self._key(f) for f in self.ex.claims.figures}
+        return [f for f in out if self._key(f) not in known]     # a figure the text states too is kept once
+
+    @staticmethod
+    def _key(f: Figure) -> tuple:
+        # not the market: a table's market is often still to resolve ('') where the text named it
+        return (f.metric, squash(f.segment or ""), f.region, f.year, f.period, round(f.normalized, 6))
+
+    def caption(self, first) -> tuple[str, object | None]:
+        """The line just before the table ('表1：全球工业机器人细分市场规模（单位：亿元）'), if it is one."""
+        blocks = self.ex.doc.blocks
+        i = self.ex._block_index(first.block)
+        for b in reversed(blocks[max(0, i - 2):i]):
+            if b.section != first.block.section or b.kind == "row":
+                break
+            t = b.norm.strip()
+            if len(t) <= 120 and (b.kind in ("chart", "unit") or re.match(r"^(?:表|图|table|exhibit|figure)\s*\d*", t, re.I)
+                                  or "单位" in t or t[-1:] not in "。.!?！？"):
+                sent = next((a for a in self.ex.sentences if a.block is b), None)
+                return b.text, sent
+        return "", None
+
+    def read(self, rows) -> list[Figure]:
+        cap_text, cap = self.caption(rows[0])
+        cap_unit = unit_of(cap_text)
+        header, body = rows[0], rows[1:]
+        heads = header.block.cells
+        # years down the first column: read it the other way round
+        firsts = [r.block.cells[0] for r in body if r.block.cells]
+        if firsts and all(YEAR_HEAD.match(fold(c)) and len(squash(c)) <= 12 for c in firsts) and BY_YEAR.match(
+                squash(heads[0]) if heads else ""):
+            return self.read_transposed(header, body, cap_text, cap, cap_unit)
+        cols = [column(h, self._mentions(header, i, "metrics"), cap_unit) for i, h in enumerate(heads)]
+        if not any(c.kind != "skip" for c in cols[1:]):
+            return []
+        by_region = bool(heads and BY_REGION.search(heads[0]))
+        years = [c.year for c in cols if c.kind == "year" and c.year]
+        self.first_estimate = min((c.year for c in cols if c.kind == "year" and c.estimate), default=None)
+        out = []
+        for r in body:
+            cells = r.block.cells
+            if not cells:
+                continue
+            who = self.entity(r, 0, cells[0], by_region, cap_text, cap)
+            if who is None:
+                continue
+            for i, (cell, col) in enumerate(zip(cells[1:], cols[1:]), 1):
+                f = self.figure(r, cell, col, who, years, f"{_plain(cells[0])} × {_plain(heads[i])}")
+                if f:
+                    out.append(f)
+        return out
+
+    def read_transposed(self, header, body, cap_text, cap, cap_unit) -> list[Figure]:
+        heads = header.block.cells
+        self.first_estimate = None
+        by_region = False
+        whos = [self.entity(header, i, h, by_region, cap_text, cap) if i else None for i, h in enumerate(heads)]
+        units = [unit_of(h) or cap_unit for h in heads]
+        out = []
+        for r in body:
+            cells = r.block.cells
+            y = YEAR_HEAD.match(fold(cells[0]))
+            col = _Column("year", year=int(y.group("y")), estimate=bool(y.group("e")))
+            for i, cell in enumerate(cells[1:], 1):
+                if i < len(whos) and whos[i] is not None:
+                    col.unit = units[i]
+                    f = self.figure(r, cell, col, whos[i], [col.year], f"{_plain(heads[i])} × {_plain(cells[0])}")
+                    if f:
+                        out.append(f)
+        return out
+
+    @staticmethod
+    def _mentions(a, i: int, kind: str) -> list:
+        """Glossary mentions (regions or metrics) inside cell ``i`` of an annotated row."""
+        text, spans, pos = a.sent.norm, [], 0
+        for part in text.split("|"):
+            spans.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        idx = i + (1 if text.lstrip().startswith("|") else 0)
+        if idx >= len(spans):
+            return []
+        s, e = spans[idx]
+        return [m for m in getattr(a, kind) if s <= m.start and m.end <= e]
+
+    def entity(self, a, i: int, label: str, by_region: bool, cap_text: str, cap) -> tuple | None:
+        """(market, segment, region) a row (or, read the other way, a column) is about; None to skip it."""
+        clean = re.sub(r"\*\*|[:：]$", "", label).strip()
+        unit = re.search(r"\s*[(（][^()（）]*[)）]$", clean)
+        if unit and unit_of(unit.group()):          # '多关节机器人（亿元）': the unit is not the name
+            clean = clean[:unit.start()].strip()
+        if not clean or re.fullmatch(r"[\d.,%\s]+", clean):
+            return None
+        market = self.caption_market(cap_text, cap)
+        region = self.caption_region(cap)
+        regions = self._mentions(a, i, "regions")
+        rest = squash(fold(clean))
+        for m in regions:
+            rest = rest.replace(squash(m.text), "", 1)
+        rest = re.sub(r"地区|区域|市场|market|region", "", rest)
+        if regions and len(rest) <= 1:
+            return market, None, regions[0].iri
+        if by_region:
+            return None          # a region the glossary does not know: whose figure, it cannot say
+        if TOTAL.match(fold(clean).lower()) or (market and squash(clean) == squash(market)):
+            return market, None, region
+        if MARKET_TITLE_WORDS.search(clean) and squash(MARKET_TITLE_WORDS.sub("", clean)) == squash(market or ""):
+            return market, None, region
+        from .extract import _clean_label
+        return market, _clean_label(clean), region
+
+    def caption_market(self, cap_text: str, cap) -> str:
+        if not cap:
+            return ""
+        phrases = [p for p in self.ex.market_phrases(cap.doc.text, cap) if p[3] == "market"]
+        return phrases[0][2] if phrases else ""
+
+    def caption_region(self, cap) -> str | None:
+        if cap and cap.regions:
+            return cap.regions[0].iri
+        return None
+
+    def figure(self, r, cell: str, col: _Column, who: tuple, years: list[int], where: str) -> Figure | None:
+        if col.kind == "skip":
+            return None
+        q = cell_value(cell, col.unit)
+        if q is None:
+            return None
+        market, segment, region = who
+        period = None
+        year = col.year
+        if col.kind == "cagr":
+            if not q.percent:
+                return None
+            metric = METRIC_CAGR
+            period = col.period or self.default_period(years)
+            if not period:
+                return None
+            year = None
+        elif col.kind == "share":
+            if not q.percent:
+                return None
+            metric = METRIC_SHARE
+            actual = [y for y in years if not self.report_year or y <= self.report_year]
+            year = year or (max(actual) if actual else (max(years) if years else None))
+        elif col.kind == "metric":
+            metric = col.metric
+        else:
+            metric = METRIC_MARKET_SIZE if q.amount else None
+            if metric is None:
+                return None
+        if metric == METRIC_MARKET_SIZE and not q.amount:
+            return None
+        if year is None and period is None:
+            return None
+        ex = self.ex
+        region = region or self.context_region(r) or ex.default_region
+        last = period[1] if period else year
+        status = "forecast" if (col.estimate or (self.report_year and last and last > self.report_year)
+                                or (self.first_estimate and last and last >= self.first_estimate)) else "actual"
+        evidence = ex.evidence(r)
+        evidence.cell = where
+        return Figure(metric=metric, metric_label=ex._metric_label(metric), market=market or "", region=region,
+                      region_label=ex.region_label.get(region), segment=segment, year=year, period=period,
+                      value=q.value, value_text=q.value_text, unit=q.unit, currency=q.currency, mult=q.mult,
+                      comparator=q.comparator, status=status, evidence=evidence)
+
+    def default_period(self, years: list[int]) -> tuple[int, int] | None:
+        """A CAGR column that names no period: over the forecast (last actual year to the last year) when the
+        headers mark forecasts, else over all the table's years."""
+        if len(set(years)) < 2:
+            return None
+        if self.first_estimate:
+            actual = [y for y in years if y < self.first_estimate]
+            if actual:
+                return max(actual), max(years)
+        return min(years), max(years)
+
+    def context_region(self, r) -> str | None:
+        """The region of the section's last figure before the table, if the caption names none."""
+        figs = [f for f in self.ex.claims.figures
+                if f.evidence.section == r.block.section and f.evidence.start < r.sent.start and not f.segment]
+        return figs[-1].region if figs else None
