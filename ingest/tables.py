@@ -33,7 +33,20 @@ NUMBER_CELL = re.compile(r"^(?P<cmp>[<>≈~约]|不足|超过)?\s*(?P<neg>-)?(?P
 UNIT_IN = re.compile(r"单位\s*[:：]\s*(?P<u>[^)）,，;；。]+)|[(（](?P<p>[^()（）]{1,24})[)）]|\bin\s+(?P<e>(?:US\$|USD|\$|RMB|EUR|€)"
                      r"\s*(?:bn|billion|mn|million|trillion)|(?:billion|million)\s+(?:USD|US dollars|dollars|RMB|yuan|euros?)"
                      r"|%)", re.I)
+COMPANY_HEAD = re.compile(r"公司|企业|厂商|供应商|品牌|玩家|排名|company|companies|vendor|player|manufacturer|brand|rank",
+                          re.I)
 MARKET_TITLE_WORDS = re.compile(r"市场|行业|产业|market|industry|sector", re.I)
+
+
+@dataclass
+class _Who:
+    """What a row is about: a market (or ''), a segment, a region; a metric other than market size and the
+    row's own unit when its label names them ('渗透率', '市场规模（亿元）')."""
+    market: str
+    segment: str | None
+    region: str | None
+    metric: str | None = None
+    unit: Quantity | None = None
 
 
 @dataclass
@@ -176,6 +189,8 @@ class TableReader:
         if firsts and all(YEAR_HEAD.match(fold(c)) and len(squash(c)) <= 12 for c in firsts) and BY_YEAR.match(
                 squash(heads[0]) if heads else ""):
             return self.read_transposed(header, body, cap_text, cap, cap_unit)
+        if heads and COMPANY_HEAD.search(heads[0]):
+            return []            # companies' figures: not the market's, its segments' or its regions'
         cols = [column(h, self._mentions(header, i, "metrics"), cap_unit) for i, h in enumerate(heads)]
         if not any(c.kind != "skip" for c in cols[1:]):
             return []
@@ -228,31 +243,43 @@ class TableReader:
         s, e = spans[idx]
         return [m for m in getattr(a, kind) if s <= m.start and m.end <= e]
 
-    def entity(self, a, i: int, label: str, by_region: bool, cap_text: str, cap) -> tuple | None:
-        """(market, segment, region) a row (or, read the other way, a column) is about; None to skip it."""
+    def entity(self, a, i: int, label: str, by_region: bool, cap_text: str, cap) -> _Who | None:
+        """What a row (or, read the other way, a column) is about; None to skip it."""
         clean = re.sub(r"\*\*|[:：]$", "", label).strip()
-        unit = re.search(r"\s*[(（][^()（）]*[)）]$", clean)
-        if unit and unit_of(unit.group()):          # '多关节机器人（亿元）': the unit is not the name
-            clean = clean[:unit.start()].strip()
+        paren = re.search(r"\s*[(（][^()（）]*[)）]$", clean)
+        unit = unit_of(paren.group()) if paren else None
+        if unit:                                    # '多关节机器人（亿元）': the unit is not the name
+            clean = clean[:paren.start()].strip()
         if not clean or re.fullmatch(r"[\d.,%\s]+", clean):
             return None
         market = self.caption_market(cap_text, cap)
         region = self.caption_region(cap)
+        metrics = self._mentions(a, i, "metrics")
+        if metrics and len(squash(clean)) - len(squash(metrics[0].text)) <= 2:
+            # a row of a metric ('市场规模（亿元）', '渗透率', 'YoY growth'): the market's, in the row's unit
+            m = self.ex.metric_by_iri.get(metrics[0].iri)
+            kind = m.unit_kind if m else None
+            if metrics[0].iri == METRIC_MARKET_SIZE:
+                return _Who(market, None, region, unit=unit)
+            if kind == "percent" or metrics[0].iri in (METRIC_SHARE, "https://w3id.org/reportkg/vocab/metric-growth-rate",
+                                                        "https://w3id.org/reportkg/vocab/metric-penetration-rate"):
+                return _Who(market, None, region, metric=metrics[0].iri)
+            return None                            # units shipped, prices: not figures this reads
         regions = self._mentions(a, i, "regions")
         rest = squash(fold(clean))
         for m in regions:
             rest = rest.replace(squash(m.text), "", 1)
         rest = re.sub(r"地区|区域|市场|market|region", "", rest)
         if regions and len(rest) <= 1:
-            return market, None, regions[0].iri
+            return _Who(market, None, regions[0].iri, unit=unit)
         if by_region:
             return None          # a region the glossary does not know: whose figure, it cannot say
         if TOTAL.match(fold(clean).lower()) or (market and squash(clean) == squash(market)):
-            return market, None, region
+            return _Who(market, None, region, unit=unit)
         if MARKET_TITLE_WORDS.search(clean) and squash(MARKET_TITLE_WORDS.sub("", clean)) == squash(market or ""):
-            return market, None, region
+            return _Who(market, None, region, unit=unit)
         from .extract import _clean_label
-        return market, _clean_label(clean), region
+        return _Who(market, _clean_label(clean), region, unit=unit)
 
     def caption_market(self, cap_text: str, cap) -> str:
         if not cap:
@@ -265,16 +292,22 @@ class TableReader:
             return cap.regions[0].iri
         return None
 
-    def figure(self, r, cell: str, col: _Column, who: tuple, years: list[int], where: str) -> Figure | None:
+    def figure(self, r, cell: str, col: _Column, who: _Who, years: list[int], where: str) -> Figure | None:
         if col.kind == "skip":
             return None
-        q = cell_value(cell, col.unit)
+        q = cell_value(cell, who.unit or col.unit)
         if q is None:
             return None
-        market, segment, region = who
+        market, segment, region = who.market, who.segment, who.region
         period = None
         year = col.year
-        if col.kind == "cagr":
+        if who.metric and col.kind == "year":      # a metric's row: its figure for the column's year
+            if not q.percent:
+                return None
+            metric = who.metric
+        elif who.metric:
+            return None
+        elif col.kind == "cagr":
             if not q.percent:
                 return None
             metric = METRIC_CAGR

@@ -413,3 +413,23 @@ def test_tables_are_read_by_their_headers(tmp_path):
     }, got
     china = next(r for r in rows if r["region"] == "China" and r["metric"] == "market size")
     assert china["quote"] == "| China | 6.8 | 38.2% |" and china["currency"] == "USD" and china["section"] == "1.3"
+
+
+def test_table_rows_of_metrics_and_tables_of_companies(tmp_path):
+    """A row a glossary metric heads ('市场规模（亿元）', '渗透率') gives that metric's figures for the caption's
+    market and region; units shipped and companies' revenue are not figures of the market."""
+    rows = read_claims_of(tmp_path, (
+        "# 中国储能行业研究报告 2025\n\n## 1.2 市场规模\n\n表2：中国储能市场关键指标\n\n"
+        "| 指标 | 2023 | 2024 | 2030E |\n| --- | --- | --- | --- |\n| 市场规模（亿元） | 1,020.3 | 1,350.0 | 5,200.0 |\n"
+        "| 同比增长率 | 27.5% | 32.3% | — |\n| 渗透率 | 4.5% | 6.0% | 18.0% |\n| 出货量（GWh） | 45 | 70 | 300 |\n\n"
+        "| 公司 | 2024年收入（亿元） | 市场份额 |\n| --- | --- | --- |\n| 宁德时代 | 320.0 | 23.7% |\n"))
+    got = {(r["metric"], r["market"], r["segment"], r["region"], r["year"], r["value"], r["status"])
+           for r in rows if r["kind"] in ("figure", "cagr")}
+    assert got == {("market size", "储能", None, "China", 2023, 1020.3, "actual"),
+                   ("market size", "储能", None, "China", 2024, 1350.0, "actual"),
+                   ("market size", "储能", None, "China", 2030, 5200.0, "forecast"),
+                   ("growth rate", "储能", None, "China", 2023, 27.5, "actual"),
+                   ("growth rate", "储能", None, "China", 2024, 32.3, "actual"),
+                   ("penetration rate", "储能", None, "China", 2023, 4.5, "actual"),
+                   ("penetration rate", "储能", None, "China", 2024, 6.0, "actual"),
+                   ("penetration rate", "储能", None, "China", 2030, 18.0, "forecast")}, got
