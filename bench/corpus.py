@@ -189,7 +189,8 @@ def plan(i: int, seed: int = 0) -> tuple[Plan, random.Random]:
 # --------------------------------------------------------------------------- writers
 
 class TableMixin:
-    """A segment table in the outlook section of one markdown report in three: years across
+    """A segment table in the outlook section of one report in three (markdown, or columns set apart by
+    spaces in PDF-style text): years across
     ('| 细分市场 | 2020 | 2024 | 2030E | CAGR（2024-2030） |') or, one time in three, down the first column.
     Its figures are expected once: a cell the text also states is the same claim."""
 
@@ -236,6 +237,8 @@ class TableMixin:
             for y, i in zip(years, (1, 2, 3)):
                 lines.append(f"| {y} | {' | '.join(fmt(r[i]) for r in rows)} |")
             claims = [(r[0], y, r[i]) for y, i in ((p.hist, 1), (p.base, 2), (p.fcst, 3)) for r in rows]
+        if not getattr(self, "md", True):       # PDF text: columns set apart by spaces, no rules
+            lines = ["    ".join(c.strip() for c in ln.strip("|").split("|")) for ln in lines if "---" not in ln]
         self.out(caption, "\n".join(lines))
         total = rows[-1][0]
         have = {_fig_identity(f) for f in self.figs}
@@ -414,8 +417,7 @@ class ZhWriter(Writer):
         self.forecast(p.primary, self.total_f, self.cagr_f)
         if p.second:
             self.forecast(p.second, self.sec_f, self.cagr2)
-        if self.md:
-            self.table()
+        self.table()
         # ---- back matter
         self.section = ""
         self.out(f"## 关于 {p.publisher}" if self.md else f"关于{p.publisher}",

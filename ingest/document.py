@@ -83,6 +83,7 @@ class Block:
     sentences: list[Sentence] = field(default_factory=list)
     cells: list[str] | None = None     # a table row's cells, as written (markup removed)
     table: int | None = None           # which table of the document a row belongs to
+    cell_spans: list[tuple[int, int]] | None = field(default=None, repr=False)   # each cell's place in text
 
     @property
     def start(self) -> int:
@@ -241,7 +242,7 @@ def parse_document(text: str, path: str = "<text>") -> Document:
     in_toc, toc_numbers, toc_titles, toc_top = False, set(), set(), None
     body_seen = False
     pending: list[_Line] = []           # lines of the paragraph being collected
-    tables, last_row = 0, -1            # tables seen; the line of the last table row
+    tables, in_table, ws_cols = 0, False, 0   # tables seen; the last line was a row; a spaced table's columns
 
     def flush():
         nonlocal body_seen
@@ -281,12 +282,14 @@ def parse_document(text: str, path: str = "<text>") -> Document:
     for i, ln in enumerate(lines):
         stripped = ln.raw.strip()
         if not stripped:
+            in_table = False                            # a blank line ends a table, as in markdown
             if pending:
                 # a wrapped line: the paragraph goes on after the blank when it ends mid-phrase
                 nxt = next((l for l in lines[i + 1:] if l.raw.strip()), None)
                 if not (nxt and _continues(pending[-1].raw, nxt.raw)):
                     flush()
             continue
+        row_before, in_table = in_table, False       # a table goes on only from the line just before
         h = parse_heading(stripped)
         plain = _TOC_LEADER.sub("", _strip_markup(stripped.lstrip("#"))).strip()
         if (h and h.kind == "plain" or not h and len(plain) <= 12) and _TOC_TITLES.match(re.sub(r"\s+", "", fold(plain))):
@@ -331,15 +334,19 @@ def parse_document(text: str, path: str = "<text>") -> Document:
                 toc_titles.discard(h.title)
             new_section(h, ln, number)
             continue
-        if _TABLE_ROW.match(stripped) and current is not None:
-            # a table row ('| 协作机器人 | 90.5 | 120.3 |'): a block of its own; '|---|---|' rules are skipped
+        piped = bool(_TABLE_ROW.match(stripped))
+        spaced = [] if piped else _spaced_cells(stripped, ws_cols if row_before else 0)
+        if (piped or spaced) and current is not None:
+            # a table row ('| 协作机器人 | 90.5 | 120.3 |', or columns a PDF converter spaced out): a block of
+            # its own; '|---|---|' rules are skipped
             flush()
             if not _TABLE_RULE.match(stripped):
-                if last_row != ln.no - 1:
+                if not row_before:
                     tables += 1
-                _emit_row(ln, blocks, current.id, lang, tables)
+                    ws_cols = len(spaced)
+                _emit_row(ln, blocks, current.id, lang, tables, spaced or None)
                 body_seen = True
-            last_row = ln.no
+            in_table = True
             continue
         if not sections and not pending and not body_seen and not front and _looks_like_title(plain) and len(plain) >= 4:
             front.append(plain)
@@ -455,13 +462,43 @@ _TABLE_ROW = re.compile(r"^\|.*\|\s*$|^\|(?:[^|]*\|){2,}")
 _TABLE_RULE = re.compile(r"^[|:\-\s—–=+]+$")
 
 
-def _emit_row(ln: _Line, blocks: list[Block], section: str, lang: str, table: int) -> None:
+_WS_COLUMNS = re.compile(r"\s{2,}|\t")
+_YEARS_HEAD = re.compile(r"^(?:年份|年度|year|years|fy)$", re.I)      # years down the first column
+_RATE_HEAD = re.compile(r"cagr|复合|share|占比|份额|比重", re.I)
+_YEAR_CELL = re.compile(r"^(?:FY\s?)?(?:19|20)\d{2}\s*年?\s*(?:[EFP]|[(（]?(?:预测|預測|预计|E|F)[)）]?)?$", re.I)
+
+
+def _spaced_cells(line: str, columns: int) -> list[str]:
+    """The cells of a table row whose columns are set apart by runs of spaces (PDF text): a header with two or
+    more year columns starts a table; rows with about as many cells, holding figures, go on with it."""
+    cells = [c for c in _WS_COLUMNS.split(line) if c]
+    if columns:
+        if abs(len(cells) - columns) <= 1 and len(cells) >= 2 and any(re.search(r"\d", c) for c in cells[1:]):
+            return cells
+        return []
+    years = sum(bool(_YEAR_CELL.match(fold(c))) for c in cells[1:])
+    others = sum(bool(_RATE_HEAD.search(fold(c))) for c in cells[1:])
+    if len(cells) >= 3 and (years >= 1 and years + others >= 2 or _YEARS_HEAD.match(fold(cells[0]))):
+        return cells
+    return []
+
+
+def _emit_row(ln: _Line, blocks: list[Block], section: str, lang: str, table: int,
+              cells: list[str] | None = None) -> None:
     """A table row: one block, one sentence (the row as written, so a figure read from it quotes it)."""
     text, offs = _clean([ln], lang)
     if not text.strip("| "):
         return
-    cells = [c.strip() for c in text.strip().strip("|").split("|")]
-    block = Block("row", text, replace_zh_years(fold(text)), offs, ln.no, section, cells=cells, table=table)
+    if cells is None:
+        cells = [c.strip() for c in text.strip().strip("|").split("|")]
+    spans, pos = [], 0
+    for c in cells:                  # where each cell is in the row's text (markup and extra spaces removed)
+        c = _strip_markup(c).strip()
+        i = text.find(c, pos) if c else -1
+        spans.append((i, i + len(c)) if i >= 0 else (pos, pos))
+        pos = spans[-1][1]
+    block = Block("row", text, replace_zh_years(fold(text)), offs, ln.no, section, cells=cells, table=table,
+                  cell_spans=spans)
     block.sentences = [Sentence(text, block.norm, offs[0], offs[-1] + 1, ln.no, offs)]
     blocks.append(block)
 

@@ -233,14 +233,10 @@ class TableReader:
     @staticmethod
     def _mentions(a, i: int, kind: str) -> list:
         """Glossary mentions (regions or metrics) inside cell ``i`` of an annotated row."""
-        text, spans, pos = a.sent.norm, [], 0
-        for part in text.split("|"):
-            spans.append((pos, pos + len(part)))
-            pos += len(part) + 1
-        idx = i + (1 if text.lstrip().startswith("|") else 0)
-        if idx >= len(spans):
+        spans = a.block.cell_spans or []
+        if i >= len(spans):
             return []
-        s, e = spans[idx]
+        s, e = spans[i]
         return [m for m in getattr(a, kind) if s <= m.start and m.end <= e]
 
     def entity(self, a, i: int, label: str, by_region: bool, cap_text: str, cap) -> _Who | None:
@@ -272,10 +268,10 @@ class TableReader:
         rest = re.sub(r"地区|区域|市场|market|region", "", rest)
         if regions and len(rest) <= 1:
             return _Who(market, None, regions[0].iri, unit=unit)
-        if by_region:
-            return None          # a region the glossary does not know: whose figure, it cannot say
         if TOTAL.match(fold(clean).lower()) or (market and squash(clean) == squash(market)):
             return _Who(market, None, region, unit=unit)
+        if by_region:
+            return None          # a region the glossary does not know: whose figure, it cannot say
         if MARKET_TITLE_WORDS.search(clean) and squash(MARKET_TITLE_WORDS.sub("", clean)) == squash(market or ""):
             return _Who(market, None, region, unit=unit)
         from .extract import _clean_label

@@ -433,3 +433,34 @@ def test_table_rows_of_metrics_and_tables_of_companies(tmp_path):
                    ("penetration rate", "储能", None, "China", 2023, 4.5, "actual"),
                    ("penetration rate", "储能", None, "China", 2024, 6.0, "actual"),
                    ("penetration rate", "储能", None, "China", 2030, 18.0, "forecast")}, got
+
+
+def test_tables_whose_columns_pdf_text_sets_apart_with_spaces(tmp_path):
+    """PDF text has no '|': a header with year (or CAGR, share) columns set apart by runs of spaces starts a
+    table, rows with about as many cells go on with it; 'Total' under 'Region' is the total."""
+    rows = read_claims_of(tmp_path, (
+        "Global Smart Meter Market Report 2025\n\n1.2 Market Size\n\nThe global smart meter market was valued at "
+        "$21.5 billion in 2024.\n\nTable 3: Global smart meter market by region (USD billion)\n\n"
+        "Region            2022      2024      2030E     CAGR 2024-2030\n"
+        "North America     5.1       6.0       9.8       8.5%\n"
+        "Asia Pacific      5.5       7.0       14.9      13.4%\n"
+        "Total             18.1      21.5      38.2      10.1%\n\nSource: company filings\n\n"
+        "年份    硬件    软件\n2024    3.1    2.2\n"))
+    got = {(r["metric"], r["segment"], r["region"], r["year"], tuple(r["period"] or ()), r["value"], r["status"])
+           for r in rows if r["kind"] in ("figure", "cagr")}
+    assert got == {
+        ("market size", None, "Global", 2024, (), 21.5, "actual"),
+        ("market size", None, "North America", 2022, (), 5.1, "actual"),
+        ("market size", None, "North America", 2024, (), 6.0, "actual"),
+        ("market size", None, "North America", 2030, (), 9.8, "forecast"),
+        ("CAGR", None, "North America", None, (2024, 2030), 8.5, "forecast"),
+        ("market size", None, "Asia Pacific", 2022, (), 5.5, "actual"),
+        ("market size", None, "Asia Pacific", 2024, (), 7.0, "actual"),
+        ("market size", None, "Asia Pacific", 2030, (), 14.9, "forecast"),
+        ("CAGR", None, "Asia Pacific", None, (2024, 2030), 13.4, "forecast"),
+        ("market size", None, "Global", 2022, (), 18.1, "actual"),
+        ("market size", None, "Global", 2030, (), 38.2, "forecast"),
+        ("CAGR", None, "Global", None, (2024, 2030), 10.1, "forecast"),
+    }, got                                   # the last table gives no unit: no amounts
+    na = next(r for r in rows if r["region"] == "North America" and r["year"] == 2030)
+    assert na["cell"] == "North America × 2030E" and na["quote"].startswith("North America 5.1")
