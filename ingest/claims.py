@@ -36,6 +36,7 @@ class Figure:
     market_key: str = ""            # resolved market / segment keys (filled by resolve())
     segment_key: str | None = None
     tentative_segment: str | None = None    # a share's holder, kept if it names a known segment
+    at: int = -1                            # where its number is in the sentence (figures read from sentences)
 
     @property
     def normalized(self) -> float:

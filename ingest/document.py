@@ -18,7 +18,7 @@ from .errors import Errors, IngestError
 # The graph model a report's graph is built with: bump it when the RDF a report becomes changes (2: Data
 # Cube slices; 3: segments named in a sentence), so that resumed ingests rebuild reports an older model built
 # though their text is the same.
-GRAPH_MODEL = 5
+GRAPH_MODEL = 6
 
 
 def content_hash(text: str) -> str:
@@ -30,12 +30,14 @@ MAX_BYTES = 20 * 1024 * 1024
 
 _HASH_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _NUM_TITLE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?(?:\s+|(?=[\u4e00-\u9fff]))(.+)$")
+_ZH_CAP = re.compile(r"^([壹贰叁参肆伍陆柒捌玖拾]{1,3})\s*[、.．]\s*(.+)$")      # capital numerals: a level above 一、
+_CAPITALS = str.maketrans("壹贰叁参肆伍陆柒捌玖拾", "一二三三四五六七八九十")
 _ZH_TOP = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(.+)$")
 _ZH_SUB = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[）)]\s*(.+)$")
 _ZH_CHAPTER = re.compile(r"^第\s*([一二三四五六七八九十\d]{1,3})\s*([章篇部])\s*(.*)$")
 _ZH_SECTION = re.compile(r"^第\s*([一二三四五六七八九十\d]{1,3})\s*节\s*(.*)$")
 _EN_CHAPTER = re.compile(r"^(?:chapter|section|part)\s+(\d{1,2}(?:\.\d{1,2})*)\s*[:.\-]?\s*(.*)$", re.I)
-_TOC_TITLES = re.compile(r"^(目录|目次|contents|table of contents)$", re.I)
+_TOC_TITLES = re.compile(r"^(目录|目次|contents|tableofcontents)$", re.I)      # matched without spaces
 _TOC_LEADER = re.compile(r"\s*(?:\.{2,}|…+|·{2,}|-{3,}|\s{3,})\s*\d*\s*$|\s+\d{1,3}\s*$")
 _SENT_END = "。！？!?；;"
 _CONTINUATION_END = "、，,；;-—"
@@ -200,6 +202,9 @@ def _numbered(f: str, body: str) -> _Heading | None:
     mm = _ZH_CHAPTER.match(f)
     if mm and zh_ordinal(mm.group(1)):
         return _Heading(str(zh_ordinal(mm.group(1))), body[mm.start(3):].strip() or body, "num", 0)
+    mm = _ZH_CAP.match(f)
+    if mm and zh_ordinal(mm.group(1).translate(_CAPITALS)):
+        return _Heading(str(zh_ordinal(mm.group(1).translate(_CAPITALS))), body[mm.start(2):].strip(), "zh_cap", 0)
     mm = _ZH_TOP.match(f)
     if mm and zh_ordinal(mm.group(1)):
         return _Heading(str(zh_ordinal(mm.group(1))), body[mm.start(2):].strip(), "zh_top", 0)
@@ -210,9 +215,9 @@ def _numbered(f: str, body: str) -> _Heading | None:
     return None
 
 
-def _looks_like_title(title: str) -> bool:
+def _looks_like_title(title: str, longest: int = 40) -> bool:
     t = title.strip()
-    return 0 < len(t) <= 40 and t[-1] not in "。.;；:：,，" and \
+    return 0 < len(t) <= longest and t[-1] not in "。.;；:：,，" and \
         not re.search(r"\d[\d,.]*\s*(%|亿|万|billion|million)", fold(t))
 
 
@@ -238,6 +243,7 @@ def parse_document(text: str, path: str = "<text>") -> Document:
     numbers_seen: set[str] = set()
     current: Section | None = None
     top_number: str | None = None       # for （一） style sub-sections
+    cap_number: str | None = None       # for 一、 sections under 壹、
     cur_depth = 0
     in_toc, toc_numbers, toc_titles, toc_top = False, set(), set(), None
     body_seen = False
@@ -292,7 +298,7 @@ def parse_document(text: str, path: str = "<text>") -> Document:
         row_before, in_table = in_table, False       # a table goes on only from the line just before
         h = parse_heading(stripped)
         plain = _TOC_LEADER.sub("", _strip_markup(stripped.lstrip("#"))).strip()
-        if (h and h.kind == "plain" or not h and len(plain) <= 12) and _TOC_TITLES.match(re.sub(r"\s+", "", fold(plain))):
+        if (h and h.kind == "plain" or not h and len(plain) <= 20) and _TOC_TITLES.match(re.sub(r"\s+", "", fold(plain))):
             flush()
             in_toc, toc_numbers, toc_top = True, set(), None
             continue
@@ -300,7 +306,7 @@ def parse_document(text: str, path: str = "<text>") -> Document:
             key = None
             if h and h.number:
                 key = h.number
-                if h.kind in ("zh_top", "num") and "." not in key:
+                if h.kind in ("zh_cap", "zh_top", "num") and "." not in key:
                     toc_top = key
                 elif h.kind == "zh_sub" and toc_top:
                     key = f"{toc_top}.{key}"
@@ -320,7 +326,10 @@ def parse_document(text: str, path: str = "<text>") -> Document:
             continue
         if h:
             number = h.number
-            if h.kind == "zh_top":
+            if h.kind == "zh_cap":                 # 壹、 then 一、 under it: 1, 1.1, 1.1.1 for （一）
+                cap_number = top_number = number
+            elif h.kind == "zh_top":
+                number = f"{cap_number}.{number}" if cap_number else number
                 top_number = number
             elif h.kind == "zh_sub":
                 number = f"{top_number}.{number}" if top_number else number
@@ -348,10 +357,13 @@ def parse_document(text: str, path: str = "<text>") -> Document:
                 body_seen = True
             in_table = True
             continue
-        if not sections and not pending and not body_seen and not front and _looks_like_title(plain) and len(plain) >= 4:
+        if not sections and not pending and not body_seen and not front and _looks_like_title(plain, 100) and len(plain) >= 4:
             front.append(plain)
         if pending and _starts_new_block(stripped):
             flush()
+        elif pending and (current is None or current.number is None and current.order == 0) and \
+                _looks_like_title(_strip_markup(pending[-1].raw.strip()), 100):
+            flush()             # the cover: a title line, then the publisher's, each a block of its own
         pending.append(ln)
     flush()
     if current is not None:

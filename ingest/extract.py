@@ -71,7 +71,10 @@ ZH_LEADING = re.compile(r"\s*(?:(?:19|20)\d{2}\s*年?|预计到?|到|其中|而|
 GENERIC_HEADS = {"细分", "整体", "总体", "该", "此", "本", "全", "国内", "国际", "相关", "上述", "各", "各细分",
                  "其", "这一", "总", "细分行业", "细分市场", "overall", "total", "entire", "whole", "same", "this",
                  "that", "its", "their", "global", "the", "our", "end", "each", "target", "addressable",
-                 "total addressable", "broader", "wider", "overall global"}
+                 "total addressable", "broader", "wider", "overall global", "区域", "地区", "区域性", "全国",
+                 "regional", "national", "largest national", "domestic", "local", "key", "major", "main", "市场规模",
+                 "规模", "行业规模", "市场"}
+GENERIC_KEYS = {squash(w) for w in GENERIC_HEADS}
 FORECAST_CUES = re.compile(r"预计|预期|预测|将会|将达|将|有望|估计|forecast|expected|expects|projected|projection|"
                            r"will|estimated to|anticipated|is set to|by\s+(?:19|20)\d{2}", re.I)
 EN_STOP = {"the", "a", "an", "in", "of", "for", "and", "with", "by", "to", "at", "was", "is", "were", "are", "its",
@@ -94,7 +97,12 @@ PRIORITY = re.compile(r"(?:优先考量|优先考虑|注重|侧重|强调|需要
 EXAMPLE = re.compile(r"(?:例如|比如|如|包括|such as|including|e\.g\.)\s*(.+?)(?:等|[。]|$)", re.I)
 SOURCE_PREFIX = re.compile(r"^(资料来源|数据来源|来源|sources?)\s*[:：]\s*", re.I)
 COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?P<y>(?:19|20)\d{2})?\s*(?P<p>[^。.,，|]+?)\s*(?:版权所有|保留所有权利|all rights reserved|[.。,，]|$)", re.I)
-PUBLISHED_BY = re.compile(r"(?:published by|prepared by|由)\s*(?P<p>[^。.,，]{2,40}?)\s*(?:发布|编制|出具|[.。,，]|$)", re.I)
+PUBLISHED_BY = re.compile(r"(?:published by|prepared by)\s*(?P<p>[^。.,，|]{2,40}?)\s*(?:[.。,，|]|$)|"
+                          r"由\s*(?P<p2>[^。.,，]{2,40}?)\s*(?:发布|编制|出具|撰写|制作)", re.I)
+ORG_WORDS = re.compile(r"advisory|research|consult|insight|partners|group|capital|securities|analytics|intelligence|"
+                       r"associates|institute|研究院|研究所|咨询|智库|证券|资本|研究中心|顾问|数据", re.I)
+MARKET_IN_TITLE = re.compile(r"((?:[A-Za-z][\w\-&/+.']*\s+){1,6}?)(?:market|industry|sector)\b|"
+                             r"([\u4e00-\u9fffA-Za-z0-9]{2,20}?)(?:市场|行业|产业)", re.I)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL = re.compile(r"https?://[^\s)\]>]+")
 SHARE_CUE = re.compile(r"占据?|accounted for|accounts for|account for|represent(?:ed|s)?|made up|makes up|held|holds", re.I)
@@ -233,6 +241,7 @@ class Extractor:
     def report_info(self) -> ReportInfo:
         d = self.doc
         title = next((t for t in d.front if STRONG_TITLE_WORDS.search(fold(t))), None) or \
+            next((t for t in d.front if MARKET_IN_TITLE.search(fold(t))), None) or \
             next((t for t in d.front if TITLE_WORDS.search(fold(t))), None) or \
             next((s.title for s in d.sections if TITLE_WORDS.search(fold(s.title))), None) or \
             (d.front[-1] if d.front else d.sections[0].title)
@@ -255,7 +264,15 @@ class Extractor:
             for a in self.sentences:
                 m = PUBLISHED_BY.search(a.sent.text)
                 if m:
-                    publisher, ev = m.group("p").strip(), self.evidence(a)
+                    publisher, ev = (m.group("p") or m.group("p2")).strip(), self.evidence(a)
+                    break
+        if publisher is None:          # 'Halden & Roe Advisory — Industry Research Series, October 2024'
+            cover = [a for a in self.sentences[:6] if d.sections and a.block.section == d.sections[0].id
+                     and d.sections[0].number is None]
+            for a in cover:
+                lead = re.split(r"\s+[—–|-]\s+|\s*\|\s*|[,，]", a.sent.text)[0].strip()
+                if squash(lead) != squash(title) and ORG_WORDS.search(fold(lead)) and len(lead) <= 60:
+                    publisher, ev = lead, self.evidence(a)
                     break
         if publisher is None and d.front and d.front[0] != title:
             publisher = d.front[0]
@@ -314,7 +331,7 @@ class Extractor:
                 continue
             cs, ce = keep[-1].start(), keep[0].end()
             label = original[cs:ce].strip()
-            if squash(label) in GENERIC_HEADS or re.fullmatch(r"[\d.,]+", label):
+            if squash(label) in GENERIC_KEYS or re.fullmatch(r"[\d.,]+", label):
                 continue
             if not m.group(2):
                 out.append((cs, m.end(), label, "market"))
@@ -358,7 +375,9 @@ class Extractor:
         while end > i and text[end - 1] == " ":
             end -= 1
         chunk = text[i:end]
-        if len(squash(chunk)) < 2 or squash(chunk) in GENERIC_HEADS or re.search(r"\d", chunk) and not re.search(r"[a-z\u4e00-\u9fff]", chunk):
+        if ZH_LEADING.fullmatch(chunk):          # '2024年市场规模同比增长…': a year, not a market's name
+            return None
+        if len(squash(chunk)) < 2 or squash(chunk) in GENERIC_KEYS or re.search(r"\d", chunk) and not re.search(r"[a-z\u4e00-\u9fff]", chunk):
             return None
         return i, end
 
@@ -417,6 +436,8 @@ class Extractor:
                 list_block_idx = self._block_index(b)
         from .tables import TableReader
         self.claims.figures.extend(TableReader(self).figures())
+        # a figure with neither a year nor a period ('by the end of the decade') cannot be placed in time: left out
+        self.claims.figures = [f for f in self.claims.figures if f.year or f.period]
 
     @functools.cached_property
     def _block_positions(self) -> dict[int, int]:
@@ -501,6 +522,7 @@ class Extractor:
                          value=q.value, value_text=q.value_text, unit=q.unit, currency=q.currency, mult=q.mult,
                          comparator=q.comparator, status="forecast" if fc else "actual", evidence=self.evidence(a))
             fig.tentative_segment = tentative
+            fig.at = q.start
             if period:
                 if (report_year and period[1] > report_year) or any(p.estimate for p in periods):
                     fig.status = "forecast"
@@ -512,7 +534,7 @@ class Extractor:
         # ('$14.0 billion and $24.0 billion in 2020', '14亿和24亿') take one year, the one nearest any of them
         group = _coordinated(text, [q for q, _ in plain])
         pairs = sorted(((abs((y.start if y.start >= q.end else y.end) - (q.start if y.start < q.start else q.end))
-                         * (1.0 if y.start < q.start or self.doc.lang == "en" else 1.6), group[i], j)
+                         * self._year_after_weight(text, q, y), group[i], j)
                         for i, (q, _) in enumerate(plain) for j, y in enumerate(years)))
         taken_g, taken_y = set(), set()
         for _, g, j in pairs:
@@ -533,6 +555,14 @@ class Extractor:
         about_market = bool(a.regions) or bool(MARKET_WORDS_EN.search(text)) or any(w in text for w in MARKET_WORDS_ZH) \
             or bool(re.search(r"revenue|sales|规模|营收|销售额", text, re.I))
         return [f for f in out if f.market or f.metric != self.market_size_iri or about_market]
+
+    def _year_after_weight(self, text: str, q, y) -> float:
+        """How much farther a year after an amount counts: Chinese puts the year first ('2024年规模为…'), so one
+        after the amount is less likely its own, and one past a clause break ('812亿元，2024年规模达到…') belongs
+        to the next clause."""
+        if y.start < q.start or self.doc.lang == "en":
+            return 1.0
+        return 6.0 if re.search(r"[，,；;]", text[q.end:y.start]) else 1.6
 
     def _share_subject(self, a: _Annotated, text: str) -> str | None:
         """What holds the share when it is not a region: '直流快充桩占…市场的 68.1%' -> '直流快充桩'."""
@@ -689,12 +719,19 @@ class Extractor:
         for f in figs:           # 'Hardware segment: $5.0 billion', '工业细分市场：40亿美元': the segment 'Hardware'
             if f.segment:
                 f.segment = _segment_name(f.segment)
-        labels, keys, market_of, main = self._market_tree(figs)
+        self._title_aliases(figs)
+        labels, keys, market_of, main = self._market_tree(figs, self.claims.report.title)
+        if main is None and any(not f.market for f in figs):
+            named = self._title_market()     # 'Global cyber insurance gross written premiums totalled …'
+            if named:
+                for f in figs:
+                    f.market = f.market or named
+                labels, keys, market_of, main = self._market_tree(figs, self.claims.report.title)
         unplaced = [f for f in figs if f.segment and not f.market]       # 'the consumer segment reached …'
         if main is None and unplaced:   # no market named anywhere: the segments are what the report measures
             for f in unplaced:
                 f.market, f.segment = f.segment, None
-            labels, keys, market_of, main = self._market_tree(figs)
+            labels, keys, market_of, main = self._market_tree(figs, self.claims.report.title)
         for f in unplaced:   # 'the smart widget (market) segment' of a smart widget report: the market
             if not f.segment:
                 continue
@@ -717,6 +754,7 @@ class Extractor:
                 f.market = self.claims.markets[mk].labels[0]
             if f.segment:
                 f.segment_key = self.segment(mk, f.segment).key
+        self._subject_segments(figs)
         for f in figs:   # a share held by something the lists named a segment
             t = getattr(f, "tentative_segment", None)
             if t and not f.segment and f.market_key:
@@ -725,8 +763,67 @@ class Extractor:
                 if key in self.claims.segments:
                     f.segment, f.segment_key = _clean_label(t), key
 
+    def _title_aliases(self, figs: list[Figure]) -> None:
+        """In a report titled for the residential heat pump market, 'the heat pump market' is that market, not a
+        broader one whose segment it would be."""
+        title = squash(self.claims.report.title or "")
+        named = Counter(f.market for f in figs if f.market and len(squash(f.market)) >= 2 and squash(f.market) in title)
+        if not named:
+            return
+        full = max(named, key=lambda m: (len(squash(m)), named[m]))
+        k = squash(full)
+        for f in figs:
+            fk = squash(f.market)
+            if f.market and fk != k and k.endswith(fk) and len(fk) >= 2:
+                f.market = full
+
+    def _title_market(self) -> str | None:
+        """The market the report's title names ('GLOBAL CYBER INSURANCE MARKET: SIZE, SHARE & FORECAST' -> 'cyber
+        insurance'), for figures whose sentences name none."""
+        title = self.claims.report.title or ""
+        norm = fold(title)
+        m = MARKET_IN_TITLE.search(norm)
+        if not m:
+            return None
+        s, e = m.span(1) if m.group(1) else m.span(2)
+        doc = self.nlp(norm.lower())
+        for ent in doc.ents:                 # leading regions: 'Global', '全球及中国'
+            if ent.label_ == "REGION" and ent.start_char <= s + 1 and ent.end_char > s:
+                s = ent.end_char
+        words = title[s:e].strip().strip("及和与 ")
+        while words and (ZH_LEADING.match(words).end() if ZH_LEADING.match(words) else 0):
+            words = words[ZH_LEADING.match(words).end():]
+        words = re.sub(r"^(?:the|and|&)\s+", "", words.strip(), flags=re.I)
+        if len(squash(words)) < 2 or squash(words) in GENERIC_KEYS:
+            return None
+        return words.lower() if words.isupper() else words
+
+    def _subject_segments(self, figs: list[Figure]) -> None:
+        """'其中主粮预计将增至1,620亿元', 'Air-to-water heat pumps accounted for €10.1 billion': a figure given to the
+        market whose clause, before its number, names one segment the report lists for that market is that
+        segment's."""
+        by_market: dict[str, list[tuple[str, Segment]]] = {}
+        for seg in self.claims.segments.values():
+            for lab in {seg.labels[0], *seg.labels, *([seg.qualifier] if len(squash(seg.qualifier)) >= 2 else [])}:
+                by_market.setdefault(seg.market_key, []).append((fold(lab).lower(), seg))
+        for f in figs:
+            if f.segment or f.at < 0 or f.metric == self.share_iri and f.tentative_segment or not f.market_key:
+                continue
+            text = fold(f.evidence.quote).lower()[:f.at]
+            clause = re.split(r"[，,；;。]|其中|while|whereas|\band\b", text)[-1]
+            market = self.claims.markets.get(f.market_key)
+            for lab in sorted(market.labels if market else [], key=len, reverse=True):
+                clause = clause.replace(fold(lab).lower(), "|")        # '订阅制氢能' holds no segment '制氢'
+            hits = {seg.key: seg for lab, seg in by_market.get(f.market_key, [])
+                    if lab and (re.search(rf"(?<![a-z0-9]){re.escape(lab)}(?![a-z0-9])", clause) if lab.isascii()
+                                else lab in clause)}
+            if len(hits) == 1:
+                seg = next(iter(hits.values()))
+                f.segment, f.segment_key = seg.labels[0], seg.key
+
     @staticmethod
-    def _market_tree(figs: list[Figure]) -> tuple[dict[str, Counter], list[str], dict[str, str], str | None]:
+    def _market_tree(figs: list[Figure], title: str | None = None) \
+            -> tuple[dict[str, Counter], list[str], dict[str, str], str | None]:
         """Market labels by key, the keys, each key's market (itself or the market it is a segment of) and the
         report's main market: the one most market sizes measure."""
         labels: dict[str, Counter] = {}
@@ -744,6 +841,9 @@ class Extractor:
         amounts = Counter(market_of[squash(f.market)] for f in figs if f.market and f.metric == METRIC_MARKET_SIZE) \
             or Counter(market_of[squash(f.market)] for f in figs if f.market)     # a market only its CAGR names
         main = amounts.most_common(1)[0][0] if amounts else None
+        titled = [k for k in amounts if len(k) >= 2 and k in squash(title or "")]
+        if titled:               # the market the report's title names, when figures measure it
+            main = max(titled, key=lambda k: (len(k), amounts[k]))
         return labels, keys, market_of, main
 
     def _market(self, key: str, labels: list[str]) -> Market:

@@ -36,7 +36,7 @@ QUANTITY = re.compile(
     rf"(?:(?P<pre>{_alt(PREFIX_CURRENCIES)})\s?)?(?P<num>{NUM})\s*(?:{_PCT}|{_EN_UNIT}|{_ZH_UNIT})?",
     re.I)
 FRACTION = re.compile(rf"(?<![a-z])(?P<frac>{_alt(FRACTIONS)})(?![a-z])", re.I)
-YEAR = re.compile(r"(?<![\d.,$])(?:FY\s?)?(?P<y>(?:19|20)\d{2})(?P<e>\s?[EF](?![a-z]))?(?!\s*(?:\d|%|亿|万|billion|million|个|家|台|元|美元))",
+YEAR = re.compile(r"(?<![\d.$])(?<!\d,)(?:FY\s?)?(?P<y>(?:19|20)\d{2})(?P<e>\s?[EF](?![a-z]))?(?!\s*(?:\d|%|亿|万|billion|million|个|家|台|元|美元))",
                   re.I)
 PERIOD = re.compile(
     r"(?:from\s+|between\s+|从\s*)?(?<![\d.])(?P<a>(?:19|20)\d{2})\s*(?:E|年)?\s*(?:至|到|~|-|to|through|and|until|～)\s*"

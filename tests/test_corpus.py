@@ -464,3 +464,34 @@ def test_tables_whose_columns_pdf_text_sets_apart_with_spaces(tmp_path):
     }, got                                   # the last table gives no unit: no amounts
     na = next(r for r in rows if r["region"] == "North America" and r["year"] == 2030)
     assert na["cell"] == "North America × 2030E" and na["quote"].startswith("North America 5.1")
+
+
+def test_a_report_that_names_its_market_only_in_a_long_title(tmp_path):
+    """Sentences with no 'market' word take the market of the title; the cover's second line names the
+    publisher; a 'Table of Contents' is skipped so sections keep their numbers; a figure no year places
+    ('by the end of the decade') is left out rather than failing the report."""
+    p = tmp_path / "cyber.md"
+    p.write_text("GLOBAL CYBER INSURANCE MARKET: SIZE, SHARE & FORECAST 2024-2032\n"
+                 "Halden & Roe Advisory — Industry Research Series, October 2024\n\nTable of Contents\n"
+                 "1. Market Sizing ............ 2\n2. Forecast ............ 5\n\n1. Market Sizing\n\n"
+                 "Global cyber insurance gross written premiums totalled USD 14.8 bn in 2023, an increase of 11% over "
+                 "the US$ 13.3 billion written in 2022.\n\n2. Forecast\n\nPremiums will keep rising, reaching "
+                 "USD 42.3 bn by the end of the decade.\n", encoding="utf-8")
+    doc, claims = read_claims(p)
+    assert [s.id for s in doc.sections][1:] == ["1", "2"]
+    assert claims.report.publisher == "Halden & Roe Advisory"
+    got = {(r["market"], r["year"], r["value"]) for r in claims.to_json() if r["kind"] == "figure"}
+    assert got == {("cyber insurance", 2023, 14.8), ("cyber insurance", 2022, 13.3)}, got
+
+
+def test_years_segments_and_headings_of_chinese_reports(tmp_path):
+    """A year after '统计,' is read; a year past a clause break belongs to the next clause; a listed segment
+    that is a clause's subject ('其中主粮预计将增至…') owns its figure, but not inside the market's own name;
+    壹、 headings sit above 一、 ones."""
+    rows = read_claims_of(tmp_path, (
+        "# 中国宠物食品行业研究报告\n\n壹、市场规模\n\n一、整体规模\n\n根据华信咨询统计,2020年中国宠物食品市场规模约为812亿元,"
+        "2024年规模达到1,536亿元。\n\n二、细分市场\n\n2024年中国宠物食品市场按品类划分如下:\n- 主粮:928亿元\n- 零食:412亿元\n\n"
+        "贰、预测\n\n一、规模预测\n\n预计中国宠物食品市场规模将于2029年增至2,840亿元。其中主粮预计将增至1,620亿元。\n"))
+    got = {(r["segment"], r["year"], r["value"], r["section"]) for r in rows if r["kind"] == "figure"}
+    assert got == {(None, 2020, 812.0, "1.1"), (None, 2024, 1536.0, "1.1"), ("主粮", 2024, 928.0, "1.2"),
+                   ("零食", 2024, 412.0, "1.2"), (None, 2029, 2840.0, "2.1"), ("主粮", 2029, 1620.0, "2.1")}, got
