@@ -11,7 +11,7 @@ from .common import Context, Fig, join, not_found
 from .families import FAMILIES
 from .frame import Frame
 from .lexicon import QALexicon, lexicon_for
-from .parse import MAX_QUESTION, Parser, detect_lang, normalise
+from .parse import MAX_QUESTION, Parser, _named_qualifier, detect_lang, normalise
 
 _PARSERS: dict[int, tuple[QALexicon, Parser]] = {}
 _LOCK = threading.Lock()
@@ -85,8 +85,9 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
     ans = None
     if frame.unknown:
         ans = _unknown(frame, ctx)
-    elif frame.unknown_market and not frame.markets and not frame.segments and \
-            not frame.cues & {"drivers", "trends", "metadata", "definition"}:
+    elif frame.unknown_market and not frame.segments and (
+            not frame.markets and not frame.cues & {"drivers", "trends", "metadata", "definition"} or
+            _named_qualifier(frame.text, frame.unknown_market) and not frame.cues & {"drivers", "trends", "metadata"}):
         ans = _unknown_market(frame, ctx)
     else:
         for fam in FAMILIES:
@@ -224,6 +225,8 @@ def _unknown(frame: Frame, ctx: Context) -> Answer:
 
 def _unknown_market(frame: Frame, ctx: Context) -> Answer:
     name = frame.unknown_market
+    m = re.search(re.escape(name), frame.text, re.I)
+    name = m.group() if m else name                 # as the question writes it: 'ASIC', not 'asic' 
     cov = _coverage(ctx, frame.lang, near=name)
     return not_found(frame, f"图谱中的报告没有涉及“{name}”市场；报告涵盖的是：{cov}。",
                      f"No report in the graph covers the {name} market; they cover: {cov}.",

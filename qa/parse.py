@@ -64,27 +64,35 @@ def _deletes(w: str) -> set[str]:
 
 
 class Speller:
-    """Edit-distance-1 correction (deletes index) against the lexicon's English words."""
+    """Edit-distance-1 correction against the lexicon's English words of five letters or more: a letter missing
+    ('clod'), or, in words of five letters or more, one extra, wrong or two swapped. Nothing becomes a shorter
+    word or an acronym ('mean' is not 'MEA', 'advice' not 'device')."""
 
     def __init__(self, words: set[str]):
         self.words = {w for w in words if w.isalpha()}
-        self.index: dict[str, str] = {}
+        self.index: dict[str, tuple[str, int]] = {}
         for w in sorted(self.words):
             if len(w) >= 5:
-                for d in _deletes(w):
-                    self.index.setdefault(d, w)
+                for i in range(len(w)):
+                    self.index.setdefault(w[:i] + w[i + 1:], (w, i))
 
     def correct(self, w: str) -> str:
         if w in self.words or len(w) < 4 or not w.isalpha() or w in EN_STOP:
             return w
-        hit = self.index.get(w)                     # one letter too many
+        hit = self.index.get(w)                     # one letter missing ('clod': 'cloud')
         if hit:
-            return hit
-        for d in _deletes(w):                       # one letter wrong or missing / swapped
-            if d in self.words:
+            return hit[0]
+        if len(w) < 5:
+            return w
+        for i in range(len(w)):
+            d = w[:i] + w[i + 1:]
+            if d in self.words and len(d) >= 5:     # one letter too many
                 return d
-            if d in self.index:
-                return self.index[d]
+            hit = self.index.get(d)
+            if hit:                                 # one letter wrong (same place), or two swapped
+                word, j = hit
+                if i == j or abs(i - j) == 1 and w[i] == word[j]:
+                    return word
         return w
 
 
@@ -102,7 +110,7 @@ class NormComponent:
             w = t.lower_
             if w.isalpha():
                 w = _singular(w)
-                if sp is not None:
+                if sp is not None and not (t.text.isupper() and len(t.text) >= 2):     # 'ASIC' is not 'Asia'
                     w = _singular(sp.correct(w))
             t.norm_ = w
         return doc
@@ -147,6 +155,9 @@ class Parser:
 
     def parse(self, question: str) -> Frame:
         text = normalise(question)
+        # '2023年台灣外送市場規模為何？': 為何 closing a question about a figure asks what it is, not why
+        text = re.sub(r"(?<=[\u4e00-\u9fff%\d])为何(?=\s*[?？]?\s*$)", "为多少", text) \
+            if re.search(r"规模|率|额|值|价|量|份额|占比|多少|几", text) else text
         lang = detect_lang(text)
         low = text.lower()
         doc = self.nlp[lang](low)
@@ -235,7 +246,8 @@ def _asked_unit(low: str) -> tuple[str | None, int | None] | None:
     return code, mult
 
 
-_THRESHOLD = re.compile(r"(?P<cmp>above|over|more than|greater than|exceeding|larger than|bigger than|超过|高于|大于|多于|"
+_THRESHOLD = re.compile(r"(?P<cmp>above|over|more than|greater than|exceeding|exceeded|exceeds?|surpass(?:ed|es)?|topped|"
+                        r"larger than|bigger than|超过|高于|大于|多于|突破|超出|"
                         r"below|under|less than|smaller than|低于|小于|少于|不足)\s*", re.I)
 
 
@@ -254,6 +266,20 @@ def _threshold(text: str) -> tuple[str, float] | None:
     return None
 
 
+_STARTERS = {"The", "In", "For", "By", "From", "Between", "Please", "Can", "Could", "Would", "Will", "Should", "Has",
+             "Have", "Had", "On", "At", "Of", "To", "Global", "Overall", "Total", "Provide", "Find", "Calculate",
+             "Compute", "Explain", "Describe", "Summarize", "Summarise", "According", "Based", "If", "Assuming",
+             "Suppose", "Given", "Approximately", "Roughly", "About", "Let", "Also", "Now", "Then", "So", "Ok", "OK",
+             "Any", "All", "Top", "Break", "Split", "Name", "Define", "Market", "Revenue", "Size", "Share", "Growth",
+             "Forecast", "Projected", "Expected", "Worldwide", "Cloud", "Edge", "Sum", "Add", "Average", "Smallest",
+             "Largest", "Biggest", "Highest", "Lowest", "Fastest", "Slowest", "Latest", "Current", "Estimated",
+             "Implied", "Sort", "Segment", "Segments", "Region", "Regions", "Country", "Countries", "Penetration",
+             "Definition", "Drivers", "Key", "Main", "Major", "Percentage", "Percent", "Ratio", "Difference", "Change",
+             "Trend", "Trends", "Outlook", "Projection", "Value", "Number", "Figures", "Data", "Report", "Source",
+             "Sources", "Publisher", "Author", "Date", "Year", "Annual", "Yearly", "Combined", "Both", "Share",
+             "Shares", "Growth", "Demand", "Sales", "Revenues", "Size", "Sizes", "Chinese", "American", "European"}
+
+
 def _unknown_names(question: str, lex: QALexicon) -> list[str]:
     """Capitalised names in an English question that the graph does not know (a company, a product)."""
     if not question:
@@ -264,8 +290,10 @@ def _unknown_names(question: str, lex: QALexicon) -> list[str]:
         w = m.group(1).removesuffix("'s")
         if w in _NON_NAMES or w.lower() in known or w.lower() in EN_STOP:
             continue
-        if m.start() == 0 and not (w.isupper() or re.search(r"\d", w) or m.group(1).endswith("'s")):
-            continue
+        if m.start() == 0 and not (w.isupper() or re.search(r"\d", w) or m.group(1).endswith("'s")) and \
+                (w in _STARTERS or not re.match(r"\s+[a-z0-9]+\b(?:\s+(?:in|for|of)\b|\s+(?:19|20)\d\d|\??\s*$)",
+                                                question[m.end():])):
+            continue      # 'What …', 'Global …'; but 'Nvidia revenue 2024' names a company
         if re.fullmatch(r"[A-Z]\d*", w) or re.fullmatch(r"\d+E?", w):
             continue
         out.append(w)
@@ -277,6 +305,9 @@ _ZH_MARKET_WORD = re.compile(r"市场|行业|产业")
 _ZH_STOP = re.compile(r"^(?:的|全球|细分|整体|总体|整个|各|该|这个|这|其|国内|国际|全|总|中|在|和|与|及|或|哪个|哪些|什么|多少|是|年|"
                       r"推动|驱动|带动|影响|促进|关于|对于|对|支撑|约占|占据|占|\d+|\s)+|"
                       r"(?:的|整体|总体|细分|中|里)+$")
+_ZH_GENERIC_OWNER = re.compile(r"^(?:第?[一二三四五六七八九十两\d]+大|最大|最小|最快|前[一二三四五六七八九十\d]+|报告|地区|区域|"
+                               r"国家|各地|部分|产品|类型|领域|板块|应用|下游|上游|本报告|该报告|未来|目前|当前|今年|明年|去年|近年|近几年|整体|总体|行业|市场|全球|"
+                               r"国内|海外|各|所有|其中|其|它|他们|预测期|期间|同期|增速|增长|规模|份额|细分|哪个|哪些|什么)")
 _EN_MARKET_WORD = {"market", "industry", "sector"}
 _EN_GENERIC = {"global", "worldwide", "world", "overall", "total", "entire", "whole", "segment", "regional", "domestic",
                "international", "same", "other", "largest", "biggest", "smallest", "fastest", "growing", "end", "each"}
@@ -295,8 +326,23 @@ def _unknown_market(doc, lang: str, spans, lex: QALexicon) -> str | None:
                 i -= 1
             left = "".join(ch for k, ch in enumerate(text[i:m.start()], i) if k not in covered)
             left = _ZH_STOP.sub("", left.strip())
-            if len(re.findall(r"[\u4e00-\u9fff]", left)) >= 2 and squash(left) not in lex.label_text:
+            if len(re.findall(r"[\u4e00-\u9fff]", left)) >= 2 and squash(left) not in lex.label_text and \
+                    not _ZH_GENERIC_OWNER.search(left):
                 return left
+            latin = re.fullmatch(r"[a-z][a-z0-9\-]{1,15}", left)          # '全球GPU市场规模'
+            if latin and left not in lex.graph_words and squash(left) not in lex.label_text:
+                return left.upper() if len(left) <= 5 else left
+        # '寒武纪的推理芯片收入': a name the graph does not hold, owning what the question asks
+        for m in re.finditer(r"([\u4e00-\u9fffa-z][\u4e00-\u9fffa-z0-9]{1,11})的", text):
+            s, e = m.span(1)
+            after = text[e + 1:e + 12]
+            if any(k in covered for k in range(s, e)) or not (any(k in covered for k in range(e + 1, e + 8)) or
+                                                              re.search(r"市场|规模|收入|营收|份额|销售|出货|芯片|产品", after)):
+                continue
+            name = re.sub(r"^(?:按照?|根据|依据|据|从|在|对|由|以|照)", "", _ZH_STOP.sub("", m.group(1)))
+            if len(squash(name)) >= 2 and not _ZH_GENERIC_OWNER.search(name) and squash(name) not in lex.label_text \
+                    and name not in lex.graph_words:
+                return name
         return None
     for tok in doc:
         if tok.norm_ not in _EN_MARKET_WORD:
@@ -314,3 +360,17 @@ def _unknown_market(doc, lang: str, spans, lex: QALexicon) -> str | None:
         if unknown:
             return " ".join(reversed(chunk))
     return None
+
+
+def _named_qualifier(question: str, unknown: str | None) -> bool:
+    """Is what the question asks about, beyond a market it names, a name: 'ASIC', 'Nvidia' (as the question writes
+    them, not an adjective like 'booming'), or '寒武纪' owning the market's figure ('寒武纪的推理芯片收入')?"""
+    if not unknown:
+        return False
+    if has_cjk(unknown):
+        return f"{unknown}的" in fold(question)
+    for w in unknown.split():
+        m = re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", question, re.I)
+        if m and (m.group().isupper() and len(w) >= 2 or m.group()[:1].isupper() and m.start() > 0):
+            return True
+    return False

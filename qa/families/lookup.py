@@ -2,6 +2,8 @@
 '2030年全球AI推理芯片市场规模预计是多少？'. The fallback family for any question about a figure."""
 from __future__ import annotations
 
+from kg.namespaces import METRIC_CAGR, METRIC_MARKET_SIZE
+
 from ..common import Context, both, build, join, not_found, years_text
 from ..frame import Frame
 from ..resolve import select
@@ -84,7 +86,13 @@ def explain_missing(frame: Frame, ctx: Context, sel):
         near_zh.append(f"图表「{charts[0]['title']}」覆盖{charts[0].get('start', '')}–{charts[0].get('end', '')}年，但正文未给出其数据")
         near_en.append(f"the chart “{charts[0]['title']}” spans {charts[0].get('start', '')}-{charts[0].get('end', '')}, "
                        "but the text does not give its data")
-    if not sel.markets:
+    if not sel.markets and sel.metric and sel.metric != METRIC_MARKET_SIZE and ctx.lex.markets_with.get(METRIC_MARKET_SIZE):
+        # 'YoY growth in 2024' of reports that state only CAGRs: no figure of that kind at all
+        near_zh, near_en = [f"报告中没有任何{metric_zh}数据"], [f"no report in the graph states a {metric_en}"]
+        if ctx.lex.markets_with.get(METRIC_CAGR) and sel.metric != METRIC_CAGR:
+            near_zh.append("报告给出的是年复合增长率（CAGR）")
+            near_en.append("the reports give compound annual growth rates (CAGR) instead")
+    elif not sel.markets:
         near_zh, near_en = ["图谱中没有相关的市场数据"], ["the graph holds no market figures for this"]
     zh = f"报告未给出{asked_zh}" + ("；" + "；".join(near_zh) if near_zh else "") + "。"
     en = f"The report does not state the {asked_en}" + ("; " + "; ".join(near_en) if near_en else "") + "."

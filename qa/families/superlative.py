@@ -10,9 +10,15 @@ from ..frame import Frame
 from ..resolve import select
 
 NAME = "superlative"
-CUES = {"zh": ["最大", "最小", "最高", "最低", "排名", "排序", "领先", "第一", "哪个细分", "哪一个", "最快"],
+CUES = {"zh": ["最大", "最小", "最高", "最低", "排名", "排序", "领先", "第一", "哪个细分", "哪一个", "最快", "第二大", "第三大",
+               "三大", "大到小", "小到大", "排列"],
         "en": ["largest", "biggest", "smallest", "highest", "lowest", "top", "leading", "rank", "ranking", "order by",
-               "which segment", "which region", "fastest", "quickest"]}
+               "which segment", "which region", "fastest", "quickest", "second-largest", "second largest",
+               "third-largest", "third largest", "sort"]}
+ORDINAL = re.compile(r"第\s*([二三四五六七八九])\s*(?:大|小|高|低)|排名第\s*([二三四五六七八九\d])|(second|third|fourth|fifth|"
+                     r"2nd|3rd|4th|5th)[- ](?:largest|biggest|smallest|highest|lowest)", re.I)
+_NTH = {"二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "second": 2, "third": 3, "fourth": 4,
+        "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 EXAMPLES = ["2024年中国哪个细分市场规模最大？", "Which segment was the largest globally in 2024?", "Rank the segments in China in 2024."]
 SMALL = ("最小", "最低", "smallest", "lowest")
 
@@ -90,7 +96,11 @@ def peers(figs, ctx: Context, countries: bool = False) -> list:
 def answer_group(frame: Frame, ctx: Context, figs, by_region: bool) -> tuple[str, str]:
     small = any(w in frame.text.lower() for w in SMALL)
     ranked = sorted(figs, key=lambda f: f.norm, reverse=not small)
-    top = ranked[0]
+    m = ORDINAL.search(frame.text)
+    nth = _NTH.get((m.group(1) or m.group(2) or m.group(3) or "").lower()) or \
+        (int(m.group(2)) if m and m.group(2) and m.group(2).isdigit() else 1) if m else 1
+    nth = nth if nth <= len(ranked) else 1
+    top = ranked[nth - 1]
     name_zh = ctx.label(top.segment, "zh") if not by_region else ctx.label(top.region, "zh")
     name_en = ctx.label(top.segment, "en") if not by_region else ctx.label(top.region, "en")
     order_zh = " > ".join(f"{ctx.label(f.segment if not by_region else f.region, 'zh')}（{written(f, 'zh')}）" for f in ranked) \
@@ -101,6 +111,9 @@ def answer_group(frame: Frame, ctx: Context, figs, by_region: bool) -> tuple[str
     where_en = f"the market in {top.year}" if by_region else \
         f"the {reg_en.lower() if reg_en == 'Global' else reg_en} market in {top.year}"
     word_zh, word_en = ("最小", "smallest") if small else ("最大", "largest")
+    if nth > 1:      # '第二大的细分市场', 'the second-largest segment'
+        word_zh = f"第{'二三四五六七八九'[nth - 2]}{word_zh[-1]}"
+        word_en = f"{['second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth'][nth - 2]}-{word_en}"
     zh = f"{where_zh}{ctx.label(top.market, 'zh')}规模{word_zh}的是{name_zh}，为{written(top, 'zh')}。排序：{order_zh}。"
     noun = ("country" if re.search(r"国家|countr", frame.text.lower()) else "region") if by_region else "segment"
     en = (f"The {word_en} {noun} {'in' if by_region else 'of'} {where_en.replace(' market', ' ' + ctx.label(top.market, 'en') + ' market')} "
