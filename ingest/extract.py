@@ -511,8 +511,8 @@ class Extractor:
                 region = self._share_region(a, text, q, qs) or ctx.region or self.default_region
                 tentative = self._share_subject(a, text)
             else:
-                region = regions_paired.get(q.start) or self._nearest_before(a.regions, q.start) or ctx.region \
-                    or self.default_region
+                region = regions_paired.get(q.start) or self._region_after(text, q, a.regions) or \
+                    self._nearest_before(a.regions, q.start) or ctx.region or self.default_region
             market, segment = respective.get(q.start) or self._market_for(markets, q.start, metric, a, text, ctx)
             if market is None:          # 'the fastest-growing segment reached …': whose figure, it does not say
                 continue
@@ -611,6 +611,15 @@ class Extractor:
         if len(listed) < 2 or not amounts or len(amounts) % len(listed):
             return {}
         return {q.start: listed[i % len(listed)].iri for i, q in enumerate(amounts)}
+
+    def _region_after(self, text: str, q, regions: list[Mention]) -> str | None:
+        """'reached 18% in France but only 4% in Germany': in English a region right after the number is its own."""
+        if self.doc.lang != "en":
+            return None
+        for r in regions:
+            if r.start >= q.end and re.fullmatch(r"\s+(?:in|across|within)\s+(?:the\s+)?", text[q.end:r.start]):
+                return r.iri
+        return None
 
     @staticmethod
     def _nearest_before(mentions: list[Mention], pos: int) -> str | None:

@@ -196,7 +196,8 @@ class Parser:
             frame.metrics = [METRIC_CAGR if (frame.period or len(frame.years) >= 2) else METRIC_GROWTH]
         frame.unit = _asked_unit(low)
         frame.threshold = _threshold(text)
-        frame.unknown = _unknown_names(question if lang == "en" else "", self.lex)
+        frame.unknown = _unknown_names(question, self.lex) if lang == "en" else \
+            _unknown_latin_names(text, kept, self.lex)
         frame.followup = bool(re.search(r"呢[?？]?\s*$|^(那|那么|and|what about|how about|same for|and in|and for)\b|^那", low))
         frame.refers_back = bool(re.search(r"\b(that|this|it)\b|这个|这一|该数|那个", low)) and lang == "en" or \
             bool(re.search(r"(这个|这一|该|那)(数字|数值|规模|值)?(占|是)", low))
@@ -278,6 +279,18 @@ _STARTERS = {"The", "In", "For", "By", "From", "Between", "Please", "Can", "Coul
              "Trend", "Trends", "Outlook", "Projection", "Value", "Number", "Figures", "Data", "Report", "Source",
              "Sources", "Publisher", "Author", "Date", "Year", "Annual", "Yearly", "Combined", "Both", "Share",
              "Shares", "Growth", "Demand", "Sales", "Revenues", "Size", "Sizes", "Chinese", "American", "European"}
+
+
+def _unknown_latin_names(text: str, spans, lex: QALexicon) -> list[str]:
+    """Names in Latin script in a Chinese question that the graph does not know ('Uber Eats在台灣的市占率')."""
+    covered = {i for sp in spans for i in range(sp.start_char, sp.end_char)}
+    out = []
+    for m in re.finditer(r"[A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*)*", text):
+        words = [w for w in m.group().split() if w not in _NON_NAMES and w.lower() not in lex.known_words
+                 and w.lower() not in EN_STOP and not re.fullmatch(r"[A-Z]\d*|\d+E?", w)]
+        if words and not any(i in covered for i in range(m.start(), m.end())):
+            out.append(m.group())
+    return out
 
 
 def _unknown_names(question: str, lex: QALexicon) -> list[str]:
