@@ -179,6 +179,9 @@ def merge(new: Frame, prev: Frame) -> Frame:
         merged.segments = list(prev.segments)
     if not new.regions:
         merged.regions = list(prev.regions)
+    elif "share" in new.cues and prev.regions and not set(new.regions) & set(prev.regions):
+        # '占全球的比例呢？' after China's figure: China's share of the global market, not the global figure
+        merged.regions = list(prev.regions) + list(new.regions)
     if not new.metrics:
         merged.metrics = list(prev.metrics)
     if not new.years and not new.period:

@@ -227,6 +227,21 @@ def test_followups_zh_and_en(seed_store):
     assert has(a, 11664) and "2.2" in sections(a)
 
 
+def test_followup_shares_of_the_whole(seed_store):
+    """'占全球的比例呢？' after China's size is China's share of the global market (and '2030年呢？' its 2030
+    share); 'What share of the global total is that?' after a global segment is its share of the market."""
+    c = Conversation(store=seed_store)
+    c.ask("2024年中国AI推理芯片市场多大？")
+    a = c.ask("占全球的比例呢？")
+    assert a.status == "derived" and "26.5%" in a.answer, a.answer
+    b = c.ask("2030年呢？")
+    assert "38.0%" in b.answer, b.answer
+    d = Conversation(store=seed_store)
+    d.ask("What's the global edge inference market in 2024?")
+    e = d.ask("What share of the global total is that?")
+    assert e.status == "derived" and "14.5%" in e.answer, e.answer
+
+
 def test_followup_share_of_that(seed_store):
     c = Conversation(store=seed_store)
     c.ask("What was the China edge inference chip market in 2024?")

@@ -3,6 +3,8 @@ another ('What share of the global edge market is that?'). Stated shares are ans
 computed ones are derived and cite both figures."""
 from __future__ import annotations
 
+import re
+
 from kg.namespaces import METRIC_MARKET_SIZE, METRIC_SHARE, REGION_GLOBAL
 
 from ..answer import Value
@@ -11,6 +13,7 @@ from ..frame import Frame
 from ..resolve import select
 from .lookup import explain_missing, phrase_figures
 
+WHOLE = re.compile(r"total|whole|entire|overall|整体|总体|总规模|全部|整个", re.I)
 NAME = "share"
 CUES = {"zh": ["占", "比例", "比重", "份额", "占比", "百分之几"],
         "en": ["share", "proportion", "percentage of", "percent of", "fraction of", "portion"]}
@@ -57,6 +60,9 @@ def _part_and_whole(frame: Frame, ctx: Context) -> tuple[Fig | None, Fig | None]
         part = ctx.previous_figs[0]
         regions = frame.regions or [REGION_GLOBAL]
         segs = frame.segments or ([part.segment] if part.segment else [])
+        if part.segment and set(frame.segments) <= {part.segment} and \
+                (set(regions) == {part.region} or WHOLE.search(frame.text)):
+            segs = []          # 'What share of the global total is that?' of a global segment: of the market
         sel = select(frame, ctx, metric=METRIC_MARKET_SIZE, years=[part.year] if part.year else frame.years,
                      regions=regions, segments=segs)
         whole = next((f for f in sel.figs if f.obs != part.obs), None)
@@ -91,7 +97,8 @@ def _part_and_whole(frame: Frame, ctx: Context) -> tuple[Fig | None, Fig | None]
         sel = select(frame, ctx, metric=METRIC_MARKET_SIZE, regions=non_global[:1])
         if not sel.figs:
             return None, None
-        part = sel.figs[-1] if not years else sel.figs[0]
+        actual = [f for f in sel.figs if f.status == "actual"]
+        part = (actual or sel.figs)[-1] if not years else sel.figs[0]     # no year asked: the latest actual
         tot = select(frame, ctx, metric=METRIC_MARKET_SIZE, regions=[REGION_GLOBAL], years=[part.year])
         return part, (tot.figs[0] if tot.figs else None)
     return None, None
