@@ -7,6 +7,8 @@ text never becomes query text.
 """
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 import re
 import threading
@@ -57,11 +59,20 @@ def py(term: Any) -> Any:
     return str(term)
 
 
+_SERIAL = itertools.count(1)
+
+
 class Store:
     """Common interface; see OxigraphStore and RemoteStore."""
 
     location: str
     generation: int = 0          # bumped on every write from this process (caches key on it)
+
+    @functools.cached_property
+    def uid(self) -> int:
+        """What caches key on: a number no other store object of this process has had (``id()`` is reused once
+        an object is collected, and a new store would get the old one's lexicon)."""
+        return next(_SERIAL)
 
     def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         raise NotImplementedError

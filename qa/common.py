@@ -26,7 +26,7 @@ _RK = str(RK_NS)
 _DCT, _OA = "http://purl.org/dc/terms/", "http://www.w3.org/ns/oa#"
 _SDMX_DIM, _SDMX_ATT = "http://purl.org/linked-data/sdmx/2009/dimension#", "http://purl.org/linked-data/sdmx/2009/attribute#"
 _DERIVED, _EVIDENCE = "http://www.w3.org/ns/prov#wasDerivedFrom", _RK + "evidence"
-_CITATION = (_DCT + "title", _DCT + "identifier", _OA + "exact", _RK + "line", _RK + "tableCell")  # report, section, quote
+_CITATION = (_DCT + "title", _DCT + "identifier")          # of a report and a section (not a section's whole text)
 
 
 @dataclass
@@ -119,10 +119,12 @@ class Context:
             return []
         pairs = [(r["obs"], r["report"]) for r in found]
         obs = self.store.describe(pairs)
-        cited = {(o[p], r["report"]) for r in found if (o := obs.get(r["obs"]))
-                 for p in (_DERIVED, _EVIDENCE) if p in o} | {(r["report"], r["report"]) for r in found}
-        more = self.store.describe(sorted(cited), _CITATION)       # not a section's whole text
-        self.queries_run.append(describe_query(pairs) + "\n\n" + describe_query(sorted(cited), _CITATION))
+        cited = {(o[_DERIVED], r["report"]) for r in found if (o := obs.get(r["obs"])) and _DERIVED in o} | \
+            {(r["report"], r["report"]) for r in found}
+        quotes = sorted({(o[_EVIDENCE], r["report"]) for r in found if (o := obs.get(r["obs"])) and _EVIDENCE in o})
+        more = {**self.store.describe(sorted(cited), _CITATION), **self.store.describe(quotes)}   # a quote: all of it
+        self.queries_run.append(describe_query(pairs) + "\n\n" + describe_query(sorted(cited), _CITATION) +
+                                "\n\n" + describe_query(quotes))
         figs = []
         for r in found:
             o = obs.get(r["obs"], {})
@@ -186,9 +188,9 @@ class Context:
         if not found:
             return []
         props = self.store.describe([(c, report) for c in found], multi=True)
-        cited = {(p[_DERIVED][0], report) for p in props.values() if _DERIVED in p} | \
-                {(p[_EVIDENCE][0], report) for p in props.values() if _EVIDENCE in p} | {(report, report)}
-        more = self.store.describe(sorted(cited), _CITATION)
+        cited = {(p[_DERIVED][0], report) for p in props.values() if _DERIVED in p} | {(report, report)}
+        quotes = sorted({(p[_EVIDENCE][0], report) for p in props.values() if _EVIDENCE in p})
+        more = {**self.store.describe(sorted(cited), _CITATION), **self.store.describe(quotes)}
         rows = []
         for c in found:
             p = props.get(c, {})

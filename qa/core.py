@@ -28,14 +28,15 @@ def default_store():
 
 def parser_for(store) -> tuple[QALexicon, Parser]:
     lex = lexicon_for(store)
-    hit = _PARSERS.get(id(store))
+    key = getattr(store, "uid", None) or id(store)
+    hit = _PARSERS.get(key)
     if hit and hit[0] is lex:
         return hit
     with _LOCK:
-        hit = _PARSERS.get(id(store))
+        hit = _PARSERS.get(key)
         if not (hit and hit[0] is lex):
             hit = (lex, Parser(lex, FAMILIES))
-            _PARSERS[id(store)] = hit
+            _PARSERS[key] = hit
     return hit
 
 

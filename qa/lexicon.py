@@ -230,7 +230,7 @@ def partial_names(form: str) -> set[str]:
 
 
 _CACHE: dict[int, tuple[float, QALexicon]] = {}
-_AUDITED: dict[int, float] = {}          # id(store) -> when its reports were last counted
+_AUDITED: dict[int, float] = {}          # store.uid -> when its reports were last counted
 RECHECK_SECONDS = 2.0
 AUDIT_SECONDS = 60.0
 _BUILDING = threading.Lock()
@@ -250,7 +250,7 @@ def lexicon_for(store) -> QALexicon:
     that bypassed reportkg (a bulk load straight into a remote SPARQL store bumps no revision). A lexicon
     carries the count it was built against, so a question racing a rebuild never puts an older one back."""
     now = time.monotonic()
-    key = id(store)
+    key = getattr(store, "uid", None) or id(store)
     hit = _CACHE.get(key)
     gen = getattr(store, "generation", 0)
     if hit and hit[1].version[0] == gen and now - hit[0] < RECHECK_SECONDS:

@@ -33,7 +33,8 @@ as with from into about over under between among per vs versus also just please 
 any all each every some more most less least size market markets value report reports figure figures number""".split())
 _NON_NAMES = {"I", "CAGR", "RMB", "USD", "CNY", "AI", "What", "Which", "Who", "How", "Why", "When", "Where", "Is", "Are",
               "Was", "Were", "Do", "Does", "Did", "Compare", "List", "Show", "Give", "Tell", "Estimate", "And", "Rank",
-              "Sum", "Check", "E", "US", "U.S.", "EU", "UK", "YoY"}
+              "Sum", "Check", "E", "US", "U.S.", "EU", "UK", "YoY", "EUR", "GBP", "JPY", "HKD", "TWD", "NT", "KRW",
+              "INR", "NTD", "USD", "RMB", "CNY", "Q1", "Q2", "Q3", "Q4", "H1", "H2", "FY", "CEO"}
 
 
 def normalise(text: str) -> str:

@@ -426,6 +426,29 @@ def test_figures_from_a_table_answer_and_cite_their_cell(tmp_path):
     assert d.status == "answered" and has(d, 1000.0) and "合计 × 2022" in d.render(), d.render()
 
 
+def test_a_new_store_never_gets_a_collected_stores_lexicon(tmp_path):
+    """Lexicons and parsers are cached per store object; a store opened after another was collected (and may
+    get its id()) answers from its own reports, not the other's."""
+    import gc
+    from ingest.pipeline import ingest_file
+    from kg.store import open_store
+    (tmp_path / "a.md").write_text("# 全球无人机行业报告\n\n## 1. 概览\n\n2024年全球无人机市场规模为300亿元。\n",
+                                   encoding="utf-8")
+    (tmp_path / "b.md").write_text("# 全球储能行业报告\n\n## 1. 概览\n\n2024年全球储能市场规模为800亿元。\n",
+                                   encoding="utf-8")
+    first = open_store(str(tmp_path / "sa"), fill=False)
+    ingest_file(first, tmp_path / "a.md")
+    assert has(ask("2024年全球无人机市场规模是多少？", store=first), 300)
+    uid = first.uid
+    del first
+    gc.collect()
+    second = open_store(str(tmp_path / "sb"), fill=False)
+    ingest_file(second, tmp_path / "b.md")
+    assert second.uid != uid
+    a = ask("2024年全球储能市场规模是多少？", store=second)
+    assert a.status == "answered" and has(a, 800), a.answer
+
+
 def test_a_bulk_load_that_bypasses_reportkg_is_seen_by_the_census(tmp_path, monkeypatch):
     """An export loaded straight into the store (as `oxigraph load` would into a remote one) bumps no
     revision; the periodic census of reports still notices it and the lexicon is rebuilt."""

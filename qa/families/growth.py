@@ -10,7 +10,8 @@ from ..frame import Frame
 from ..resolve import select
 
 NAME = "growth"
-CUES = {"zh": ["倍", "增长了多少", "增加了多少", "增长多少", "增加多少", "翻了", "变化"],
+CUES = {"zh": ["倍", "增长了多少", "增加了多少", "增长多少", "增加多少", "翻了", "变化", "成长多少", "成长了多少", "多出多少",
+               "增长了", "成长了"],
         "en": ["times", "multiple", "fold", "factor", "grow by", "increase by", "how much will", "how much did", "change",
                "growth between", "grow from", "increase from"]}
 EXAMPLES = ["2030年全球手术机器人市场规模是2024年的多少倍？", "How much will the China AI inference chip market grow from 2024 to 2030?"]
