@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.lexicon import Lexicon, load_lexicon
-from kg.namespaces import METRIC_CAGR, METRIC_MARKET_SIZE, METRIC_SHARE
+from kg.namespaces import METRIC_CAGR, METRIC_GROWTH, METRIC_MARKET_SIZE, METRIC_SHARE
 
 from .claims import (Chart, Claims, Definition, Driver, Evidence, Figure, Market, ReportInfo, Segment, Source,
                      Trend)
@@ -500,6 +500,8 @@ class Extractor:
                         metric = rate[-1].iri
                     elif re.search(r"accounted for|account for|represent(?:ed|s)?|made up|占据?|占比|share of", text[:q.start], re.I) and self.share_iri:
                         metric = self.share_iri
+                    elif _change(text, q):
+                        metric = METRIC_GROWTH      # 'down 8.4% from 2023', '较前一年成长15.4%'
                     else:
                         continue
             elif q.amount:
@@ -523,6 +525,8 @@ class Extractor:
                          comparator=q.comparator, status="forecast" if fc else "actual", evidence=self.evidence(a))
             fig.tentative_segment = tentative
             fig.at = q.start
+            if metric == METRIC_GROWTH and _change(text, q) == "down":
+                fig.value, fig.value_text = -q.value, f"-{q.value_text}"
             if period:
                 if (report_year and period[1] > report_year) or any(p.estimate for p in periods):
                     fig.status = "forecast"
@@ -545,6 +549,12 @@ class Extractor:
                 plain[i][1].year = years[j].year
                 if years[j].estimate:
                     plain[i][1].status = "forecast"
+        for q, fig in plain:
+            base = fig.metric == METRIC_GROWTH and fig.year and \
+                re.search(rf"(?:from|over|versus|vs\.?|than|compared (?:with|to)|较|比)\s*(?:the\s+)?{fig.year}", text)
+            if base:      # 'down 8.4% from 2023': the change is the sentence's other year's
+                others = [y.year for y in years if y.year != fig.year]
+                fig.year = max(others) if others else None
         for i, (q, fig) in enumerate(plain):
             if fig.year is None:
                 near = min(years, key=lambda y: abs(y.start - q.start), default=None)
@@ -1017,6 +1027,27 @@ class Extractor:
                 items = [x.strip() for x in re.split(r"[、,;；，]", body) if x.strip()]
                 if items:
                     self.claims.sources.append(Source(items, Evidence(b.section, b.text, b.start, b.end, b.line)))
+
+
+_CHANGE_BEFORE = re.compile(r"(?:\b(?P<verb>up|down|grew|grows|grown|rose|rises|risen|fell|falls|fallen|declined|"
+                            r"declines|decreased|increased|jumped|surged|dropped|contracted|expanded|climbed|slipped)"
+                            r"(?:\s+by)?|\b(?:an?\s+)?(?P<noun>increase|decrease|decline|drop|rise|jump|fall|contraction)"
+                            r"\s+of|(?:较|比)(?:前一年|上一年|上年|去年|(?:19|20)\d{2}年?)(?:同期)?(?P<zh>增长|成长|增加|上升|下降|"
+                            r"减少|下滑|衰退))\s*(?:约|近|超过)?\s*$", re.I)
+_CHANGE_AFTER = re.compile(r"\s*(?:from|over|versus|vs\.?|compared (?:with|to)|on|year[- ]on[- ]year|year[- ]over[- ]year|"
+                           r"yoy|y/y)\b", re.I)
+_DOWN = re.compile(r"down|fell|falls|fallen|declin|decreas|dropped|contract|slipped|drop|fall|下降|减少|下滑|衰退", re.I)
+
+
+def _change(text: str, q) -> str | None:
+    """'down 8.4% from 2023', 'an increase of 11% over 2022', 'fell 31% year-on-year', '较前一年成长15.4%': a
+    change on an earlier period ('up' or 'down'), else None."""
+    m = _CHANGE_BEFORE.search(text[max(0, q.start - 40):q.start])
+    if not m:
+        return None
+    if not m.group("zh") and not _CHANGE_AFTER.match(text, q.end):
+        return None                     # 'grew 12%' alone may be a CAGR or a share: not read as a change
+    return "down" if _DOWN.search(m.group(0)) else "up"
 
 
 _COORDINATION = re.compile(r"\s*(?:,|，|、|and|, and|和|与|及|以及|&)\s*", re.I)

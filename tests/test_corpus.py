@@ -480,8 +480,24 @@ def test_a_report_that_names_its_market_only_in_a_long_title(tmp_path):
     doc, claims = read_claims(p)
     assert [s.id for s in doc.sections][1:] == ["1", "2"]
     assert claims.report.publisher == "Halden & Roe Advisory"
-    got = {(r["market"], r["year"], r["value"]) for r in claims.to_json() if r["kind"] == "figure"}
-    assert got == {("cyber insurance", 2023, 14.8), ("cyber insurance", 2022, 13.3)}, got
+    got = {(r["metric"], r["market"], r["year"], r["value"]) for r in claims.to_json() if r["kind"] == "figure"}
+    assert got == {("market size", "cyber insurance", 2023, 14.8), ("market size", "cyber insurance", 2022, 13.3),
+                   ("growth rate", "cyber insurance", 2023, 11.0)}, got
+
+
+@pytest.mark.parametrize("sentence, year, value", [
+    ("The global drone market stood at $14.2 billion in 2024, down 8.4% from 2023.", 2024, -8.4),
+    ("In 2023, the global drone market fell 31% year-on-year.", 2023, -31.0),
+    ("The global drone market reached $15.5 billion in 2023, an increase of 11% over 2022.", 2023, 11.0),
+    ("2024年全球无人机市场规模为120亿元，较前一年成长15.4%。", 2024, 15.4),
+    ("2024年全球无人机市场规模为120亿元，比2023年下降3.5%。", 2024, -3.5),
+])
+def test_changes_on_an_earlier_year_are_growth_rates(tmp_path, sentence, year, value):
+    """'down 8.4% from 2023', 'an increase of 11% over 2022', '较前一年成长15.4%': the growth of the later year,
+    negative when it fell; a bare 'grew 12%' is not read this way (it may be a CAGR or a share)."""
+    rows = read_claims_of(tmp_path, "# Global Drone Market Report 2025\n\n## 1. Market\n\n" + sentence + "\n")
+    got = {(r["year"], r["value"]) for r in rows if r.get("metric") == "growth rate"}
+    assert got == {(year, value)}, got
 
 
 def test_years_segments_and_headings_of_chinese_reports(tmp_path):
