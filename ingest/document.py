@@ -42,7 +42,8 @@ _TOC_LEADER = re.compile(r"\s*(?:\.{2,}|…+|·{2,}|-{3,}|\s{3,})\s*\d*\s*$|\s+\
 _SENT_END = "。！？!?；;"
 _CONTINUATION_END = "、，,；;-—"
 _MARKUP = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|\[(?=[^\]]*\]\()|\]\([^)]*\)|<br\s*/?>")
-_LIST_MARK = re.compile(r"^(?:[-*+•·▪●◆]\s+|\d{1,2}[.)]\s+(?=\D))")
+_LIST_MARK = re.compile(r"^(?:[-*+•·▪●◆]\s+|\d{1,2}[.)]\s+(?=\D)|[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）]\s*(?=\S)|"
+                        r"[①-⑳]\s*)")
 _BOLD_LEAD = re.compile(r"^\s*(?:[-*+•]\s+)?\*\*(.+?)\*\*")
 _SOURCE = re.compile(r"^(资料来源|数据来源|来源|注|sources?|note)\s*[:：]", re.I)
 _UNIT_LINE = re.compile(r"^[(（]\s*([^()（）]{1,30})\s*[)）]$")

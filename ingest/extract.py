@@ -412,6 +412,10 @@ class Extractor:
             if b.kind not in ("lead", "item") or not (list_ctx and self._block_index(b) == list_block_idx + 1):
                 list_ctx = None
             figs = self._sentence_figures(a, ctx) if qs else []
+            lead = self._item_segment(a)
+            for f in figs:         # '（一）餐飲外送：2024年規模為786億元': an item with no list introduced before it
+                if lead and not f.segment and (not f.market or f.market == ctx.market):
+                    f.market, f.segment = "", lead
             self.claims.figures.extend(figs)
             if figs:
                 # the sentence's main figure: the latest actual year ('$13.7 billion in 2024, up from $6.2 billion in 2020')
@@ -438,6 +442,25 @@ class Extractor:
         self.claims.figures.extend(TableReader(self).figures())
         # a figure with neither a year nor a period ('by the end of the decade') cannot be placed in time: left out
         self.claims.figures = [f for f in self.claims.figures if f.year or f.period]
+
+    def _item_segment(self, a: _Annotated) -> str | None:
+        """The segment an enumerated or labelled item names ('（一）餐飲外送：…', '**Hardware:** …') when no list
+        was introduced before it: not a region, metric, year or market the glossary or the report knows, not a
+        heading word ('结论', 'Outlook'), and not in a driver or trend section, whose leads are drivers."""
+        b = a.block
+        if b.kind not in ("item", "lead") or not b.lead:
+            return None
+        sec = self.doc.section(b.section)
+        if sec and (DRIVER_SECTION.search(fold(sec.title)) or TREND_SECTION.search(fold(sec.title))):
+            return None
+        label = _clean_label(ITEM_NUMBER.sub("", b.lead)).strip(" *:：")
+        if not (2 <= len(squash(label)) <= 24) or NOT_AN_ITEM.search(fold(label)) or re.search(r"\d", label):
+            return None
+        doc = self.nlp(fold(label).lower())
+        if any(e.label_ in ("REGION", "METRIC") for e in doc.ents) or MARKET_WORD.search(label) and \
+                not SEGMENT_SUFFIX.search(label):
+            return None
+        return label
 
     @functools.cached_property
     def _block_positions(self) -> dict[int, int]:
@@ -1048,6 +1071,14 @@ def _change(text: str, q) -> str | None:
     if not m.group("zh") and not _CHANGE_AFTER.match(text, q.end):
         return None                     # 'grew 12%' alone may be a CAGR or a share: not read as a change
     return "down" if _DOWN.search(m.group(0)) else "up"
+
+
+ITEM_NUMBER = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[.、．])\s*")
+NOT_AN_ITEM = re.compile(r"^(?:结论|总结|小结|注|说明|背景|要点|核心观点|概述|概况|展望|预测|趋势|风险|建议|来源|资料来源|方法|"
+                         r"summary|conclusion|note|notes|overview|key takeaways?|outlook|forecast|trends?|risks?|"
+                         r"methodology|source|sources|definition|scope|highlights?|"
+                         r"(?:[东南西北中]部|沿海|内陆|东北|西北|西南|东南|中西部)(?:及.{1,4})?(?:地区|区域)?|"
+                         r"(?:north|south|east|west|central|northern|southern|eastern|western)(?:ern)?(?: region)?)$", re.I)
 
 
 _COORDINATION = re.compile(r"\s*(?:,|，|、|and|, and|和|与|及|以及|&)\s*", re.I)

@@ -511,3 +511,16 @@ def test_years_segments_and_headings_of_chinese_reports(tmp_path):
     got = {(r["segment"], r["year"], r["value"], r["section"]) for r in rows if r["kind"] == "figure"}
     assert got == {(None, 2020, 812.0, "1.1"), (None, 2024, 1536.0, "1.1"), ("主粮", 2024, 928.0, "1.2"),
                    ("零食", 2024, 412.0, "1.2"), (None, 2029, 2840.0, "2.1"), ("主粮", 2029, 1620.0, "2.1")}, got
+
+
+def test_items_with_no_list_introduced_name_their_segment(tmp_path):
+    """'（一）餐飲外送：2024年規模為786億元' with no '如下' before it: the item names a segment; a region, a metric or a
+    heading word ('结论') as the label does not."""
+    rows = read_claims_of(tmp_path, (
+        "# 台灣外送平台市場研究報告 2025\n\n## 2.3 依品類劃分\n\n2024年台灣外送平台市場規模為935億元新台幣。\n"
+        "（一）餐飲外送：2024年規模為786億元新台幣。\n（二）生鮮雜貨外送：2024年規模為149億元新台幣，年增率高達38.2%。\n\n"
+        "**北部：**2024年台灣外送平台市場規模為505億元新台幣。\n\n**结论：**2024年台灣外送平台市場規模為935億元新台幣。\n"))
+    got = {(r["metric"], r["segment"], r["region"], r["value"]) for r in rows if r["kind"] == "figure"}
+    assert ("market size", "餐飲外送", "Taiwan", 786.0) in got and ("market size", "生鮮雜貨外送", "Taiwan", 149.0) in got
+    assert ("growth rate", "生鮮雜貨外送", "Taiwan", 38.2) in got
+    assert not {s for _, s, _, _ in got} - {None, "餐飲外送", "生鮮雜貨外送"}, got
