@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.lexicon import Lexicon, load_lexicon
-from kg.namespaces import METRIC_CAGR, METRIC_GROWTH, METRIC_MARKET_SIZE, METRIC_SHARE
+from kg.namespaces import METRIC_CAGR, METRIC_GROWTH, METRIC_MARKET_SIZE, METRIC_SHARE, REGION_GLOBAL
 
 from .claims import (Chart, Claims, Definition, Driver, Evidence, Figure, Market, ReportInfo, Segment, Source,
                      Trend)
@@ -438,10 +438,27 @@ class Extractor:
                                    year=base.year if base else (yr[-1].year if yr else ctx.year),
                                    status=base.status if base else ctx.status)
                 list_block_idx = self._block_index(b)
+        self._unplaced_regions()
         from .tables import TableReader
         self.claims.figures.extend(TableReader(self).figures())
         # a figure with neither a year nor a period ('by the end of the decade') cannot be placed in time: left out
         self.claims.figures = [f for f in self.claims.figures if f.year or f.period]
+
+    fallback_region: str | None = None
+
+    def _unplaced_regions(self) -> None:
+        """A report whose title names no region and whose first stated total is global ('The global X market is
+        estimated at …'): its figures that name no region are global too."""
+        if self.default_region is not None:
+            return
+        first = next((f for f in self.claims.figures if f.region and not f.segment and f.metric == self.market_size_iri),
+                     None)
+        if first is None or first.region != REGION_GLOBAL:
+            return
+        self.fallback_region = REGION_GLOBAL
+        for f in self.claims.figures:
+            if f.region is None:
+                f.region, f.region_label = REGION_GLOBAL, self.region_label.get(REGION_GLOBAL)
 
     def _item_segment(self, a: _Annotated) -> str | None:
         """The segment an enumerated or labelled item names ('（一）餐飲外送：…', '**Hardware:** …') when no list
@@ -557,6 +574,10 @@ class Extractor:
             else:
                 plain.append((q, fig))
                 out.append(fig)
+        # a change's base year ('up 14% from 2023', '比2023年下降3.5%') is no figure's year
+        if any(f.metric == METRIC_GROWTH for _, f in plain):
+            years = [y for y in years if not re.search(r"(?:from|over|versus|vs\.?|than|compared (?:with|to)|较|比)\s*"
+                                                         r"(?:the\s+)?$", text[max(0, y.start - 16):y.start], re.I)]
         # years: greedy nearest assignment, a year used once while others are free; amounts written together
         # ('$14.0 billion and $24.0 billion in 2020', '14亿和24亿') take one year, the one nearest any of them
         group = _coordinated(text, [q for q, _ in plain])
@@ -572,12 +593,6 @@ class Extractor:
                 plain[i][1].year = years[j].year
                 if years[j].estimate:
                     plain[i][1].status = "forecast"
-        for q, fig in plain:
-            base = fig.metric == METRIC_GROWTH and fig.year and \
-                re.search(rf"(?:from|over|versus|vs\.?|than|compared (?:with|to)|较|比)\s*(?:the\s+)?{fig.year}", text)
-            if base:      # 'down 8.4% from 2023': the change is the sentence's other year's
-                others = [y.year for y in years if y.year != fig.year]
-                fig.year = max(others) if others else None
         for i, (q, fig) in enumerate(plain):
             if fig.year is None:
                 near = min(years, key=lambda y: abs(y.start - q.start), default=None)
@@ -797,6 +812,8 @@ class Extractor:
             if f.segment:
                 f.segment_key = self.segment(mk, f.segment).key
         self._subject_segments(figs)
+        text_keys = {_identity(f) for f in figs if not f.evidence.cell}
+        self.claims.figures = figs = [f for f in figs if not f.evidence.cell or _identity(f) not in text_keys]
         for f in figs:   # a share held by something the lists named a segment
             t = getattr(f, "tentative_segment", None)
             if t and not f.segment and f.market_key:
@@ -852,7 +869,8 @@ class Extractor:
             if f.segment or f.at < 0 or f.metric == self.share_iri and f.tentative_segment or not f.market_key:
                 continue
             text = fold(f.evidence.quote).lower()[:f.at]
-            clause = re.split(r"[，,；;。]|其中|while|whereas|\band\b", text)[-1]
+            clause = re.split(r"[，,](?!\s*(?:with|at|worth|valued|reaching|accounting|generating|representing)\b)|"
+                              r"[；;。]|其中|while|whereas|\band\b", text)[-1]
             market = self.claims.markets.get(f.market_key)
             for lab in sorted(market.labels if market else [], key=len, reverse=True):
                 clause = clause.replace(fold(lab).lower(), "|")        # '订阅制氢能' holds no segment '制氢'
@@ -1060,6 +1078,11 @@ _CHANGE_BEFORE = re.compile(r"(?:\b(?P<verb>up|down|grew|grows|grown|rose|rises|
 _CHANGE_AFTER = re.compile(r"\s*(?:from|over|versus|vs\.?|compared (?:with|to)|on|year[- ]on[- ]year|year[- ]over[- ]year|"
                            r"yoy|y/y)\b", re.I)
 _DOWN = re.compile(r"down|fell|falls|fallen|declin|decreas|dropped|contract|slipped|drop|fall|下降|减少|下滑|衰退", re.I)
+
+
+def _identity(f: Figure) -> tuple:
+    """What makes two figures the same claim: a table cell the text also states is kept once (the text's)."""
+    return (f.metric, f.market_key, f.segment_key, f.region, f.year, f.period, round(f.normalized, 6))
 
 
 def _change(text: str, q) -> str | None:

@@ -328,7 +328,7 @@ class TableReader:
         if year is None and period is None:
             return None
         ex = self.ex
-        region = region or self.context_region(r) or ex.default_region
+        region = region or self.context_region(r) or ex.default_region or ex.fallback_region
         last = period[1] if period else year
         status = "forecast" if (col.estimate or (self.report_year and last and last > self.report_year)
                                 or (self.first_estimate and last and last >= self.first_estimate)) else "actual"

@@ -79,11 +79,17 @@ def segment_sums(store: Store, market: str | None = None, report: str | None = N
     """Segments vs their stated total, exact to the precision the figures are written in."""
     rows = _rows(store, False, market, report, region)
     out = []
-    totals = [r for r in rows if "segment" not in r]
+    totals, seen = [], set()
     segments: dict[tuple, list[dict]] = {}
-    for r in rows:
+    for r in rows:              # a figure stated twice (summary and body, text and table) counts once
+        key = (_where(r), r.get("segment"), r["norm"])
+        if key in seen:
+            continue
+        seen.add(key)
         if "segment" in r:
             segments.setdefault(_where(r), []).append(r)
+        else:
+            totals.append(r)
     for t in totals:
         parts = segments.get(_where(t), [])
         if len(parts) < 2:

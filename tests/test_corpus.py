@@ -524,3 +524,24 @@ def test_items_with_no_list_introduced_name_their_segment(tmp_path):
     assert ("market size", "餐飲外送", "Taiwan", 786.0) in got and ("market size", "生鮮雜貨外送", "Taiwan", 149.0) in got
     assert ("growth rate", "生鮮雜貨外送", "Taiwan", 38.2) in got
     assert not {s for _, s, _, _ in got} - {None, "餐飲外送", "生鮮雜貨外送"}, got
+
+
+def test_a_global_report_without_a_region_in_its_title(tmp_path):
+    """The first total is global, so figures naming no region are global; 'up 14% from 2023' gives 2023 to no
+    figure; 'Spraying drones remain the largest category, with revenues of …' is the Spraying segment's; a
+    table cell the text also states is one claim (the text's), and the sum check counts it once."""
+    p = tmp_path / "drones.md"
+    p.write_text("# Agricultural Drone Market Outlook 2025\n\n## 1. Summary\n\nThe global agricultural drone market is "
+                 "estimated at USD 4.6 billion in 2024.\n\n## 2. Market Size\n\nSpraying drones remain the largest "
+                 "product category, with revenues of USD 2.9 billion in 2024.\n\nTable 1: Agricultural drone market by "
+                 "product (USD billion)\n\n| Product | 2024 | 2030F |\n|---|---|---|\n| Spraying | 2.9 | 8.7 |\n"
+                 "| Mapping | 1.7 | 4.1 |\n| Total | 4.6 | 12.8 |\n\n## 3. Regions\n\nIn 2024, China alone reached USD 1.9 "
+                 "billion, up 14% from 2023.\n", encoding="utf-8")
+    _doc, claims = read_claims(p)
+    rows = [r for r in claims.to_json() if r["kind"] == "figure"]
+    got = {(r["metric"], r["segment"], r["region"], r["year"], r["value"], bool(r.get("cell"))) for r in rows}
+    assert len(got) == len(rows) and got == set([
+        ("market size", None, "Global", 2024, 4.6, False), ("market size", "Spraying", "Global", 2024, 2.9, False),
+        ("market size", "Spraying", "Global", 2030, 8.7, True), ("market size", "Mapping", "Global", 2024, 1.7, True),
+        ("market size", "Mapping", "Global", 2030, 4.1, True), ("market size", None, "Global", 2030, 12.8, True),
+        ("market size", None, "China", 2024, 1.9, False), ("growth rate", None, "China", 2024, 14.0, False)]), got
