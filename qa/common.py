@@ -248,6 +248,8 @@ class Context:
                 what = f"{market}（{seg}）"
             return f"{when}年{region}{what if with_market or seg else ''}" if when else f"{region}{what}"
         what = seg or market
+        if seg and market and not _contains(seg, market):
+            what = f"{market} ({seg})"         # 'Spraying' of the agricultural drone market: say whose segment
         region = region.lower() if region in ("Global", "Worldwide", "World") else region
         return f"{region} {what} market" + (f" in {when}" if when else "")
 
