@@ -908,6 +908,12 @@ class Extractor:
 
     def _market(self, key: str, labels: list[str]) -> Market:
         lab = labels[0]
+        if lab[:1].isupper() and not lab[:2].isupper():
+            # 'Agricultural drone' from a caption or a sentence's start: 'agricultural drone' when written so too
+            lower = next((x for x in labels if x[:1].islower() and x.lower() == lab.lower()), None)
+            if lower:
+                labels = [lower] + [x for x in labels if x != lower]
+                lab = lower
         tr = self.lex.translate(lab)
         zh = lab if has_cjk(lab) else tr
         en = tr if has_cjk(lab) else lab
