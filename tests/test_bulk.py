@@ -154,3 +154,20 @@ def test_a_report_built_by_an_older_graph_model_is_rebuilt_on_resume(tmp_path, m
     monkeypatch.setattr(ingest.document, "GRAPH_MODEL", ingest.document.GRAPH_MODEL + 1)
     newer = bulk_ingest(store, files, workers=1, quiet=True)
     assert (len(first.ingested), len(again.ingested), len(again.unchanged), len(newer.ingested)) == (1, 0, 1, 1)
+
+
+def test_a_large_bulk_load_compacts_the_store_and_loses_nothing(reports, tmp_path, monkeypatch):
+    """After many reports in one run the embedded store is compacted (fewer, larger files; faster reads); every
+    report's graph is still whole."""
+    import ingest.bulk
+    monkeypatch.setattr(ingest.bulk, "OPTIMIZE_AFTER", 2)
+    store = open_store(str(tmp_path / "store"), fill=False)
+    calls = []
+    real = store.optimize
+    monkeypatch.setattr(store, "optimize", lambda: (calls.append(1), real())[1])
+    files = [p for p in report_files([reports]) if p.name != "zz-broken.md"]
+    res = bulk_ingest(store, files, workers=1, progress=False)
+    assert len(res.ingested) == len(files) and calls == [1]
+    sizes = _graph_sizes(store)
+    for p in files[:5]:
+        assert sizes[report_iri(p)] == _expected_size(p)
