@@ -18,7 +18,7 @@ from .errors import Errors, IngestError
 # The graph model a report's graph is built with: bump it when the RDF a report becomes changes (2: Data
 # Cube slices; 3: segments named in a sentence), so that resumed ingests rebuild reports an older model built
 # though their text is the same.
-GRAPH_MODEL = 8
+GRAPH_MODEL = 9
 
 
 def content_hash(text: str) -> str:

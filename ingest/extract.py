@@ -73,7 +73,7 @@ GENERIC_HEADS = {"细分", "整体", "总体", "该", "此", "本", "全", "国�
                  "that", "its", "their", "global", "the", "our", "end", "each", "target", "addressable",
                  "total addressable", "broader", "wider", "overall global", "区域", "地区", "区域性", "全国",
                  "regional", "national", "largest national", "domestic", "local", "key", "major", "main", "市场规模",
-                 "规模", "行业规模", "市场"}
+                 "规模", "行业规模", "市场", "最大", "最小", "largest regional", "最大区域", "最大的区域"}
 GENERIC_KEYS = {squash(w) for w in GENERIC_HEADS}
 FORECAST_CUES = re.compile(r"预计|预期|预测|将会|将达|将|有望|估计|forecast|expected|expects|projected|projection|"
                            r"will|estimated to|anticipated|is set to|by\s+(?:19|20)\d{2}", re.I)
@@ -593,10 +593,19 @@ class Extractor:
                 plain[i][1].year = years[j].year
                 if years[j].estimate:
                     plain[i][1].status = "forecast"
+        for q, fig in plain:
+            if END_OF_PERIOD.match(text, q.end):
+                fig.year, fig.period = None, None          # 'by the end of the forecast period': no year to place it
+                fig.dropped = True
         for i, (q, fig) in enumerate(plain):
+            if getattr(fig, "dropped", False):
+                continue
             if fig.year is None:
                 near = min(years, key=lambda y: abs(y.start - q.start), default=None)
                 fig.year = near.year if near else ctx.year
+            if fig.year and YEAR_EARLIER.match(text, q.end) and re.search(r"from\s*$", text[:q.start]):
+                fig.year -= 1                              # 'up 21.3% from USD 3.42 billion a year earlier'
+
             if report_year and fig.year and fig.year > report_year:
                 fig.status = "forecast"
         # an amount that names no market counts when the sentence is about a market or region
@@ -610,7 +619,7 @@ class Extractor:
         to the next clause."""
         if y.start < q.start or self.doc.lang == "en":
             return 1.0
-        return 6.0 if re.search(r"[，,；;]", text[q.end:y.start]) else 1.6
+        return 40.0 if re.search(r"[，,；;]", text[q.end:y.start]) else 1.6
 
     def _share_subject(self, a: _Annotated, text: str) -> str | None:
         """What holds the share when it is not a region: '直流快充桩占…市场的 68.1%' -> '直流快充桩'."""
@@ -1081,6 +1090,9 @@ _CHANGE_BEFORE = re.compile(r"(?:\b(?P<verb>up|down|grew|grows|grown|rose|rises|
                             r"(?:\s+by)?|\b(?:an?\s+)?(?P<noun>increase|decrease|decline|drop|rise|jump|fall|contraction)"
                             r"\s+of|(?:较|比)(?:前一年|上一年|上年|去年|(?:19|20)\d{2}年?)(?:同期)?(?P<zh>增长|成长|增加|上升|下降|"
                             r"减少|下滑|衰退))\s*(?:约|近|超过)?\s*$", re.I)
+END_OF_PERIOD = re.compile(r"\s*(?:by|at|towards?)\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?:forecast\s+period|decade|"
+                           r"period|outlook\s+period)|\s*(?:到|至)?(?:预测期末|预测期结束)", re.I)
+YEAR_EARLIER = re.compile(r"\s*(?:a|one)\s+year\s+(?:earlier|before)|\s*(?:in\s+)?the\s+(?:previous|prior)\s+year", re.I)
 _CHANGE_AFTER = re.compile(r"\s*(?:from|over|versus|vs\.?|compared (?:with|to)|on|year[- ]on[- ]year|year[- ]over[- ]year|"
                            r"yoy|y/y)\b", re.I)
 _DOWN = re.compile(r"down|fell|falls|fallen|declin|decreas|dropped|contract|slipped|drop|fall|下降|减少|下滑|衰退", re.I)

@@ -198,7 +198,7 @@ class Parser:
         frame.unit = _asked_unit(low)
         frame.threshold = _threshold(text)
         frame.unknown = _unknown_names(question, self.lex) if lang == "en" else \
-            _unknown_latin_names(text, kept, self.lex)
+            _unknown_latin_names(text, kept, self.lex) + _unknown_zh_subject(text, kept, self.lex)
         frame.followup = bool(re.search(r"呢[?？]?\s*$|^(那|那么|and|what about|how about|same for|and in|and for)\b|^那", low))
         frame.refers_back = bool(re.search(r"\b(that|this|it)\b|这个|这一|该数|那个", low)) and lang == "en" or \
             bool(re.search(r"(这个|这一|该|那)(数字|数值|规模|值)?(占|是)", low))
@@ -280,6 +280,24 @@ _STARTERS = {"The", "In", "For", "By", "From", "Between", "Please", "Can", "Coul
              "Trend", "Trends", "Outlook", "Projection", "Value", "Number", "Figures", "Data", "Report", "Source",
              "Sources", "Publisher", "Author", "Date", "Year", "Annual", "Yearly", "Combined", "Both", "Share",
              "Shares", "Growth", "Demand", "Sales", "Revenues", "Size", "Sizes", "Chinese", "American", "European"}
+
+
+_ZH_SUBJECT = re.compile(r"^\s*(?:(?:19|20)\d{2}年?\s*)?([\u4e00-\u9fff]{2,10}?)\s*(?:(?:19|20)\d{2}\s*年|的)?\s*"
+                         r"(?:营收|收入|营业收入|营业额|净利润|利润|市占率|出货量|销量)")
+
+
+def _unknown_zh_subject(text: str, spans, lex: QALexicon) -> list[str]:
+    """A company a Chinese question opens with ('元太科技2023年營收是多少？'): a name the graph does not hold,
+    before a company's measure (revenue, profit, its market share), is no market's."""
+    m = _ZH_SUBJECT.match(text)
+    if not m:
+        return []
+    covered = {i for sp in spans for i in range(sp.start_char, sp.end_char)}
+    name = m.group(1)
+    if any(i in covered for i in range(m.start(1), m.end(1))) or _ZH_GENERIC_OWNER.search(name) or \
+            squash(name) in lex.label_text or name in lex.graph_words or _ZH_STOP.fullmatch(name):
+        return []
+    return [name]
 
 
 def _unknown_latin_names(text: str, spans, lex: QALexicon) -> list[str]:

@@ -545,3 +545,15 @@ def test_a_global_report_without_a_region_in_its_title(tmp_path):
         ("market size", "Spraying", "Global", 2030, 8.7, True), ("market size", "Mapping", "Global", 2024, 1.7, True),
         ("market size", "Mapping", "Global", 2030, 4.1, True), ("market size", None, "Global", 2030, 12.8, True),
         ("market size", None, "China", 2024, 1.9, False), ("growth rate", None, "China", 2024, 14.0, False)]), got
+
+
+def test_relative_periods_and_years_past_a_clause_break(tmp_path):
+    """'from USD 3.42 billion a year earlier' is the year before; 'by the end of the forecast period' places no
+    figure; '2024年…5600亿元，2025年有望增长至6150亿元' keeps each amount with its own year."""
+    rows = read_claims_of(tmp_path, (
+        "# Global Drone Market Report 2025\n\n## 1. Market\n\nThe global drone market reached USD 4.15 billion in "
+        "2023, up 21.3% from USD 3.42 billion a year earlier, and is expected to reach roughly USD 18.9 billion by "
+        "the end of the forecast period.\n\n2024年，全球无人机市场规模将达到5600亿元，2025年有望增长至6150亿元。\n"))
+    got = {(r["metric"], r["year"], r["value"]) for r in rows if r["kind"] == "figure"}
+    assert got == {("market size", 2023, 4.15), ("growth rate", 2023, 21.3), ("market size", 2022, 3.42),
+                   ("market size", 2024, 5600.0), ("market size", 2025, 6150.0)}, got

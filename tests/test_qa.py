@@ -205,6 +205,7 @@ def test_filter_segments_above(seed_store):
     ("What is the global ASIC inference chip market in 2024?", "ASIC"),
     ("Nvidia revenue 2024", "Nvidia"),
     ("寒武纪的推理芯片收入是多少？", "寒武纪"),
+    ("元太科技2023年營收是多少？", "元太科技"),
     # one year's growth is not a CAGR
     ("中国市场2024年同比增长多少？", "CAGR"),
     ("What was the YoY growth of the global market in 2024?", "CAGR"),
