@@ -412,7 +412,7 @@ class Extractor:
             if b.kind not in ("lead", "item") or not (list_ctx and self._block_index(b) == list_block_idx + 1):
                 list_ctx = None
             figs = self._sentence_figures(a, ctx) if qs else []
-            lead = self._item_segment(a)
+            lead = self._item_segment(a) if figs else None
             for f in figs:         # '（一）餐飲外送：2024年規模為786億元': an item with no list introduced before it
                 if lead and not f.segment and (not f.market or f.market == ctx.market):
                     f.market, f.segment = "", lead
@@ -593,12 +593,9 @@ class Extractor:
                 plain[i][1].year = years[j].year
                 if years[j].estimate:
                     plain[i][1].status = "forecast"
-        for q, fig in plain:
-            if END_OF_PERIOD.match(text, q.end):
-                fig.year, fig.period = None, None          # 'by the end of the forecast period': no year to place it
-                fig.dropped = True
         for i, (q, fig) in enumerate(plain):
-            if getattr(fig, "dropped", False):
+            if END_OF_PERIOD.match(text, q.end):
+                fig.year = None           # 'by the end of the forecast period': no year places it (left out)
                 continue
             if fig.year is None:
                 near = min(years, key=lambda y: abs(y.start - q.start), default=None)

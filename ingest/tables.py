@@ -147,6 +147,7 @@ class TableReader:
         self.ex = ex
         self.report_year = ex.claims.report.year
         self.first_estimate: int | None = None       # the first year a table's headers mark as a forecast
+        self.table_region: str | None = None         # the region of the section's last total before the table
 
     def figures(self) -> list[Figure]:
         tables: dict[int, list] = {}
@@ -157,13 +158,7 @@ class TableReader:
         for rows in tables.values():
             if len(rows) >= 2:
                 out.extend(self.read(rows))
-        known = {self._key(f) for f in self.ex.claims.figures}
-        return [f for f in out if self._key(f) not in known]     # a figure the text states too is kept once
-
-    @staticmethod
-    def _key(f: Figure) -> tuple:
-        # not the market: a table's market is often still to resolve ('') where the text named it
-        return (f.metric, squash(f.segment or ""), f.region, f.year, f.period, round(f.normalized, 6))
+        return out          # a cell the text also states is dropped once markets and segments are resolved
 
     def caption(self, first) -> tuple[str, object | None]:
         """The line just before the table ('表1：全球工业机器人细分市场规模（单位：亿元）'), if it is one."""
@@ -180,6 +175,7 @@ class TableReader:
         return "", None
 
     def read(self, rows) -> list[Figure]:
+        self.table_region = self.context_region(rows[0])
         cap_text, cap = self.caption(rows[0])
         cap_unit = unit_of(cap_text)
         header, body = rows[0], rows[1:]
@@ -328,7 +324,7 @@ class TableReader:
         if year is None and period is None:
             return None
         ex = self.ex
-        region = region or self.context_region(r) or ex.default_region or ex.fallback_region
+        region = region or self.table_region or ex.default_region or ex.fallback_region
         last = period[1] if period else year
         status = "forecast" if (col.estimate or (self.report_year and last and last > self.report_year)
                                 or (self.first_estimate and last and last >= self.first_estimate)) else "actual"
@@ -351,7 +347,7 @@ class TableReader:
         return min(years), max(years)
 
     def context_region(self, r) -> str | None:
-        """The region of the section's last figure before the table, if the caption names none."""
+        """The region of the section's last total before the table (for rows whose caption names none)."""
         figs = [f for f in self.ex.claims.figures
                 if f.evidence.section == r.block.section and f.evidence.start < r.sent.start and not f.segment]
         return figs[-1].region if figs else None
