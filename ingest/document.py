@@ -108,7 +108,10 @@ class Document:
     front: list[str]             # unnumbered headings before the first body text (title block)
 
     def section(self, sid: str) -> Section | None:
-        return next((s for s in self.sections if s.id == sid), None)
+        index = self.__dict__.get("_by_id")
+        if index is None or len(index) != len(self.sections):
+            index = self.__dict__["_by_id"] = {s.id: s for s in self.sections}
+        return index.get(sid)
 
     def blocks_in(self, sid: str) -> list[Block]:
         return [b for b in self.blocks if b.section == sid]
@@ -236,9 +239,14 @@ def parse_document(text: str, path: str = "<text>") -> Document:
     for no, raw in enumerate(text.split("\n"), 1):
         lines.append(_Line(no, pos, raw))
         pos += len(raw) + 1
+    next_text: list[_Line | None] = [None] * len(lines)     # the next non-blank line after each line
+    for i in range(len(lines) - 2, -1, -1):
+        nxt = lines[i + 1]
+        next_text[i] = nxt if nxt.raw.strip() else next_text[i + 1]
     lang = "zh" if len(re.findall(r"[\u4e00-\u9fff]", text)) > 0.05 * max(1, len(re.findall(r"\S", text))) else "en"
 
     sections: list[Section] = []
+    section_ids: set[str] = set()
     blocks: list[Block] = []
     front: list[str] = []
     numbers_seen: set[str] = set()
@@ -278,12 +286,13 @@ def parse_document(text: str, path: str = "<text>") -> Document:
             parent = current.id if nested else None
             sid = h.title
             base, k = sid, 2
-            while any(s.id == sid for s in sections):
+            while sid in section_ids:
                 sid, k = f"{base} ({k})", k + 1
         if current is not None:
             current.end = ln.start
         current = Section(sid, number, h.title, level, parent, len(sections), ln.no, ln.start)
         sections.append(current)
+        section_ids.add(sid)
         cur_depth = h.depth
 
     for i, ln in enumerate(lines):
@@ -292,7 +301,7 @@ def parse_document(text: str, path: str = "<text>") -> Document:
             in_table = False                            # a blank line ends a table, as in markdown
             if pending:
                 # a wrapped line: the paragraph goes on after the blank when it ends mid-phrase
-                nxt = next((l for l in lines[i + 1:] if l.raw.strip()), None)
+                nxt = next_text[i]
                 if not (nxt and _continues(pending[-1].raw, nxt.raw)):
                     flush()
             continue
@@ -533,7 +542,7 @@ def _split_sentences(block: Block, lines: list[_Line], lang: str) -> list[Senten
         if ch in "。！？；" or (ch in "!?;" and lang == "zh"):
             cuts.append(i + 1)
     for m in _EN_SPLIT.finditer(norm):
-        if not _ABBREV.search(norm[: m.start()]):
+        if not _ABBREV.search(norm[max(0, m.start() - 12): m.start()]):   # the word before the stop only
             cuts.append(m.end())
     cuts = sorted(set(cuts)) + [len(text)]
     line_starts = [ln.start for ln in lines]

@@ -20,4 +20,9 @@ class Errors:
     NOT_FOUND = "no such file"
     NO_CLAIMS = "no recognisable claims (no market figures, growth rates, definitions or drivers) in this report"
     NO_SECTIONS = "no sections found: the report needs headings (numbered like '1.2 Title' or titled)"
+    OVER_BUDGET = ("the report gives {n:,} {what}, more than the {limit:,} a text of {chars:,} characters may give "
+                   "(is it a report? a longer one can be split)")
+    TOO_SLOW = "ingesting the report took longer than {s:g} s and was stopped; nothing was stored (split the report)"
+    TOO_MUCH_MEMORY = "ingesting the report needed more than {mb:,} MB and was stopped; nothing was stored (split the report)"
+    WORKER_FAILED = "ingesting the report failed in its worker process; nothing was stored"
     SHACL = "the graph for this report fails validation: {detail}"

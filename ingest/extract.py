@@ -25,7 +25,7 @@ from .claims import (Chart, Claims, Definition, Driver, Evidence, Figure, Market
                      Trend)
 from .document import Block, Document, Sentence
 from .quantities import find_periods, find_quantities, find_years
-from .text import fold, has_cjk, replace_zh_years, squash
+from .text import fold, has_cjk, replace_zh_years, squash, tokenizer_safe
 
 if not Doc.has_extension("quantities"):
     Doc.set_extension("quantities", default=None)
@@ -103,7 +103,7 @@ ORG_WORDS = re.compile(r"advisory|research|consult|insight|partners|group|capita
                        r"associates|institute|研究院|研究所|咨询|智库|证券|资本|研究中心|顾问|数据", re.I)
 MARKET_IN_TITLE = re.compile(r"((?:[A-Za-z][\w\-&/+.']*\s+){1,6}?)(?:market|industry|sector)\b|"
                              r"([\u4e00-\u9fffA-Za-z0-9]{2,20}?)(?:市场|行业|产业)", re.I)
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")   # bounded: linear on any text
 URL = re.compile(r"https?://[^\s)\]>]+")
 SHARE_CUE = re.compile(r"占据?|accounted for|accounts for|account for|represent(?:ed|s)?|made up|makes up|held|holds", re.I)
 DEF_SECTION = re.compile(r"定义|概述|概览|简介|范围|definition|overview|introduction|scope|summary|摘要", re.I)
@@ -185,9 +185,9 @@ class Extractor:
 
     # ------------------------------------------------------------------ annotate
     def annotate(self) -> None:
-        max_len = self.nlp.max_length
-        items = [(piece, b) for b in self.doc.blocks for s in b.sentences for piece in _pieces(s, max_len - 1)]
-        texts = [s.norm.lower() for s, _ in items]
+        size = min(MAX_SENTENCE, self.nlp.max_length - 1)
+        items = [(piece, b) for b in self.doc.blocks for s in b.sentences for piece in _pieces(s, size)]
+        texts = [tokenizer_safe(s.norm.lower()) for s, _ in items]
         for (s, b), d in zip(items, self.nlp.pipe(texts)):
             d.user_data["original"] = s.text
             d._.quantities = find_quantities(d.text, s.text)
@@ -385,7 +385,7 @@ class Extractor:
     def default_region(self) -> str | None:
         """Where a figure that names no region is: the region in the report's title, else none."""
         title = fold(self.claims.report.title).lower()
-        d = self.nlp(title)
+        d = self.nlp(tokenizer_safe(title))
         regions = [e.ent_id_ for e in d.ents if e.label_ == "REGION" and _ascii_bounded(d.text, e.start_char, e.end_char)]
         return regions[0] if regions else None
 
@@ -473,7 +473,7 @@ class Extractor:
         label = _clean_label(ITEM_NUMBER.sub("", b.lead)).strip(" *:：")
         if not (2 <= len(squash(label)) <= 24) or NOT_AN_ITEM.search(fold(label)) or re.search(r"\d", label):
             return None
-        doc = self.nlp(fold(label).lower())
+        doc = self.nlp(tokenizer_safe(fold(label).lower()))
         if any(e.label_ in ("REGION", "METRIC") for e in doc.ents) or MARKET_WORD.search(label) and \
                 not SEGMENT_SUFFIX.search(label):
             return None
@@ -851,7 +851,7 @@ class Extractor:
         if not m:
             return None
         s, e = m.span(1) if m.group(1) else m.span(2)
-        doc = self.nlp(norm.lower())
+        doc = self.nlp(tokenizer_safe(norm.lower()))
         for ent in doc.ents:                 # leading regions: 'Global', '全球及中国'
             if ent.label_ == "REGION" and ent.start_char <= s + 1 and ent.end_char > s:
                 s = ent.end_char
@@ -1132,8 +1132,12 @@ def _coordinated(text: str, qs: list) -> list[int]:
     return group
 
 
+MAX_SENTENCE = 5_000     # characters the pipeline sees at once: no real sentence is longer, and a 5 MB one-line
+                         # "sentence" would otherwise be a million-token Doc held in memory (1.3 GB)
+
+
 def _pieces(s: Sentence, size: int) -> list[Sentence]:
-    """A sentence longer than the pipeline's max_length, cut at clause or word boundaries into pieces."""
+    """A sentence longer than ``size``, cut at clause or word boundaries into pieces."""
     if len(s.norm) <= size:
         return [s]
     out, start = [], 0

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.store import Store
 
+from .budget import DEFAULT as budget
 from .claims import Claims
 from .document import Document, content_hash, parse_document, read_report
 from .errors import Errors, IngestError
@@ -30,11 +32,24 @@ class IngestResult:
     skipped: bool = False
 
 
-def read_claims(path: str | Path) -> tuple[Document, Claims]:
+Progress = Callable[[float, str], None]
+
+
+def _silent(_fraction: float, _what: str) -> None:
+    pass
+
+
+def read_claims(path: str | Path, progress: Progress = _silent) -> tuple[Document, Claims]:
     """Parse and extract a report without storing it; IngestError when there is nothing to claim."""
+    progress(0.05, "reading")
     text = read_report(path)
+    budget.check_text(str(path), text)
+    progress(0.1, "finding sections and sentences")
     doc = parse_document(text, str(path))
+    budget.check_document(doc)
+    progress(0.25, "extracting claims")
     claims = extract(doc)
+    budget.check_claims(doc, claims.count())
     if claims.count() == 0:
         raise IngestError(str(path), Errors.NO_CLAIMS)
     return doc, claims
@@ -50,12 +65,15 @@ class Built:
     triples: int
 
 
-def build_report(path: str | Path, *, validate: bool = True) -> Built:
+def build_report(path: str | Path, *, validate: bool = True, progress: Progress = _silent) -> Built:
     """Parse, extract, build and (SHACL) validate one report's graph; IngestError names the file."""
-    doc, claims = read_claims(path)
+    doc, claims = read_claims(path, progress)
+    progress(0.7, "building the graph")
     rep, quads = to_quads(doc, claims, path)
+    budget.check_triples(doc, len(quads))
     ntriples = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
     if validate:
+        progress(0.8, "validating the graph")
         from kg.validate import validate_ntriples
         ok, detail = validate_ntriples(ntriples)
         if not ok:

@@ -16,6 +16,7 @@ from .parse import MAX_QUESTION, Parser, _named_qualifier, detect_lang, normalis
 _PARSERS: dict[int, tuple[QALexicon, Parser]] = {}
 _LOCK = threading.Lock()
 _DEFAULT_STORE = None
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def default_store():
@@ -49,12 +50,16 @@ class Conversation:
         self.frame: Frame | None = None
         self.answer: Answer | None = None
         self.figs: list[Fig] = []
-        self.turns: list[Answer] = []
+        self.turns: list[Answer] = []     # the last HISTORY turns that used figures (all a follow-up reads)
         self.traditional = False
+
+    HISTORY = 2
 
     def ask(self, question: str) -> Answer:
         ans = ask(question, store=self.store, conversation=self)
-        self.turns.append(ans)
+        if ans.status != "not_found" and ans.used:
+            self.turns.append(ans)
+            del self.turns[:-self.HISTORY]
         return ans
 
 
@@ -62,6 +67,10 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
     """Answer one question (optionally as a turn of a conversation). Never raises for any text."""
     if not isinstance(question, str):
         question = "" if question is None else str(question)
+    if _SURROGATE.search(question):
+        # a UTF-16 pair split in two code points (text from JavaScript) is joined; a lone half becomes U+FFFD,
+        # so the Answer (which echoes the question) always encodes as UTF-8
+        question = question.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     store = store if store is not None else (conversation.store if conversation and conversation.store else default_store())
     if conversation is not None and conversation.store is None:
         conversation.store = store
@@ -82,7 +91,7 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
     ctx = Context(store, lex, previous=conversation.answer if conversation else None,
                   previous_frame=conversation.frame if conversation else None)
     ctx.previous_figs = conversation.figs if conversation else []
-    ctx.history = [t.used for t in conversation.turns if t.status != "not_found" and t.used][-2:] if conversation else []
+    ctx.history = [t.used for t in conversation.turns] if conversation else []
     ans = None
     if frame.unknown:
         ans = _unknown(frame, ctx)

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ingest.quantities import EN_SCALES, ZH_SCALES, find_periods, find_quantities, find_years
-from ingest.text import fold, has_cjk, replace_zh_years, squash
+from ingest.text import fold, has_cjk, replace_zh_years, squash, tokenizer_safe
 
 from kg.namespaces import METRIC_CAGR, METRIC_GROWTH, METRIC_MARKET_SIZE
 
@@ -161,7 +161,7 @@ class Parser:
             if re.search(r"规模|率|额|值|价|量|份额|占比|多少|几", text) else text
         lang = detect_lang(text)
         low = text.lower()
-        doc = self.nlp[lang](low)
+        doc = self.nlp[lang](tokenizer_safe(low))
         frame = Frame(text=text, lang=lang)
         spans = []
         for key, start, end in self.entities[lang](doc):
@@ -210,7 +210,7 @@ class Parser:
         matched by the English matcher (with its plural and typo handling) and mapped back onto the question."""
         out = []
         for run in LATIN_RUN.finditer(low):
-            sub = self.nlp["en"](run.group())
+            sub = self.nlp["en"](tokenizer_safe(run.group()))
             for key, start, end in self.entities["en"](sub):
                 span = doc.char_span(run.start() + sub[start].idx, run.start() + sub[end - 1].idx + len(sub[end - 1]),
                                      label=key, alignment_mode="expand")

@@ -27,6 +27,8 @@ LIMITS = {
     "REPORTKG_MAX_QUERY_BYTES": "65536",
     "REPORTKG_MAX_UPLOAD_BYTES": "300000",
     "REPORTKG_SPARQL_WORKERS": "2",
+    "REPORTKG_ALLOW_UPLOADS": "1",          # the shared server takes uploads; test_attacks starts one that does not
+    "REPORTKG_WRITE_TOKEN": "test-write-token",
 }
 
 
@@ -40,6 +42,11 @@ class LiveServer:
     @property
     def sparql(self) -> str:
         return self.url + "/sparql"
+
+    @property
+    def write_headers(self) -> dict[str, str]:
+        """What a write (POST /api/reports) carries: the token the server was started with."""
+        return {"X-Reportkg-Token": LIMITS["REPORTKG_WRITE_TOKEN"]}
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""

@@ -545,15 +545,25 @@ def test_from_named_local_graph_allowed(live_server):
     assert 0 < n < count_triples(live_server.url)
 
 
-def test_cors_on_sparql_only(live_server):
+def test_cors_open_on_read_routes_only(live_server):
+    """#12: read-only routes answer any origin without credentials; the app and Gradio's API answer none
+    (Gradio reflected any localhost origin with Allow-Credentials)."""
     pre = httpx.options(live_server.sparql, headers={"Origin": "https://yasgui.example",
                                                      "Access-Control-Request-Method": "POST"})
     assert pre.status_code == 204 and pre.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in pre.headers
     r = httpx.get(live_server.sparql, params={"query": "ASK {}"}, headers={"Origin": "https://yasgui.example"})
     assert r.headers["access-control-allow-origin"] == "*"
     assert "x-reportkg-truncated" in r.headers["access-control-expose-headers"]
-    r = httpx.get(live_server.url + "/api/figures", headers={"Origin": "https://elsewhere.example"})
-    assert "access-control-allow-origin" not in r.headers
+    r = httpx.get(live_server.url + "/api/figures", params={"limit": 1}, headers={"Origin": "https://elsewhere.example"})
+    assert r.headers["access-control-allow-origin"] == "*" and "access-control-allow-credentials" not in r.headers
+    for origin in ("http://localhost:9999", "http://127.0.0.1:1234", "http://evil.example"):
+        for path in ("/", "/config", "/gradio_api/info", "/gradio_api/upload", "/api/reports"):
+            pre = httpx.options(live_server.url + path, headers={"Origin": origin, "Access-Control-Request-Method": "POST",
+                                                                 "Access-Control-Request-Headers": "content-type"})
+            assert pre.status_code == 403 and not any(k.startswith("access-control-") for k in pre.headers), (origin, path)
+        r = httpx.get(live_server.url + "/config", headers={"Origin": origin})
+        assert not any(k.startswith("access-control-") for k in r.headers), origin
 
 
 # ------------------------------------------------------------------------------------- SPARQL: refusals
@@ -855,7 +865,7 @@ def test_upload_bad_files_leave_graph_unchanged(live_server, tmp_path):
         ("no-claims.md", "# 1. Notes\n\nNothing to see here, just prose without any figures.\n".encode(), 422, "claims"),
     ]
     for name, data, status, needle in cases:
-        r = httpx.post(url, files={"file": (name, data, "text/markdown")})
+        r = httpx.post(url, files={"file": (name, data, "text/markdown")}, headers=live_server.write_headers)
         assert r.status_code == status, (name, r.status_code, r.text)
         msg = r.json()["error"]
         assert needle in msg and (name in msg or status == 413), (name, msg)
@@ -867,7 +877,7 @@ def test_upload_bad_files_leave_graph_unchanged(live_server, tmp_path):
 def test_upload_report_then_query_it(live_server):
     src = FIXTURE_REPORTS / "en-optical-interconnect.md"
     r = httpx.post(live_server.url + "/api/reports", files={"file": (src.name, src.read_bytes(), "text/markdown")},
-                   timeout=60)
+                   headers=live_server.write_headers, timeout=60)
     assert r.status_code == 201, r.text
     res = r.json()
     assert res["figures"] > 0 and res["replaced"] is False
@@ -881,6 +891,6 @@ def test_upload_report_then_query_it(live_server):
     assert a["status"] == "answered" and "13.7" in a["answer"]
     # the same file again replaces, not duplicates
     r = httpx.post(live_server.url + "/api/reports", files={"file": (src.name, src.read_bytes(), "text/markdown")},
-                   timeout=60)
+                   headers=live_server.write_headers, timeout=60)
     assert r.status_code == 201 and r.json()["replaced"] is True
     assert len(httpx.get(live_server.url + "/api/reports").json()["reports"]) == 2

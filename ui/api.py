@@ -10,14 +10,14 @@ import json
 import logging
 from urllib.parse import parse_qsl
 
-from fastapi import FastAPI, File, Query, Request, UploadFile
+from fastapi import FastAPI, File, Header, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from kg.endpoint import Endpoint, EndpointError, Msg as EMsg
 
-from .server import ServiceError, Services, Settings
+from .server import Msg as ServiceMsg, ServiceError, Services, Settings
 
 log = logging.getLogger("reportkg.api")
 
@@ -154,10 +154,18 @@ def install(app: FastAPI, services: Services) -> None:
                 "limit": limit, "offset": offset}
 
     @app.post("/api/reports", tags=["reports"], status_code=201,
-              responses={413: {"description": "file too large"}, 415: {"description": "not a .md/.txt report"},
+              responses={403: {"description": "uploads off, no or wrong X-Reportkg-Token, or a cross-site request"},
+                         413: {"description": "file too large"}, 415: {"description": "not a .md/.txt report"},
                          422: {"description": "the report could not be read or ingested"}})
-    async def api_upload(file: UploadFile = File(..., description="a report as UTF-8 markdown or text")):
-        """Add (or replace, by file name) one report. A failure leaves the graph as it was."""
+    async def api_upload(file: UploadFile = File(..., description="a report as UTF-8 markdown or text"),
+                         x_reportkg_token: str | None = Header(None, description="the server's write token "
+                                                               "(printed by `reportkg serve --allow-uploads`)")):
+        """Add (or replace, by file name) one report. Off unless the server runs with `--allow-uploads`;
+        then the request must carry the server's token. A failure leaves the graph as it was."""
+        try:
+            services.check_write(x_reportkg_token)
+        except ServiceError as e:
+            return _error(e.status, e.message)
         limit = services.settings.max_upload_bytes
         data = await file.read(limit + 1)
         try:
@@ -291,7 +299,7 @@ class SparqlFirst:
     """Answers ``/sparql`` as soon as the hardening middleware has seen the request, ahead of FastAPI's
     exception middleware, router and request handling (a quarter of the server's CPU per query); every
     other path goes on down the stack. Added by :func:`install`, before (so inside) :class:`BodyLimit`,
-    :class:`SparqlCORS` and :class:`SecurityHeaders`, which apply as for any route; an unexpected error
+    :class:`WriteGuard`, :class:`CORSPolicy` and :class:`SecurityHeaders`, which apply as for any route; an unexpected error
     still reaches the app's 500 handler, which is outermost."""
 
     def __init__(self, app, protocol: SparqlProtocol, path: str = "/sparql"):
@@ -375,47 +383,123 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-class SparqlCORS:
-    """CORS for /sparql only (any origin, no credentials): browsers' YASGUI and notebooks can query it;
-    the UI and the JSON API stay same-origin."""
+class CORSPolicy:
+    """Who may call what from another origin, for every path, in one place.
+
+    Read-only routes (``OPEN``: /sparql, /api/ask, /api/figures, GET /api/reports, /health, the OpenAPI
+    document) answer any origin, without credentials, so browser tools and notebooks can use them. Every
+    other route — the app, Gradio's API, uploads — is same-origin: the CORS headers Gradio would add
+    (it reflects any localhost origin with credentials) are removed and preflights refused, so a page of
+    another site can neither read the app's responses nor send it non-simple requests."""
 
     EXPOSE = b", ".join(h.encode().lower() for h in (TRUNCATED, ROW_LIMIT, ROWS, ELAPSED))
+    OPEN = {"/sparql": ("GET", "POST"), "/api/ask": ("POST",), "/api/figures": ("GET",), "/api/reports": ("GET",),
+            "/health": ("GET",), "/openapi.json": ("GET",)}
 
-    def __init__(self, app, paths: tuple[str, ...] = ("/sparql",)):
+    def __init__(self, app):
         self.app = app
-        self.paths = paths
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["path"] not in self.paths:
+        if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers", []))
+        methods = self.OPEN.get(scope["path"])
         if scope["method"] == "OPTIONS" and b"origin" in headers and b"access-control-request-method" in headers:
-            await send({"type": "http.response.start", "status": 204, "headers": [
-                (b"access-control-allow-origin", b"*"), (b"access-control-allow-methods", b"GET, POST, OPTIONS"),
-                (b"access-control-allow-headers", b"Accept, Content-Type"), (b"access-control-max-age", b"86400"),
-                (b"content-length", b"0")]})
-            await send({"type": "http.response.body", "body": b""})
-            return
+            asked = headers[b"access-control-request-method"].decode("latin-1").upper()
+            if methods and asked in methods:
+                allow = ", ".join(methods + ("OPTIONS",)).encode()
+                hs = [(b"access-control-allow-origin", b"*"), (b"access-control-allow-methods", allow),
+                      (b"access-control-allow-headers", b"Accept, Content-Type"), (b"access-control-max-age", b"86400")]
+                return await _respond(send, 204, b"", hs)
+            return await _respond(send, 403, b"cross-origin requests to this route are not allowed\n",
+                                  [(b"content-type", b"text/plain; charset=utf-8")])
+        open_here = bool(methods) and scope["method"] in methods
 
-        async def with_cors(msg):
+        async def policed(msg):
             if msg["type"] == "http.response.start":
-                hs = [(k, v) for k, v in msg.get("headers", []) if k.lower() != b"access-control-allow-origin"]
-                hs += [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", self.EXPOSE)]
+                hs = [(k, v) for k, v in msg.get("headers", []) if not k.lower().startswith(b"access-control-")]
+                if open_here:
+                    hs += [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", self.EXPOSE)]
                 msg = {**msg, "headers": hs}
             await send(msg)
 
-        await self.app(scope, receive, with_cors)
+        await self.app(scope, receive, policed)
+
+
+async def _respond(send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": headers + [(b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class WriteGuard:
+    """CSRF defence: a request that can change state (any method but GET/HEAD/OPTIONS, on any route but
+    the read-only /sparql and /api/ask) must come from this server's own pages when a browser sends it:
+    an ``Origin`` (or, without one, ``Referer``) naming another origin, or ``Sec-Fetch-Site: cross-site``,
+    gets 403. With uploads off, Gradio's file-upload route is closed to everyone. Writes also need the
+    server's token (checked by the routes); this guard keeps other sites' pages from even trying."""
+
+    SAFE = {"GET", "HEAD", "OPTIONS"}
+    READ_ONLY_POSTS = {"/sparql", "/api/ask"}
+    UPLOAD_PATHS = ("/gradio_api/upload",)
+
+    def __init__(self, app, settings: Settings):
+        self.app = app
+        self.uploads = settings.allow_uploads
+        self.root = settings.root_path
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] in self.SAFE or scope["path"] in self.READ_ONLY_POSTS:
+            return await self.app(scope, receive, send)
+        path = scope["path"][len(self.root):] if self.root and scope["path"].startswith(self.root) else scope["path"]
+        if not self.uploads and path.startswith(self.UPLOAD_PATHS):
+            return await self._refuse(send, ServiceMsg.UPLOADS_OFF)
+        if not same_origin(scope):
+            return await self._refuse(send, ServiceMsg.CROSS_SITE)
+        return await self.app(scope, receive, send)
+
+    @staticmethod
+    async def _refuse(send, message: str):
+        body = json.dumps({"error": message, "status": 403}).encode()
+        await _respond(send, 403, body, [(b"content-type", b"application/json")])
+
+
+def same_origin(scope) -> bool:
+    """False when a browser says the request comes from a page of another origin than the Host it asks."""
+    headers = {}
+    for k, v in scope.get("headers", []):
+        headers.setdefault(k, v.decode("latin-1"))
+    if headers.get(b"sec-fetch-site", "").lower() == "cross-site":
+        return False
+    source = headers.get(b"origin") or headers.get(b"referer")
+    if not source:
+        return True                  # not a browser's cross-site request (browsers send Origin on those)
+    if source == "null":
+        return False
+    from urllib.parse import urlsplit
+    parts = urlsplit(source)
+    host = headers.get(b"host", "")
+    return bool(parts.netloc) and parts.netloc.lower() == host.lower()
 
 
 class SecurityHeaders:
-    """nosniff, no referrer, and who may frame the app (``REPORTKG_FRAME_ANCESTORS``; default any page,
-    since embedding the chat is a feature)."""
+    """nosniff, no referrer, who may frame the app (``REPORTKG_FRAME_ANCESTORS``, default this origin only)
+    and, on HTML pages, a Content-Security-Policy that keeps the page to its own origin's scripts, styles,
+    images and connections (Gradio's front end needs inline styles and scripts and eval)."""
 
-    def __init__(self, app, frame_ancestors: str = "*"):
+    def __init__(self, app, frame_ancestors: str = "'self'"):
         self.app = app
-        self.headers = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
-        if frame_ancestors.strip() and frame_ancestors.strip() != "*":
-            self.headers.append((b"content-security-policy", f"frame-ancestors {frame_ancestors.strip()}".encode()))
+        fa = frame_ancestors.strip() or "'self'"
+        base = f"frame-ancestors {fa}; object-src 'none'; base-uri 'self'; form-action 'self'"
+        self.headers = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
+                        (b"content-security-policy", base.encode())]
+        self.html_csp = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:; "
+                         "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+                         "media-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; " + base).encode()
+        if fa == "'self'":
+            self.headers.append((b"x-frame-options", b"SAMEORIGIN"))
+        elif fa == "'none'":
+            self.headers.append((b"x-frame-options", b"DENY"))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -423,8 +507,12 @@ class SecurityHeaders:
 
         async def with_headers(msg):
             if msg["type"] == "http.response.start":
-                names = {k.lower() for k, _ in msg.get("headers", [])}
-                msg = {**msg, "headers": list(msg.get("headers", [])) + [h for h in self.headers if h[0] not in names]}
+                hs = list(msg.get("headers", []))
+                names = {k.lower() for k, _ in hs}
+                html = any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in hs)
+                extra = [(k, self.html_csp if html and k == b"content-security-policy" else v)
+                         for k, v in self.headers if k not in names]
+                msg = {**msg, "headers": hs + extra}
             await send(msg)
 
         await self.app(scope, receive, with_headers)
@@ -434,5 +522,6 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
     """After :func:`install`: what is added later wraps what was added before, so every path, /sparql's
     fast one included, goes through these."""
     app.add_middleware(BodyLimit, settings=settings)
-    app.add_middleware(SparqlCORS)
+    app.add_middleware(WriteGuard, settings=settings)
+    app.add_middleware(CORSPolicy)
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)

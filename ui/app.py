@@ -23,7 +23,7 @@ import pandas as pd
 from kg import graphview
 from kg.endpoint import EndpointError, to_table
 
-from .server import ServiceError, Services
+from .server import Msg, ServiceError, Services
 
 EXAMPLES_ZH = [
     "2024年全球AI推理芯片市场规模是多少？",
@@ -189,17 +189,23 @@ def status_html(out: dict | None) -> str:
     return f'<div class="rk-status {html.escape(st)}" data-status="{html.escape(st)}">{html.escape(STATUS_TEXT.get(st, st))}{extra}</div>'
 
 
-_TMP = os.path.join(tempfile.gettempdir(), "reportkg-downloads")
-
-
 def _download(name: str, data: bytes | str) -> str:
-    os.makedirs(_TMP, exist_ok=True)
-    d = os.path.join(_TMP, uuid.uuid4().hex)
+    """A file to offer for download, in the app's own temporary folder (removed when the server stops)."""
+    root = os.path.join(os.environ.get("GRADIO_TEMP_DIR") or tempfile.gettempdir(), "downloads")
+    os.makedirs(root, exist_ok=True)
+    d = os.path.join(root, uuid.uuid4().hex)
     os.makedirs(d)
     path = os.path.join(d, name)
     with open(path, "wb") as f:
         f.write(data.encode("utf-8") if isinstance(data, str) else data)
     return path
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 # ------------------------------------------------------------------------------------------ figures
@@ -433,11 +439,16 @@ def build_blocks(services: Services) -> gr.Blocks:
                 rep_note = gr.Markdown(rep_text, elem_id="rk-reports-note")
                 rep_table = gr.Dataframe(rep_frame, interactive=False, wrap=True, elem_id="rk-reports")
                 limit_mb = services.settings.max_upload_bytes / 1024 / 1024
+                uploads = services.uploads_allowed
                 upload = gr.File(label=f"Add a report: UTF-8 markdown or text (.md, .txt), at most {limit_mb:g} MB; "
                                        "a report with the same file name is replaced",
-                                 file_types=[".md", ".markdown", ".txt"], type="filepath", elem_id="rk-upload")
-                ingest_btn = gr.Button("Ingest report", variant="primary", elem_id="rk-ingest")
-                up_status = gr.Markdown("", elem_id="rk-upload-status")
+                                 file_types=[".md", ".markdown", ".txt"], type="filepath", elem_id="rk-upload",
+                                 visible=uploads)
+                ingest_btn = gr.Button("Ingest report", variant="primary", elem_id="rk-ingest", visible=uploads)
+                # the write token travels with the ingest event: a page of another site cannot read it
+                write_token = gr.Textbox(services.write_token if uploads else "", visible=False)
+                up_status = gr.Markdown("" if uploads else "Uploads are turned off on this server (whoever runs it "
+                                        "can start it with `reportkg serve --allow-uploads`).", elem_id="rk-upload-status")
 
         # -------------------------------------------------------------------------------- callbacks
         def respond(message: str, history: list, cid: str | None, known: list):
@@ -597,22 +608,26 @@ def build_blocks(services: Services) -> gr.Blocks:
         hops.input(pick, inputs=[ent_pick, hops], outputs=[ent_pick, g_svg, g_edges], api_visibility="undocumented")
 
         # reports
-        def ingest(path: str | None, progress=gr.Progress()):
+        def ingest(path: str | None, token: str, progress=gr.Progress()):
+            try:
+                services.check_write(token)
+            except ServiceError as e:
+                raise gr.Error(e.message) from None
             if not path:
                 raise gr.Error("Choose a .md or .txt report first.")
             size = os.path.getsize(path)
             limit = services.settings.max_upload_bytes
             name = os.path.basename(path)
-            if size > limit:
-                raise gr.Error(f"{name}: the file is {size:,} bytes, above the {limit:,}-byte upload limit.")
-            progress(0.2, desc="reading")
-            with open(path, "rb") as f:
-                data = f.read()
-            progress(0.5, desc="extracting claims and building the graph")
             try:
-                res = services.ingest_upload(name, data)
+                if size > limit:
+                    raise ServiceError(413, Msg.UPLOAD_TOO_BIG.format(size=size, limit=limit))
+                with open(path, "rb") as f:
+                    data = f.read()
+                res = services.ingest_upload(name, data, progress=lambda f, what: progress(f, desc=what))
             except ServiceError as e:
                 raise gr.Error(e.message + " The graph is unchanged.") from None
+            finally:
+                _remove(path)              # Gradio's copy of the upload is not kept
             progress(1.0, desc="done")
             msg = (f"**{md(res['file'])}** {'replaced' if res['replaced'] else 'added'}: {res['claims']} claims "
                    f"({res['figures']} figures), {res['triples']:,} triples in {res['milliseconds']} ms.")
@@ -622,7 +637,7 @@ def build_blocks(services: Services) -> gr.Blocks:
             return ([msg, frame, note, header_md(), _figure_frame(page.rows), figures_note(page, "market size"),
                      gr.update(choices=services.entity_choices())] + [gr.update(choices=ch[k]) for k in FILTERS])
 
-        ingest_btn.click(ingest, inputs=upload,
+        ingest_btn.click(ingest, inputs=[upload, write_token],
                          outputs=[up_status, rep_table, rep_note, header, fig_table, fig_note, ent_pick] + f_inputs,
                          api_name="upload_report", concurrency_limit=1)
 

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import logging
 import os
+import hmac
 import re
+import secrets
+import shutil
 import tempfile
 import threading
 import time
 import uuid
 from collections import OrderedDict
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +52,9 @@ class Settings:
     conversation_ttl: float = 6 * 3600
     queue_size: int = 64                          # REPORTKG_QUEUE_SIZE: Gradio queue bound
     ui_concurrency: int = 4                       # REPORTKG_UI_CONCURRENCY: Gradio events run at once
-    frame_ancestors: str = "*"                    # REPORTKG_FRAME_ANCESTORS: pages allowed to embed the app
+    frame_ancestors: str = "'self'"               # REPORTKG_FRAME_ANCESTORS: pages allowed to embed the app
+    allow_uploads: bool = False                   # REPORTKG_ALLOW_UPLOADS=1 or `serve --allow-uploads`: writes on
+    write_token: str = ""                         # REPORTKG_WRITE_TOKEN: what write requests must carry (else random)
     root_path: str = ""                           # REPORTKG_ROOT_PATH: the app's path behind a reverse proxy
     figure_rows: int = 200                        # REPORTKG_FIGURE_ROWS: rows the Figures tab shows at once
     report_rows: int = 100                        # REPORTKG_REPORT_ROWS: rows the Reports tab shows at once
@@ -66,6 +71,8 @@ class Settings:
             queue_size=max(1, _env_int("REPORTKG_QUEUE_SIZE", d.queue_size)),
             ui_concurrency=max(1, _env_int("REPORTKG_UI_CONCURRENCY", d.ui_concurrency)),
             frame_ancestors=os.environ.get("REPORTKG_FRAME_ANCESTORS", d.frame_ancestors),
+            allow_uploads=os.environ.get("REPORTKG_ALLOW_UPLOADS", "").strip().lower() in ("1", "true", "yes", "on"),
+            write_token=os.environ.get("REPORTKG_WRITE_TOKEN", "").strip(),
             root_path=os.environ.get("REPORTKG_ROOT_PATH", d.root_path).rstrip("/"),
             figure_rows=max(1, _env_int("REPORTKG_FIGURE_ROWS", d.figure_rows)),
             report_rows=max(1, _env_int("REPORTKG_REPORT_ROWS", d.report_rows)),
@@ -89,6 +96,11 @@ class Msg:
     UPLOAD_NO_NAME = "the upload has no file name"
     STORE_READ_ONLY = "the store is read-only here (another process holds it), so reports cannot be added"
     STORE_FAILED = "the report could not be written to the store"
+    UPLOADS_OFF = ("uploads are turned off on this server; whoever runs it can turn them on with "
+                   "`reportkg serve --allow-uploads` (or REPORTKG_ALLOW_UPLOADS=1)")
+    BAD_TOKEN = "a write needs this server's token in the X-Reportkg-Token header (printed when it starts)"
+    CROSS_SITE = "a write must come from this server's own pages (cross-site request refused)"
+    BAD_TEXT = "the {what} holds characters that are not valid Unicode (a lone surrogate)"
 
 
 # ----------------------------------------------------------------------------------- conversations
@@ -148,6 +160,20 @@ class Services:
         self._choices: dict[tuple, list] = {}      # (store generation, what) -> choices offered before typing
         self._warming: threading.Event | None = None
         self.started = time.time()
+        self.write_token = self.settings.write_token or secrets.token_urlsafe(24)
+        from ingest.worker import WorkerLimits
+        self.ingest_limits = WorkerLimits.from_env()
+
+    @property
+    def uploads_allowed(self) -> bool:
+        return self.settings.allow_uploads and not getattr(self.store, "read_only", False)
+
+    def check_write(self, token: str | None) -> None:
+        """ServiceError unless writes are on and ``token`` is this server's write token."""
+        if not self.settings.allow_uploads:
+            raise ServiceError(403, Msg.UPLOADS_OFF)
+        if not token or not hmac.compare_digest(token.encode("utf-8", "replace"), self.write_token.encode()):
+            raise ServiceError(403, Msg.BAD_TOKEN)
 
     # lifecycle
     def start(self) -> None:
@@ -170,6 +196,9 @@ class Services:
 
     # questions
     def ask(self, question: str, conversation_id: str | None = None) -> dict:
+        for what, text in (("question", question), ("conversation id", conversation_id or "")):
+            if not _valid_unicode(text):
+                raise ServiceError(400, Msg.BAD_TEXT.format(what=what))
         limit = self.settings.max_question_chars
         if len(question) > limit:
             raise ServiceError(413, Msg.QUESTION_TOO_LONG.format(n=len(question), limit=limit))
@@ -245,13 +274,20 @@ class Services:
     def report_count(self) -> int:
         return self.store.report_count()
 
-    def ingest_upload(self, filename: str, data: bytes) -> dict:
-        """Ingest one uploaded report; atomic (a failure leaves the graph as it was). Raises ServiceError."""
+    def ingest_upload(self, filename: str, data: bytes, progress=None) -> dict:
+        """Ingest one uploaded report; atomic (a failure leaves the graph as it was). Raises ServiceError.
+
+        The report is parsed, extracted and validated in a child process (``ingest.worker``), bounded in
+        time and memory, so no upload holds this process's interpreter lock; only the load of its finished
+        N-Triples happens here. ``progress(fraction, what)`` hears how far it got."""
         from ingest.document import decode_report
         from ingest.errors import IngestError
-        from ingest.pipeline import REPORT_SUFFIXES, ingest_file
+        from ingest.pipeline import REPORT_SUFFIXES
+        from ingest.worker import build_isolated
         from kg.store import StoreError
 
+        if not self.settings.allow_uploads:
+            raise ServiceError(403, Msg.UPLOADS_OFF)
         name = _safe_name(filename)
         if not name:
             raise ServiceError(400, Msg.UPLOAD_NO_NAME)
@@ -268,6 +304,7 @@ class Services:
             raise ServiceError(422, _ingest_message(e, name)) from None
         from ingest.to_rdf import report_iri
         from kg.namespaces import sparql_prefixes
+        t0 = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="reportkg-upload-") as tmp:
             path = Path(tmp) / name
             path.write_bytes(data)
@@ -275,24 +312,36 @@ class Services:
                 replaced = self.store.ask_query(sparql_prefixes() + "ASK { ?r a rk:Report }",
                                                 {"r": _iri(report_iri(path))})
                 try:
-                    res = ingest_file(self.store, path)
+                    built = build_isolated(path, limits=self.ingest_limits, name=name,
+                                           progress=progress or (lambda _f, _w: None))
+                    self.store.replace_graph_ntriples(built.report, built.ntriples)
                 except IngestError as e:
                     raise ServiceError(422, _ingest_message(e, name).replace(tmp + os.sep, "")) from None
                 except StoreError:
                     raise ServiceError(500, Msg.STORE_FAILED) from None
         self.endpoint.invalidate()
-        return {"report": res.report, "file": name, "replaced": replaced, "claims": res.claims,
-                "figures": res.figures, "triples": res.triples, "milliseconds": round(res.seconds * 1000)}
+        return {"report": built.report, "file": name, "replaced": replaced, "claims": built.claims,
+                "figures": built.figures, "triples": built.triples,
+                "milliseconds": round((time.perf_counter() - t0) * 1000)}
 
     def health(self) -> dict:
         kind = "remote" if hasattr(self.store, "query_url") else \
             ("memory" if getattr(self.store, "location", "") == ":memory:" else "embedded")
         lim = self.settings.limits
         return {"status": "ok", "reports": self.report_count(), "store": kind,
-                "read_only": bool(getattr(self.store, "read_only", False)),
+                "read_only": bool(getattr(self.store, "read_only", False)), "uploads": self.uploads_allowed,
                 "conversations": len(self.conversations), "uptime_seconds": round(time.time() - self.started),
                 "sparql": {"deadline_seconds": lim.deadline, "row_limit": lim.row_limit, "workers": lim.workers,
                            "cancelled": self.endpoint.cancelled}}
+
+
+def _valid_unicode(text: str) -> bool:
+    """False for text holding lone surrogates (JSON's "\\ud800"), which no response can encode."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _safe_name(filename: str | None) -> str:
@@ -331,6 +380,10 @@ def create_app(store=None, settings: Settings | None = None):
     if not isinstance(store, Store):
         store = open_store(store)
     services = Services(store, settings)
+    # Gradio keeps every file posted to /gradio_api/upload (and its cache) under GRADIO_TEMP_DIR: a folder of
+    # this app's own, removed when it stops, so nothing uploaded outlives the server
+    uploads_dir = tempfile.mkdtemp(prefix="reportkg-gradio-")
+    os.environ["GRADIO_TEMP_DIR"] = uploads_dir
 
     @asynccontextmanager
     async def lifespan(_app):
@@ -339,6 +392,7 @@ def create_app(store=None, settings: Settings | None = None):
             yield
         finally:
             services.close()
+            shutil.rmtree(uploads_dir, ignore_errors=True)
 
     app = FastAPI(title="reportkg", version=_version(), lifespan=lifespan, redoc_url=None,
                   description="Industry research reports as a cited knowledge graph: ask questions (JSON), "
@@ -394,7 +448,8 @@ def _few_malloc_arenas(arenas: int = 2) -> None:
         pass
 
 
-def serve(host: str = "127.0.0.1", port: int = 7860, store=None, read_only: bool = False) -> int:
+def serve(host: str = "127.0.0.1", port: int = 7860, store=None, read_only: bool = False,
+          allow_uploads: bool | None = None) -> int:
     """Run the app with uvicorn until interrupted (``reportkg serve``)."""
     import sys
 
@@ -411,12 +466,20 @@ def serve(host: str = "127.0.0.1", port: int = 7860, store=None, read_only: bool
     if read_only and not hasattr(store, "select"):
         from kg.store import open_store
         store = open_store(store, read_only=True)
-    app = create_app(store)
+    settings = Settings.from_env()
+    if allow_uploads is not None:
+        settings = replace(settings, allow_uploads=allow_uploads)
+    app = create_app(store, settings)
     services: Services = app.state.services
     n = services.report_count()
     shown = f"[{host}]" if ":" in host else host
     print(f"reportkg: {n} report{'s' if n != 1 else ''} loaded; app and API on http://{shown}:{port}/ "
           f"(SPARQL at /sparql, API docs at /docs)", flush=True)
+    if services.uploads_allowed:
+        print("reportkg: uploads are on (the app's Reports tab; POST /api/reports with the header "
+              f"X-Reportkg-Token: {services.write_token})", flush=True)
+    else:
+        print("reportkg: uploads are off (`reportkg serve --allow-uploads` turns them on)", flush=True)
     config = uvicorn.Config(app, log_level=os.environ.get("REPORTKG_LOG_LEVEL", "warning"), server_header=False,
                             timeout_graceful_shutdown=5, limit_concurrency=512, timeout_keep_alive=10)
     uvicorn.Server(config).run(sockets=[sock])
