@@ -37,13 +37,13 @@ import io
 import json
 import os
 import pickle
-import queue
 import re
 import shutil
 import signal
 import tempfile
 import threading
 import time
+from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -68,6 +68,8 @@ class Limits:
     max_query_bytes: int = 256 * 1024   # query text / request body (REPORTKG_MAX_QUERY_BYTES)
     workers: int = 2                    # query worker processes (REPORTKG_SPARQL_WORKERS)
     worker_memory_mb: int = 2048        # memory (RLIMIT_DATA) cap per worker (REPORTKG_SPARQL_WORKER_MB; 0 = none)
+    per_client: int = 0                 # queries one client runs at once (REPORTKG_SPARQL_PER_CLIENT; 0 = half the workers)
+    queued_per_client: int = 16         # more waiting from one client: 429 (REPORTKG_SPARQL_QUEUE_PER_CLIENT)
 
     @classmethod
     def from_env(cls) -> "Limits":
@@ -78,6 +80,8 @@ class Limits:
             max_query_bytes=max(1024, int(_env_float("REPORTKG_MAX_QUERY_BYTES", d.max_query_bytes))),
             workers=max(1, int(_env_float("REPORTKG_SPARQL_WORKERS", d.workers))),
             worker_memory_mb=max(0, int(_env_float("REPORTKG_SPARQL_WORKER_MB", d.worker_memory_mb))),
+            per_client=max(0, int(_env_float("REPORTKG_SPARQL_PER_CLIENT", d.per_client))),
+            queued_per_client=max(0, int(_env_float("REPORTKG_SPARQL_QUEUE_PER_CLIENT", d.queued_per_client))),
         )
 
 
@@ -94,10 +98,14 @@ class Msg:
     REMOTE_GRAPH = "{what} <{iri}> is not a graph in this store; this endpoint never fetches remote data"
     UNCHECKED_FROM = "FROM could not be checked in this query; remove it (all graphs are queried by default)"
     SYNTAX = "SPARQL syntax error: {detail}"
+    BAD_TEXT = "the query holds characters that are not valid Unicode (a lone surrogate)"
     NO_QUERY = "no query: send query= (GET or form POST) or a body with Content-Type application/sparql-query"
     TOO_LARGE = "the query is {size:,} bytes, above the {limit:,}-byte limit"
     DEADLINE = "the query did not finish within {s:g} s and was cancelled; narrow the patterns or add LIMIT"
     BUSY = "the server is busy: no query worker became free within {s:g} s; try again"
+    TOO_MANY = ("too many queries from your address at once ({n} running or waiting); wait for one to finish "
+                "and try again")
+    OVERLOADED = "the server is busy: {n} queries are waiting; try again shortly"
     WORKER_DIED = "the query ran out of memory or crashed its worker and was stopped; narrow the patterns or add LIMIT"
     FORMAT = "unknown result format {fmt!r}; use json, xml, csv, tsv, turtle, ntriples or jsonld"
     FAILED = "the query failed while reading the store"
@@ -402,7 +410,8 @@ class Result:
 
 @dataclass(frozen=True)
 class Job:
-    source: tuple[str, str]                 # ("dir", path) read-only snapshot | ("nq", path) N-Quads dump
+    source: tuple[str, str] | None          # ("dir", path) read-only snapshot | ("nq", path) N-Quads dump | None:
+                                            # classify only (a remote store's query)
     query: str
     form: str | None                        # as classified, or None: the result's type tells
     media: Media
@@ -411,6 +420,7 @@ class Job:
     union: bool = True
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    parse: bool = False                     # classify (rdflib's parser) first, in the worker, within the deadline
 
 
 def _term_json(t: Any) -> dict:
@@ -499,6 +509,33 @@ def execute(db: ox.Store, job: Job) -> Result:
     return Result(body, media, job.form or "SELECT", cut, n, time.perf_counter() - t0)
 
 
+def run_job(db: ox.Store | None, job: Job) -> Result | Plan:
+    """What a worker does with a job, all of it within the job's deadline: classify the text when it must
+    be (updates and SERVICE refused, FROM read), check that every graph the query or the protocol names is
+    in the store, then execute. With no store (``db`` None: a remote store's job) the Plan is the answer.
+    A text Oxigraph cannot parse is classified before its 400, so that an update still gets its 403."""
+    plan = classify(job.query, job.prefixes) if job.parse else Plan(job.form)
+    if db is None:
+        return plan
+    for what, iris in (("FROM", plan.from_graphs), ("FROM NAMED", plan.from_named),
+                       ("default-graph-uri", job.default_graphs), ("named-graph-uri", job.named_graphs)):
+        for iri in iris:
+            try:
+                held = db.contains_named_graph(ox.NamedNode(iri))
+            except ValueError:
+                held = False
+            if not held:
+                raise EndpointError(403, Msg.REMOTE_GRAPH.format(what=what, iri=iri[:200]))
+    from dataclasses import replace
+    run = replace(job, form=plan.form, union=not (plan.has_dataset or job.default_graphs or job.named_graphs))
+    try:
+        return execute(db, run)
+    except SyntaxError:
+        if not job.parse:
+            classify(job.query, job.prefixes)       # raises 403 for an update
+        raise
+
+
 def _open_source(source: tuple[str, str]) -> ox.Store:
     kind, path = source
     if kind == "dir":
@@ -526,6 +563,7 @@ def _worker_main(conn, memory_mb: int) -> None:  # pragma: no cover - runs in th
             resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
         except (ImportError, ValueError, OSError):
             pass
+    from rdflib.plugins.sparql import parser as _warm  # noqa: F401  (classify's parser, loaded before any deadline)
     opened: tuple[tuple[str, str], ox.Store] | None = None
     while True:
         try:
@@ -535,10 +573,13 @@ def _worker_main(conn, memory_mb: int) -> None:  # pragma: no cover - runs in th
         if job is None:
             return
         try:
-            if opened is None or opened[0] != job.source:
-                opened = None
-                opened = (job.source, _open_source(job.source))
-            out: tuple = ("ok", execute(opened[1], job))
+            db = None
+            if job.source is not None:
+                if opened is None or opened[0] != job.source:
+                    opened = None
+                    opened = (job.source, _open_source(job.source))
+                db = opened[1]
+            out: tuple = ("ok", run_job(db, job))
         except EndpointError as e:
             out = ("err", e.status, e.message)
         except SyntaxError as e:
@@ -617,36 +658,66 @@ class _Worker:
 
 
 class QueryPool:
-    """A fixed number of worker processes; a job past its deadline gets its worker killed and replaced.
+    """A fixed number of worker processes, shared fairly between clients; a job past its deadline gets its
+    worker killed and replaced.
 
-    Each worker has a driver thread that takes the next job from one queue, sends it, waits for the
-    answer until the job's deadline and, the moment the answer is in, takes the next job: a worker never
-    waits for the event loop to hand it work. Threads call :meth:`run`; the event loop awaits
-    :meth:`arun`, which holds no thread while it waits. A job still queued at its deadline is dropped
-    (503 busy); one running at its deadline loses its worker (503).
+    Each worker has a driver thread that takes the next job, sends it, waits for the answer until the
+    job's deadline and, the moment the answer is in, takes the next one. Jobs wait in one queue per client
+    (the client's address), taken round-robin, and one client runs at most ``per_client`` jobs at once
+    (half the workers), so a client looping slow queries cannot starve the others; a client with
+    ``per_client + queued_per_client`` jobs running or waiting gets 429 at once. The deadline counts from
+    submission: a job still queued at its deadline is dropped (503 busy), one running loses its worker (503).
+    Threads call :meth:`run`; the event loop awaits :meth:`arun`, which holds no thread while it waits.
     """
 
-    def __init__(self, size: int, memory_mb: int = 0):
+    def __init__(self, size: int, memory_mb: int = 0, per_client: int | None = None, queued_per_client: int = 16,
+                 queued_total: int = 512):
         self.size = size
         self.memory_mb = memory_mb
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self.per_client = per_client or max(1, size // 2)
+        self.queued_per_client = queued_per_client
+        self.queued_total = queued_total
+        self._cond = threading.Condition()
+        self._queues: OrderedDict[str, deque] = OrderedDict()
+        self._running: Counter[str] = Counter()
+        self._outstanding: Counter[str] = Counter()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
         self.killed = 0
+        self.refused = 0
 
     def start(self) -> None:
         for i in range(self.size):
             threading.Thread(target=self._drive, daemon=True, name=f"reportkg-query-{i}").start()
 
-    def submit(self, job: Job, deadline: float) -> concurrent.futures.Future:
-        """Queue ``job``; the future gets its Result or its EndpointError."""
+    def submit(self, job: Job, deadline: float, client: str = "") -> concurrent.futures.Future:
+        """Queue ``job`` for ``client``; the future gets its Result (or Plan) or its EndpointError.
+        Raises EndpointError 429 when the client has too many jobs running or waiting, 503 when everyone has."""
         fut: concurrent.futures.Future = concurrent.futures.Future()
-        self._jobs.put((job, time.monotonic() + deadline, deadline, fut))
+        with self._cond:
+            mine = self._outstanding[client]
+            if mine >= self.per_client + self.queued_per_client:
+                self.refused += 1
+                raise EndpointError(429, Msg.TOO_MANY.format(n=mine))
+            total = sum(self._outstanding.values())
+            if total >= self.queued_total:
+                self.refused += 1
+                raise EndpointError(503, Msg.OVERLOADED.format(n=total))
+            self._outstanding[client] += 1
+            self._queues.setdefault(client, deque()).append((job, time.monotonic() + deadline, deadline, fut))
+            self._cond.notify()
+        fut.add_done_callback(lambda _f: self._settled(client))
         return fut
 
-    def run(self, job: Job, deadline: float) -> Result:
-        fut = self.submit(job, deadline)
+    def _settled(self, client: str) -> None:
+        with self._cond:
+            self._outstanding[client] -= 1
+            if self._outstanding[client] <= 0:
+                del self._outstanding[client]
+
+    def run(self, job: Job, deadline: float, client: str = "") -> Result:
+        fut = self.submit(job, deadline, client)
         try:
             return fut.result(timeout=deadline)
         except concurrent.futures.TimeoutError:
@@ -654,10 +725,10 @@ class QueryPool:
                 raise EndpointError(503, Msg.BUSY.format(s=deadline)) from None
             return fut.result()             # running: its driver answers by the job's deadline
 
-    async def arun(self, job: Job, deadline: float) -> Result:
+    async def arun(self, job: Job, deadline: float, client: str = "") -> Result:
         import asyncio
         loop = asyncio.get_running_loop()
-        fut = self.submit(job, deadline)
+        fut = self.submit(job, deadline, client)
         done = loop.create_future()
         fut.add_done_callback(lambda _: _wake(loop, done))
         try:
@@ -672,6 +743,34 @@ class QueryPool:
         return fut.result()
 
     # the driver threads ----------------------------------------------------------------------
+    def _take(self) -> tuple[str, tuple] | None:
+        """The next job to run (round-robin over clients below their running limit), or None once closed."""
+        with self._cond:
+            while not self._closed:
+                for client in list(self._queues):
+                    if self._running[client] >= self.per_client:
+                        continue
+                    q = self._queues[client]
+                    item = q.popleft()
+                    if q:
+                        self._queues.move_to_end(client)
+                    else:
+                        del self._queues[client]
+                    if not item[3].set_running_or_notify_cancel():
+                        break               # cancelled while queued: look again from the start
+                    self._running[client] += 1
+                    return client, item
+                else:
+                    self._cond.wait()
+            return None
+
+    def _finished(self, client: str) -> None:
+        with self._cond:
+            self._running[client] -= 1
+            if self._running[client] <= 0:
+                del self._running[client]
+            self._cond.notify_all()         # a driver may be waiting for this client's next job
+
     def _spawn(self) -> _Worker | None:
         """A new worker process (None once the pool is closed); retried while the system refuses one."""
         while True:
@@ -695,41 +794,46 @@ class QueryPool:
     def _drive(self) -> None:
         w = self._spawn()
         while w is not None:
-            item = self._jobs.get()
-            if item is None:
+            taken = self._take()
+            if taken is None:
                 return
-            job, stop, deadline, fut = item
-            if not fut.set_running_or_notify_cancel():
-                continue
-            if time.monotonic() >= stop:
-                fut.set_exception(EndpointError(503, Msg.BUSY.format(s=deadline)))
-                continue
-            lost = True                     # past its deadline, or the worker died: kill, replace
+            client, (job, stop, deadline, fut) = taken
             try:
-                _send(w.conn, job)
-                if w.conn.poll(max(0.05, stop - time.monotonic())):
-                    out, lost = _recv(w.conn), False
-                else:
-                    out = ("err", 503, Msg.DEADLINE.format(s=deadline))
-            except (EOFError, OSError, ValueError):
-                out = ("err", 503, Msg.WORKER_DIED)
-            if lost:
-                self.killed += 1            # counted before the client can hear of it
-            if out[0] == "ok":
-                fut.set_result(out[1])
+                w = self._run_one(w, job, stop, deadline, fut)
+            finally:
+                self._finished(client)
+
+    def _run_one(self, w: _Worker, job: Job, stop: float, deadline: float, fut) -> _Worker | None:
+        if time.monotonic() >= stop:
+            fut.set_exception(EndpointError(503, Msg.BUSY.format(s=deadline)))
+            return w
+        lost = True                         # past its deadline, or the worker died: kill, replace
+        try:
+            _send(w.conn, job)
+            if w.conn.poll(max(0.05, stop - time.monotonic())):
+                out, lost = _recv(w.conn), False
             else:
-                fut.set_exception((QuerySyntaxError if out[0] == "syntax" else EndpointError)(out[1], out[2]))
-            if lost:
-                self._kill(w)
-                w = self._spawn()
+                out = ("err", 503, Msg.DEADLINE.format(s=deadline))
+        except (EOFError, OSError, ValueError):
+            out = ("err", 503, Msg.WORKER_DIED)
+        if lost:
+            self.killed += 1                # counted before the client can hear of it
+        if out[0] == "ok":
+            fut.set_result(out[1])
+        else:
+            fut.set_exception((QuerySyntaxError if out[0] == "syntax" else EndpointError)(out[1], out[2]))
+        if lost:
+            self._kill(w)
+            return self._spawn()
+        return w
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
             workers = list(self._workers)
             self._workers.clear()
-        for _ in range(self.size):
-            self._jobs.put(None)
+        with self._cond:
+            self._cond.notify_all()
         for w in workers:
             w.stop()
 
@@ -830,16 +934,16 @@ class Endpoint:
     # lifecycle -------------------------------------------------------------------------------
     def start(self) -> None:
         """Start the worker pool and take the first snapshot (optional: the first query does it too)."""
-        if self.remote:
-            return
         self._ensure_pool()
-        self._snapshots.current()
+        if not self.remote:
+            self._snapshots.current()
 
     def _ensure_pool(self) -> QueryPool:
         with self._pool_lock:
             if self._pool is None:
                 self._snapshots = Snapshots(self.store, keep_seconds=max(60.0, 3 * self.limits.deadline))
-                self._pool = QueryPool(self.limits.workers, self.limits.worker_memory_mb)
+                self._pool = QueryPool(self.limits.workers, self.limits.worker_memory_mb, self.limits.per_client or None,
+                                       self.limits.queued_per_client)
                 self._pool.start()
             return self._pool
 
@@ -875,83 +979,75 @@ class Endpoint:
             if iri not in have:
                 raise EndpointError(403, Msg.REMOTE_GRAPH.format(what=what, iri=iri[:200]))
 
-    def plan(self, query: str) -> Plan:
-        """Size and emptiness checks, then :func:`screen` (or :func:`classify` when the text needs it,
-        and always for a remote store, whose form must be known to ask for the right format)."""
-        screened = self._screened(query)
-        return (None if self.remote else screened) or classify(query, self.prefixes)
-
-    def _screened(self, query: str) -> Plan | None:
-        size = len(query) if query.isascii() else len(query.encode("utf-8"))
+    def _check_text(self, query: str) -> None:
+        size = len(query) if query.isascii() else len(query.encode("utf-8", "surrogatepass"))
         if size > self.limits.max_query_bytes:
             raise EndpointError(413, Msg.TOO_LARGE.format(size=size, limit=self.limits.max_query_bytes))
         if not query.strip():
             raise EndpointError(400, Msg.NO_QUERY)
-        return screen(query)
+        if not _encodable(query):
+            raise EndpointError(400, Msg.BAD_TEXT)
+
+    def _job(self, query: str, accept: str | None, fmt: str | None, default_graph_uris: Iterable[str],
+             named_graph_uris: Iterable[str], row_limit: int | None, source) -> Job:
+        """The job for the pool. Only cheap checks happen here, in the server: size, the :func:`screen`
+        substring test and content negotiation; parsing (when the text needs it) and the graph checks
+        happen in the worker, inside the deadline, off this process's interpreter lock."""
+        self._check_text(query)
+        media = Media.negotiate(accept, fmt)
+        parse = self.remote or screen(query) is None
+        cap = min(row_limit or self.limits.row_limit, self.limits.row_limit)
+        return Job(source, query, None, media, cap, self.prefixes, default_graphs=tuple(default_graph_uris),
+                   named_graphs=tuple(named_graph_uris), parse=parse)
 
     def query(self, query: str, *, accept: str | None = None, fmt: str | None = None,
               default_graph_uris: Iterable[str] = (), named_graph_uris: Iterable[str] = (),
-              row_limit: int | None = None) -> Result:
-        """Answer one protocol request; raises EndpointError (400/403/413/503) with a one-line message."""
-        plan, job, media, cap = self._prepare(query, accept, fmt, default_graph_uris, named_graph_uris, row_limit)
-        if job is None:
-            return self._remote(query, plan, media.pick(plan.form in ("CONSTRUCT", "DESCRIBE")), cap)
+              row_limit: int | None = None, client: str = "") -> Result:
+        """Answer one protocol request; raises EndpointError (400/403/413/429/503) with a one-line message."""
+        pool = self._ensure_pool()
         t0 = time.perf_counter()
-        try:
-            res = self._pool.run(job, self.limits.deadline)
-        except QuerySyntaxError:
-            if plan.form is None:          # not parsed before: an update gets its 403 here
-                classify(query, self.prefixes)
-            raise
-        res.seconds = time.perf_counter() - t0
-        return res
+        source = None if self.remote else self._snapshots.current()
+        job = self._job(query, accept, fmt, default_graph_uris, named_graph_uris, row_limit, source)
+        out = pool.run(job, self.limits.deadline, client)
+        if self.remote:
+            return self._after_plan(query, out, job, t0)
+        out.seconds = time.perf_counter() - t0
+        return out
 
     async def aquery(self, query: str, *, accept: str | None = None, fmt: str | None = None,
-                     default_graph_uris: Iterable[str] = (), named_graph_uris: Iterable[str] = ()) -> Result:
-        """:meth:`query` for the event loop, which no wait for a worker or an answer holds up. The common
-        case (a text :func:`screen` passes, no protocol dataset, an up-to-date snapshot) is prepared
-        inline; a parse, graph checks or a new snapshot run in a thread first, and a query to a remote
-        store runs in a thread throughout."""
+                     default_graph_uris: Iterable[str] = (), named_graph_uris: Iterable[str] = (),
+                     client: str = "") -> Result:
+        """:meth:`query` for the event loop, which no wait for a worker or an answer holds up: the job is
+        prepared inline (a new snapshot, when the store changed, is taken in a thread), and a remote
+        store's request runs in a thread once the worker has classified the text."""
         from anyio.to_thread import run_sync
-        dg, ng = tuple(default_graph_uris), tuple(named_graph_uris)
-        if self.remote:
-            return await run_sync(functools.partial(self.query, query, accept=accept, fmt=fmt,
-                                                    default_graph_uris=dg, named_graph_uris=ng))
-        plan = None if dg or ng else self._screened(query)
-        source = self._snapshots.fresh() if plan is not None and self._snapshots else None
-        if source is None:
-            plan, job, _, _ = await run_sync(self._prepare, query, accept, fmt, dg, ng, None)
-        else:
-            job = Job(source, query, None, Media.negotiate(accept, fmt), self.limits.row_limit, self.prefixes)
+        pool = self._ensure_pool()
         t0 = time.perf_counter()
-        try:
-            res = await self._pool.arun(job, self.limits.deadline)
-        except QuerySyntaxError:
-            if plan.form is None:
-                await run_sync(classify, query, self.prefixes)     # an update gets its 403 here
-            raise
+        source = None
+        if not self.remote:
+            source = self._snapshots.fresh() or await run_sync(self._snapshots.current)
+        job = self._job(query, accept, fmt, default_graph_uris, named_graph_uris, None, source)
+        out = await pool.arun(job, self.limits.deadline, client)
+        if self.remote:
+            return await run_sync(self._after_plan, query, out, job, t0)
+        out.seconds = time.perf_counter() - t0
+        return out
+
+    def _after_plan(self, query: str, plan: Plan, job: Job, t0: float) -> Result:
+        """A remote store's query once classified: graph checks, then the request, within what is left of
+        the deadline."""
+        self.check_graphs(plan.from_graphs, "FROM")
+        self.check_graphs(plan.from_named, "FROM NAMED")
+        self.check_graphs(job.default_graphs, "default-graph-uri")
+        self.check_graphs(job.named_graphs, "named-graph-uri")
+        left = self.limits.deadline - (time.perf_counter() - t0)
+        if left <= 0:
+            raise EndpointError(503, Msg.DEADLINE.format(s=self.limits.deadline))
+        res = self._remote(query, plan, job.media.pick(plan.form in ("CONSTRUCT", "DESCRIBE")), job.row_limit, left)
         res.seconds = time.perf_counter() - t0
         return res
 
-    def _prepare(self, query: str, accept: str | None, fmt: str | None, default_graph_uris: Iterable[str],
-                 named_graph_uris: Iterable[str], row_limit: int | None) -> tuple[Plan, Job | None, Media, int]:
-        """Check, classify (when needed) and negotiate; the Job for the pool (None for a remote store)."""
-        plan = self.plan(query)
-        media = Media.negotiate(accept, fmt, plan.form)
-        dg, ng = tuple(default_graph_uris), tuple(named_graph_uris)
-        self.check_graphs(plan.from_graphs, "FROM")
-        self.check_graphs(plan.from_named, "FROM NAMED")
-        self.check_graphs(dg, "default-graph-uri")
-        self.check_graphs(ng, "named-graph-uri")
-        cap = min(row_limit or self.limits.row_limit, self.limits.row_limit)
-        if self.remote:
-            return plan, None, media, cap
-        self._ensure_pool()
-        job = Job(self._snapshots.current(), query, plan.form, media, cap, self.prefixes,
-                  union=not plan.has_dataset, default_graphs=dg, named_graphs=ng)
-        return plan, job, media, cap
-
-    def _remote(self, query: str, plan: Plan, media: str, cap: int) -> Result:
+    def _remote(self, query: str, plan: Plan, media: str, cap: int, seconds: float) -> Result:
         """Forward to the backing endpoint; read its answer as a stream, lazily, within the deadline
         and only up to the row cap (then hang up), so a huge result costs neither time nor memory."""
         import httpx
@@ -959,9 +1055,9 @@ class Endpoint:
         accept = "application/n-triples" if graph else "application/sparql-results+json"
         prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in self.prefixes)
         t0 = time.perf_counter()
-        stop = time.monotonic() + self.limits.deadline
+        stop = time.monotonic() + seconds
         try:
-            with httpx.Client(timeout=self.limits.deadline) as client, client.stream(
+            with httpx.Client(timeout=seconds) as client, client.stream(
                     "POST", self.store.query_url, content=(prologue + query).encode("utf-8"),
                     headers={"Content-Type": "application/sparql-query", "Accept": accept}) as r:
                 if r.status_code >= 400:
@@ -985,6 +1081,14 @@ class Endpoint:
             raise EndpointError(502, Msg.REMOTE.format(detail=type(e).__name__)) from None
         except (SyntaxError, ValueError) as e:
             raise EndpointError(502, Msg.REMOTE.format(detail="unreadable results: " + _first_line(e))) from None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class _Overdue(OSError):

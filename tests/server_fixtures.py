@@ -52,6 +52,12 @@ class LiveServer:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
+def client_at(address: str, **kw) -> httpx.Client:
+    """An HTTP client whose requests come from ``address`` (any of 127.0.0.0/8 is this machine's loopback):
+    a second client, as the server's per-address fair share of SPARQL workers sees it."""
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), **kw)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

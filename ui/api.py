@@ -184,7 +184,8 @@ def install(app: FastAPI, services: Services) -> None:
     async def sparql(request: Request) -> Response:
         # answered by SparqlFirst before the router gets here; the route puts /sparql in the OpenAPI docs
         status, headers, body = await protocol.answer(request.method, request.scope.get("query_string", b""),
-                                                      request.scope.get("headers", []), request.body)
+                                                      request.scope.get("headers", []), request.body,
+                                                      _client(request.scope))
         return Response(body, status_code=status, headers=headers)
 
     app.add_api_route("/sparql", sparql, methods=["GET", "POST"], tags=["sparql"], summary="SPARQL 1.1 query endpoint",
@@ -234,14 +235,14 @@ class SparqlProtocol:
             return b"".join(chunks)
 
         status, headers, payload = await self.answer(scope["method"], scope.get("query_string", b""),
-                                                     scope.get("headers", []), body)
+                                                     scope.get("headers", []), body, _client(scope))
         raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
         raw.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": payload})
 
     async def answer(self, method: str, query_string: bytes, headers: list[tuple[bytes, bytes]],
-                     read_body) -> tuple[int, dict[str, str], bytes]:
+                     read_body, client: str = "") -> tuple[int, dict[str, str], bytes]:
         if method not in ("GET", "POST"):
             return 405, {"Allow": "GET, POST", **_TEXT}, b"use GET or POST\n"
         params = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
@@ -282,9 +283,13 @@ class SparqlProtocol:
         dg = [v for k, v in params if k == "default-graph-uri"]
         ng = [v for k, v in params if k == "named-graph-uri"]
         try:
-            res = await self.endpoint.aquery(query, accept=accept, fmt=fmt, default_graph_uris=dg, named_graph_uris=ng)
+            res = await self.endpoint.aquery(query, accept=accept, fmt=fmt, default_graph_uris=dg, named_graph_uris=ng,
+                                             client=client)
         except EndpointError as e:
-            return _sparql_error(e.status, e.message)
+            status, hs, body = _sparql_error(e.status, e.message)
+            if e.status in (429, 503):
+                hs["Retry-After"] = "1"
+            return status, hs, body
         media = res.media_type
         if media.startswith("text/") or media.endswith("+xml"):
             media += "; charset=utf-8"
@@ -293,6 +298,12 @@ class SparqlProtocol:
         if res.rows is not None:
             out[ROWS] = str(res.rows)
         return 200, out, res.body
+
+
+def _client(scope) -> str:
+    """Whom a request comes from, for the SPARQL pool's fair share: the peer's address."""
+    peer = scope.get("client")
+    return peer[0] if peer else ""
 
 
 class SparqlFirst:
