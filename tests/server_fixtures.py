@@ -68,7 +68,7 @@ def start_server(tmp: Path, env_extra: dict[str, str] | None = None, timeout: fl
     port = free_port()
     store = tmp / "store"
     log = tmp / "server.log"
-    env = dict(os.environ, **LIMITS, **(env_extra or {}))
+    env = {**os.environ, **LIMITS, **(env_extra or {})}
     env["GRADIO_ANALYTICS_ENABLED"] = "False"
     env.pop("REPORTKG_STORE", None)
     exe = Path(sys.executable).with_name("reportkg")

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, File, Header, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -200,6 +201,16 @@ def install(app: FastAPI, services: Services) -> None:
                               "application/sparql-query": {"schema": {"type": "string"}},
                               "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
                                   "query": {"type": "string"}}}}}}})
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        """422 with one line naming what was wrong, never echoing the input (which may not even encode)."""
+        parts = []
+        for err in exc.errors()[:3]:
+            where = ".".join(str(x) for x in err.get("loc", ()) if x != "body") or "body"
+            parts.append(f"{where}: {err.get('msg', 'invalid')}")
+        message = "invalid request: " + "; ".join(parts)
+        return _error(422, message.encode("utf-8", "replace").decode("utf-8")[:300])
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
