@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/reportkg serve --host 127.0.0.1 --port 7860
+	$(BIN)/reportkg serve --host 127.0.0.1 --port 7860 --allow-uploads
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -110,17 +110,24 @@ async def querier(client: httpx.AsyncClient, url: str, stats: Stats, stop: float
 
 async def run(url: str, clients: int, seconds: float, limit: int) -> Stats:
     stats = Stats()
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+    # each client is a user of its own: on 127.0.0.1 it comes from an address of its own (127.0.0.10 …), as
+    # the server's per-address fair share of SPARQL workers would see separate users
+    local = urlparse(url).hostname == "127.0.0.1"
+    pool = [httpx.AsyncClient(timeout=30, transport=httpx.AsyncHTTPTransport(
+        local_address=f"127.0.0.{10 + i}" if local else None)) for i in range(clients)]
+    try:
         # warm-up: one of each, not counted
-        await client.post(url + "/api/ask", json={"question": QUESTIONS[0][0]})
-        await client.get(url + "/sparql", params={"query": QUERIES[0][0]})
+        await pool[0].post(url + "/api/ask", json={"question": QUESTIONS[0][0]})
+        await pool[0].get(url + "/sparql", params={"query": QUERIES[0][0]})
         stop = time.monotonic() + seconds
         tasks = []
         for i in range(clients):
             fn = asker if i % 2 == 0 else querier
-            tasks.append(asyncio.create_task(fn(client, url, stats, stop, limit, i)))
+            tasks.append(asyncio.create_task(fn(pool[i], url, stats, stop, limit, i)))
         await asyncio.gather(*tasks)
+    finally:
+        for c in pool:
+            await c.aclose()
     return stats
 
 
