@@ -5,6 +5,7 @@ simplified Chinese, Chinese-numeral years as digits), so offsets are offsets in 
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -119,6 +120,8 @@ def find_quantities(norm: str, original: str) -> list[Quantity]:
             unit = original[m.end("num"):m.end()].strip()
         else:
             continue
+        if not math.isfinite(value * 10 ** mult):
+            continue            # '1000…0' past a float's range is no figure (its RDF literal would be 'inf')
         end = m.end()
         # a year is not a quantity ("2024 年" has no unit, so it never gets here)
         q = Quantity(m.start(), end, value, g["num"], unit, cur, mult, pct)

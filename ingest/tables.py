@@ -9,6 +9,7 @@ Every figure quotes the row it was read from. Nothing here names a report's mark
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -96,6 +97,8 @@ def cell_value(cell: str, unit: Quantity | None) -> Quantity | None:
     m = NUMBER_CELL.match(c)
     if m:
         value = float(m.group("num").replace(",", "")) * (-1 if m.group("neg") else 1)
+        if not math.isfinite(value * 10 ** (unit.mult if unit is not None and not m.group("pct") else 0)):
+            return None         # past a float's range: no figure
         cmp = {"<": "lt", "不足": "lt", ">": "gt", "超过": "gt", "≈": "approx", "~": "approx", "约": "approx"}.get(
             m.group("cmp") or "", "eq")
         if m.group("pct"):

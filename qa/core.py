@@ -67,6 +67,8 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
     """Answer one question (optionally as a turn of a conversation). Never raises for any text."""
     if not isinstance(question, str):
         question = "" if question is None else str(question)
+    if len(question) > MAX_QUESTION:
+        question = question[:MAX_QUESTION + 1]      # refused as too long: read no more of it (bounded work)
     if _SURROGATE.search(question):
         # a UTF-16 pair split in two code points (text from JavaScript) is joined; a lone half becomes U+FFFD,
         # so the Answer (which echoes the question) always encodes as UTF-8
@@ -77,7 +79,7 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
     text = normalise(question)
     lang = detect_lang(text)
     if not text:
-        return _refuse(question, lang, "请输入一个问题。", "Please ask a question.")
+        return _refuse(question[:MAX_QUESTION], lang, "请输入一个问题。", "Please ask a question.")
     if len(question) > MAX_QUESTION:
         return _refuse(question[:200], lang, f"问题过长（上限 {MAX_QUESTION} 个字符）。",
                        f"The question is too long (limit {MAX_QUESTION} characters).")

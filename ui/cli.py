@@ -122,28 +122,42 @@ def cmd_check(args) -> int:
 
 
 def cmd_sparql(args) -> int:
+    """Run one query with the endpoint's guarantees (kg.localquery); errors are one line on stderr, exit 1."""
+    from kg.endpoint import EndpointError
+    from kg.localquery import one_line, render, run_local
     from kg.store import StoreError
-    query = sys.stdin.read() if args.query == "-" else args.query
-    store = _store(args)
     try:
-        if args.format == "table":
-            from kg.store import PREFIXES
-            rows = store.select(query if "prefix" in query.lower()[:400] else PREFIXES + query)
-            cols = list(dict.fromkeys(k for r in rows for k in r))
-            print("\t".join(cols))
-            for r in rows:
-                print("\t".join(str(r.get(c, "")) for c in cols))
-        else:
-            accept = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
-                      "xml": "application/sparql-results+xml", "turtle": "text/turtle"}[args.format]
-            from kg.store import PREFIXES
-            data, _ = store.raw_query(query if "prefix" in query.lower()[:400] else PREFIXES + query, accept)
-            sys.stdout.buffer.write(data)
-            sys.stdout.write("\n")
-    except StoreError as e:
-        print(f"reportkg: {e}", file=sys.stderr)
+        query = _read_query(args.query)
+        out = render(run_local(_store(args), query, args.format), args.format)
+    except (EndpointError, StoreError, OSError) as e:
+        print(f"reportkg: {one_line(getattr(e, 'message', None) or str(e))}", file=sys.stderr)
         return 1
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(out)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:            # `reportkg sparql ... | head -1`: the reader has all it wants
+        _silence_stdout()
     return 0
+
+
+def _read_query(arg: str) -> str:
+    """The query text: the argument, or stdin for '-' (UTF-8; undecodable bytes are left for run_local to refuse)."""
+    if arg != "-":
+        return arg
+    stream = getattr(sys.stdin, "buffer", None)
+    return stream.read().decode("utf-8-sig", "surrogateescape") if stream is not None else sys.stdin.read()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush does not fail on the closed pipe."""
+    import os
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):     # no real file descriptor (captured output)
+        pass
 
 
 def cmd_ask(args) -> int:
@@ -186,7 +200,8 @@ def _print_answer(ans, as_json: bool) -> None:
 
 def cmd_serve(args) -> int:
     from ui.server import serve
-    return serve(host=args.host, port=args.port, store=args.store, read_only=args.read_only)
+    return serve(host=args.host, port=args.port, store=args.store, read_only=args.read_only,
+                 allow_uploads=True if args.allow_uploads else None)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -217,7 +232,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true")
     sp = add("sparql", cmd_sparql, "run a SPARQL query ('-' reads it from stdin)")
     sp.add_argument("query")
-    sp.add_argument("--format", default="table", choices=["table", "json", "csv", "tsv", "xml", "turtle"])
+    sp.add_argument("--format", default="table",
+                    choices=["table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld"],
+                    help="table (default; Turtle for CONSTRUCT/DESCRIBE), SPARQL results as json, csv, tsv or xml, "
+                         "RDF as turtle, ntriples, jsonld or xml (json: JSON-LD)")
     sp = add("ask", cmd_ask, "answer a question ('-' answers each stdin line independently)")
     sp.add_argument("question")
     sp.add_argument("--json", action="store_true")
@@ -228,6 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--port", type=int, default=7860)
     sp.add_argument("--read-only", action="store_true",
                     help="open the store read-only (as it is when serving starts; uploads are refused)")
+    sp.add_argument("--allow-uploads", action="store_true",
+                    help="let the app's Reports tab and POST /api/reports (with the printed token) add reports "
+                         "(also REPORTKG_ALLOW_UPLOADS=1); off by default")
     return p
 
 
