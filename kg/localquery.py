@@ -21,14 +21,15 @@ import sys
 
 import pyoxigraph as ox
 
-from .endpoint import EndpointError, Job, Limits, Media, Msg, Result, classify, execute, screen, to_table
+from .endpoint import (GRAPH_MEDIA, RESULT_MEDIA, EndpointError, Job, Limits, Media, Msg, Result, classify, execute,
+                       screen, to_table)
 from .namespaces import PREFIXES
 from .store import Store
 
 #: the default prefixes as ``classify`` and ``Job`` take them (sorted, as the HTTP endpoint has them)
 PREFIX_PAIRS: tuple[tuple[str, str], ...] = tuple(sorted((k, str(v)) for k, v in PREFIXES.items()))
 
-#: the ``--format`` choices; ``table`` is rendered by the caller from SPARQL JSON results or Turtle
+#: the ``--format`` choices; ``table`` is SPARQL JSON results or Turtle, which :func:`render` lays out
 FORMATS = ("table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld")
 _RESULTS_ONLY = {"csv", "tsv"}
 _GRAPH_ONLY = {"turtle", "ntriples", "jsonld"}
@@ -37,15 +38,6 @@ _GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 NO_QUERY = "no query: give the query text, or '-' to read it from stdin"
 NOT_UNICODE = "the query text is not valid UTF-8 (character {pos} cannot be encoded)"
 WRONG_KIND = "format {fmt!r} is not for {kind} results; use {use}"
-
-_RESULT_TYPES = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON, "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV, "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-_GRAPH_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD, "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
 
 
 def media_for(fmt: str, form: str | None) -> Media:
@@ -131,11 +123,11 @@ def _run_remote(store: Store, query: str, form: str, media: Media) -> Result:
     try:
         if graph:
             triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
-            fmt = _GRAPH_TYPES[want]
+            fmt = GRAPH_MEDIA[want]
             kw = {"prefixes": dict(PREFIX_PAIRS)} if fmt == ox.RdfFormat.TURTLE else {}
             return Result(ox.serialize(triples, format=fmt, **kw) or b"", want, form, rows=len(triples))
         parsed = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
-        return Result(parsed.serialize(format=_RESULT_TYPES[want]), want,
+        return Result(parsed.serialize(format=RESULT_MEDIA[want]), want,
                       "ASK" if isinstance(parsed, ox.QueryBoolean) else form)
     except (SyntaxError, ValueError) as e:
         raise EndpointError(502, Msg.REMOTE.format(detail="unreadable results: " + _first_line(e))) from None
