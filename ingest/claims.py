@@ -12,6 +12,8 @@ class Evidence:
     end: int
     line: int
     cell: str | None = None   # a table figure: its row and column as the table heads them ('协作机器人 × 2030E')
+    page: int | None = None   # the page the quote starts on, where the source has pages
+    page_label: str | None = None   # the number printed on that page, where it differs
 
 
 @dataclass
@@ -168,4 +170,8 @@ def _ev(e: Evidence) -> dict:
     out = {"section": d["section"], "quote": d["quote"], "line": d["line"], "start": d["start"], "end": d["end"]}
     if e.cell:
         out["cell"] = e.cell
+    if e.page is not None:
+        out["page"] = e.page
+        if e.page_label:
+            out["page_label"] = e.page_label
     return out

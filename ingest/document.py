@@ -61,6 +61,7 @@ class Section:
     line: int               # line of the heading (1-based)
     start: int              # character offset of the heading
     end: int = 0            # character offset where the section ends
+    page: int | None = None     # the page its heading is on, where the source has pages
 
 
 @dataclass
@@ -71,11 +72,12 @@ class Sentence:
     end: int
     line: int
     offsets: list[int] = field(repr=False, default_factory=list)
+    page: int | None = None     # the page it starts on, where the source has pages
 
 
 @dataclass
 class Block:
-    kind: str               # paragraph | lead | item | chart | unit | source | row
+    kind: str               # paragraph | lead | item | chart | unit | source | row | figure (a chart's labels)
     text: str
     norm: str
     offsets: list[int] = field(repr=False)
@@ -87,6 +89,9 @@ class Block:
     cells: list[str] | None = None     # a table row's cells, as written (markup removed)
     table: int | None = None           # which table of the document a row belongs to
     cell_spans: list[tuple[int, int]] | None = field(default=None, repr=False)   # each cell's place in text
+    page: int | None = None            # the page it starts on, where the source has pages
+    mine: bool = True                  # False: kept as passages, never mined for claims (disclaimers, the rest
+                                       # of a prospectus outside its industry chapter)
 
     @property
     def start(self) -> int:
@@ -106,6 +111,7 @@ class Document:
     lang: str                    # zh | en
     content_hash: str
     front: list[str]             # unnumbered headings before the first body text (title block)
+    layout: object | None = None  # ingest.pdf.Layout for a PDF: pages, chapters, the document's metadata
 
     def section(self, sid: str) -> Section | None:
         index = self.__dict__.get("_by_id")
@@ -138,6 +144,15 @@ def read_report(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
     except OSError as e:
         raise IngestError(str(path), f"cannot read: {e.strerror}") from None
     return decode_report(str(path), data)
+
+
+def read_source(path: str | Path):
+    """A report's text and, for a PDF, its layout (pages, chapters): (text, Layout | None)."""
+    from .pdf import is_pdf, read_pdf
+    if is_pdf(path):
+        got = read_pdf(path)
+        return got.text, got.layout
+    return read_report(path), None
 
 
 def decode_report(name: str, data: bytes) -> str:
@@ -234,7 +249,9 @@ class _Line:
     raw: str
 
 
-def parse_document(text: str, path: str = "<text>") -> Document:
+def parse_document(text: str, path: str = "<text>", layout=None) -> Document:
+    """``layout`` (a PDF's): pages of every character, spans not to mine, heading depth set by typography."""
+    typographic = bool(layout is not None and getattr(layout, "typographic", False))
     lines, pos = [], 0
     for no, raw in enumerate(text.split("\n"), 1):
         lines.append(_Line(no, pos, raw))
@@ -258,6 +275,8 @@ def parse_document(text: str, path: str = "<text>") -> Document:
     body_seen = False
     pending: list[_Line] = []           # lines of the paragraph being collected
     tables, in_table, ws_cols = 0, False, 0   # tables seen; the last line was a row; a spaced table's columns
+    fence: list[_Line] | None = None      # lines of a ``` fence (a PDF chart's labels): a block, never prose
+    depths: list[tuple[int, Section]] = []    # typographic headings open above this line: (depth, section)
 
     def flush():
         nonlocal body_seen
@@ -275,11 +294,22 @@ def parse_document(text: str, path: str = "<text>") -> Document:
         nonlocal current, cur_depth
         if current is not None:
             flush()
+        if typographic and h.depth:
+            while depths and depths[-1][0] >= h.depth:
+                depths.pop()
         if number:
             level = number.count(".") + 1
             parent = number.rsplit(".", 1)[0] if "." in number else None
             sid = number
             numbers_seen.add(number)
+        elif typographic and h.depth:
+            above = depths[-1][1] if depths else None
+            level = above.level + 1 if above else 1
+            parent = above.id if above else None
+            sid = h.title
+            base, k = sid, 2
+            while sid in section_ids:
+                sid, k = f"{base} ({k})", k + 1
         else:
             nested = current is not None and current.number and h.depth > cur_depth > 0
             level = current.level + 1 if nested else 1
@@ -294,9 +324,25 @@ def parse_document(text: str, path: str = "<text>") -> Document:
         sections.append(current)
         section_ids.add(sid)
         cur_depth = h.depth
+        if typographic and h.depth:
+            depths.append((h.depth, current))
 
     for i, ln in enumerate(lines):
         stripped = ln.raw.strip()
+        if fence is not None:
+            if stripped.startswith("```"):
+                if current is not None and fence:
+                    _emit_figure(fence, blocks, current.id)
+                    body_seen = True
+                fence = None
+            elif stripped:
+                fence.append(ln)
+            continue
+        if stripped.startswith("```"):
+            flush()
+            in_table = False
+            fence = []
+            continue
         if not stripped:
             in_table = False                            # a blank line ends a table, as in markdown
             if pending:
@@ -377,10 +423,54 @@ def parse_document(text: str, path: str = "<text>") -> Document:
         pending.append(ln)
     flush()
     if current is not None:
+        if fence:
+            _emit_figure(fence, blocks, current.id)
         current.end = len(text)
     if not sections:
         raise IngestError(path, Errors.NO_SECTIONS)
-    return Document(path, text, sections, blocks, lang, content_hash(text), front)
+    doc = Document(path, text, sections, blocks, lang, content_hash(text), front, layout)
+    _place(doc)
+    return doc
+
+
+def _place(doc: Document) -> None:
+    """Pages onto sections, blocks and sentences; disclaimers and a layout's unmined spans out of mining."""
+    from kg.lexicon import load_lexicon
+    lex = load_lexicon()
+    layout = doc.layout
+    tails: set[str] = set()
+    for s in doc.sections:                  # a disclaimer and everything under it
+        if s.parent in tails or lex.part_of(s.title) == DISCLAIMER_PART:
+            tails.add(s.id)
+        if layout is not None:
+            s.page = layout.page_at(s.start)
+    for b in doc.blocks:
+        b.mine = b.section not in tails and (layout is None or layout.mined(b.start))
+        if layout is not None:
+            b.page = layout.page_at(b.start)
+            for st in b.sentences:
+                st.page = layout.page_at(st.start)
+
+
+DISCLAIMER_PART = "https://w3id.org/reportkg/vocab/part-disclaimer"
+
+
+def _emit_figure(lines: list[_Line], blocks: list[Block], section: str) -> None:
+    """A chart's (or a flattened table's) labels: one block whose cells are its lines; no sentences."""
+    chars: list[str] = []
+    offs: list[int] = []
+    cells = []
+    for ln in lines:
+        body = ln.raw.strip()
+        lead = ln.raw.index(body[0])
+        if chars:
+            chars.append("\n")
+            offs.append(ln.start - 1)
+        chars.extend(body)
+        offs.extend(range(ln.start + lead, ln.start + lead + len(body)))
+        cells.append(body)
+    text = "".join(chars)
+    blocks.append(Block("figure", text, replace_zh_years(fold(text)), offs, lines[0].no, section, cells=cells))
 
 
 def _continues(prev: str, nxt: str, heading: bool = False) -> bool:

@@ -25,4 +25,11 @@ class Errors:
     TOO_SLOW = "ingesting the report took longer than {s:g} s and was stopped; nothing was stored (split the report)"
     TOO_MUCH_MEMORY = "ingesting the report needed more than {mb:,} MB and was stopped; nothing was stored (split the report)"
     WORKER_FAILED = "ingesting the report failed in its worker process; nothing was stored"
+    PDF_ENCRYPTED = "the PDF is encrypted (password-protected); save an unprotected copy and try again"
+    PDF_CORRUPT = "the PDF cannot be read (damaged or not a PDF)"
+    PDF_TOO_MANY_PAGES = "the PDF has {pages:,} pages, more than the {limit:,} one report may have"
+    PDF_SCANNED = ("the PDF has no text layer on {pages:,} pages (a scan?): it needs OCR first; "
+                   "reportkg reads only text")
+    PDF_MOJIBAKE = ("the PDF's text cannot be read: the fonts of its {pages:,} pages with text have broken "
+                    "Unicode maps (the text comes out as garbage)")
     SHACL = "the graph for this report fails validation: {detail}"

@@ -186,7 +186,7 @@ class Extractor:
     # ------------------------------------------------------------------ annotate
     def annotate(self) -> None:
         size = min(MAX_SENTENCE, self.nlp.max_length - 1)
-        items = [(piece, b) for b in self.doc.blocks for s in b.sentences for piece in _pieces(s, size)]
+        items = [(piece, b) for b in self.doc.blocks if b.mine for s in b.sentences for piece in _pieces(s, size)]
         texts = [tokenizer_safe(s.norm.lower()) for s, _ in items]
         for (s, b), d in zip(items, self.nlp.pipe(texts)):
             d.user_data["original"] = s.text
@@ -235,7 +235,11 @@ class Extractor:
     def evidence(self, a: _Annotated | None = None, sent: Sentence | None = None, block: Block | None = None) -> Evidence:
         s = sent or a.sent
         b = block or a.block
-        return Evidence(b.section, s.text, s.start, s.end, s.line)
+        return Evidence(b.section, s.text, s.start, s.end, s.line, page=s.page, page_label=self.page_label(s.page))
+
+    def page_label(self, page: int | None) -> str | None:
+        layout = self.doc.layout
+        return layout.page_labels.get(page) if layout is not None and page is not None else None
 
     # ------------------------------------------------------------------ report metadata
     def report_info(self) -> ReportInfo:
@@ -995,7 +999,7 @@ class Extractor:
                 for m in PRIORITY.finditer(s.text):
                     priorities.extend(_items(m.group(1)))
             d = Definition(b.lead, b.text, _dedupe(deployment), _dedupe(priorities),
-                           Evidence(b.section, b.text, b.start, b.end, b.line), market_key=mk)
+                           Evidence(b.section, b.text, b.start, b.end, b.line, page=b.page, page_label=self.page_label(b.page)), market_key=mk)
             if known:
                 d.segment_key = known.key
                 if _clean_label(b.lead) not in known.labels:
@@ -1040,7 +1044,7 @@ class Extractor:
                 if len(body) < 8:
                     continue
                 self.claims.drivers.append(Driver(label.strip().rstrip(":：.。"), body, self._segments_named(body),
-                                                  Evidence(b.section, b.text, b.start, b.end, b.line)))
+                                                  Evidence(b.section, b.text, b.start, b.end, b.line, page=b.page, page_label=self.page_label(b.page))))
                 continue
             if DRIVER_SECTION.search(title):
                 continue
@@ -1073,13 +1077,13 @@ class Extractor:
                     unit = nxt.text.strip("()（） ")
                 forecast = bool(re.search(r"预测|forecast|projected|\d{4}\s?E\b", b.norm, re.I))
                 self.claims.charts.append(Chart(b.text, period, unit, forecast,
-                                                Evidence(b.section, b.text, b.start, b.end, b.line)))
+                                                Evidence(b.section, b.text, b.start, b.end, b.line, page=b.page, page_label=self.page_label(b.page))))
             elif b.kind == "source":
                 m = SOURCE_PREFIX.match(b.norm)
                 body = b.text[m.end():] if m else b.text
                 items = [x.strip() for x in re.split(r"[、,;；，]", body) if x.strip()]
                 if items:
-                    self.claims.sources.append(Source(items, Evidence(b.section, b.text, b.start, b.end, b.line)))
+                    self.claims.sources.append(Source(items, Evidence(b.section, b.text, b.start, b.end, b.line, page=b.page, page_label=self.page_label(b.page))))
 
 
 _CHANGE_BEFORE = re.compile(r"(?:\b(?P<verb>up|down|grew|grows|grown|rose|rises|risen|fell|falls|fallen|declined|"

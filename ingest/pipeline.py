@@ -12,13 +12,13 @@ from kg.store import Store
 
 from .budget import DEFAULT as budget
 from .claims import Claims
-from .document import Document, content_hash, parse_document, read_report
+from .document import Document, content_hash, parse_document, read_report, read_source
 from .errors import Errors, IngestError
 from .extract import extract
 from .to_rdf import report_iri, to_quads
 
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "reports"
-REPORT_SUFFIXES = {".md", ".markdown", ".txt", ".text"}
+REPORT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".pdf"}
 
 
 @dataclass
@@ -42,10 +42,10 @@ def _silent(_fraction: float, _what: str) -> None:
 def read_claims(path: str | Path, progress: Progress = _silent) -> tuple[Document, Claims]:
     """Parse and extract a report without storing it; IngestError when there is nothing to claim."""
     progress(0.05, "reading")
-    text = read_report(path)
+    text, layout = read_source(path)
     budget.check_text(str(path), text)
     progress(0.1, "finding sections and sentences")
-    doc = parse_document(text, str(path))
+    doc = parse_document(text, str(path), layout)
     budget.check_document(doc)
     progress(0.25, "extracting claims")
     claims = extract(doc)
@@ -85,7 +85,7 @@ def ingest_file(store: Store, path: str | Path, *, validate: bool = True, skip_u
     t0 = time.perf_counter()
     rep = report_iri(path)
     if skip_unchanged:
-        text = read_report(path)
+        text, _ = read_source(path)
         if store.report_hash(rep) == content_hash(text):
             return IngestResult(str(path), rep, 0, 0, 0, time.perf_counter() - t0, skipped=True)
     b = build_report(path, validate=validate)

@@ -86,6 +86,19 @@ def to_quads(doc: Document, claims: Claims, path: str | Path) -> tuple[str, list
     b.add(rep, RK.sourceFile, ox.Literal(Path(path).name))
     if info.evidence:
         _evidence(b, f"{rep}/about", rep, info.evidence)
+    layout = doc.layout
+    if layout is not None:
+        b.add(rep, RK.pages, _typed(layout.pages, XSD.integer))
+        meta = layout.meta
+        for key, prop in (("company", RK.issuer), ("consultant", RK.consultant), ("document", RK.documentKind)):
+            if meta.get(key):
+                b.add(rep, prop, _lit(meta[key]))
+        if meta.get("date"):
+            b.add(rep, RK.documentDate, _typed(meta["date"], XSD.gYearMonth))
+        if layout.chapter_pages:
+            b.add(rep, RK.minedPages, ox.Literal("%d-%d" % layout.chapter_pages))
+        if layout.skipped_pages:
+            b.add(rep, RK.skippedPages, ox.Literal(",".join(map(str, layout.skipped_pages))))
 
     for s in doc.sections:
         si = section_iri(rep, s.id)
@@ -97,6 +110,8 @@ def to_quads(doc: Document, claims: Claims, path: str | Path) -> tuple[str, list
         b.add(si, RK.level, _typed(s.level, XSD.integer))
         b.add(si, RK.order, _typed(s.order, XSD.integer))
         b.add(si, RK.line, _typed(s.line, XSD.integer))
+        if s.page is not None:
+            b.add(si, RK.page, _typed(s.page, XSD.integer))
         b.add(si, RK.text, _lit(doc.text[s.start:s.end].strip() or s.title))
 
     for m in claims.markets.values():
@@ -242,5 +257,10 @@ def _evidence(b: _Builder, claim: str, rep: str, ev: Evidence) -> None:
     b.add(ei, OA.start, _typed(ev.start, XSD.integer))
     b.add(ei, OA.end, _typed(ev.end, XSD.integer))
     b.add(ei, RK.line, _typed(ev.line, XSD.integer))
+    if ev.page is not None:
+        b.add(ei, RK.page, _typed(ev.page, XSD.integer))
+        label = ev.page_label
+        if label:
+            b.add(ei, RK.pageLabel, ox.Literal(label))
     if ev.cell:
         b.add(ei, RK.tableCell, _lit(ev.cell))

@@ -24,7 +24,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 @dataclass
 class Concept:
     iri: str
-    kind: str                                  # Region | Metric | Term
+    kind: str                                  # Region | Metric | Term | Part
     pref: dict[str, str] = field(default_factory=dict)   # lang -> label
     alt: list[tuple[str, str]] = field(default_factory=list)  # (label, lang)
     broader: list[str] = field(default_factory=list)
@@ -53,6 +53,15 @@ class Lexicon:
     @functools.cached_property
     def metrics(self) -> list[Concept]:
         return self.of_kind("Metric")
+
+    def part_of(self, title: str) -> str | None:
+        """The document part a chapter or heading title names ('INDUSTRY OVERVIEW' -> rkv:part-industry)."""
+        key = squash(title)
+        return self._parts.get(key)
+
+    @functools.cached_property
+    def _parts(self) -> dict[str, str]:
+        return {squash(lab): c.iri for c in self.of_kind("Part") for lab, _ in c.labels()}
 
     @functools.cached_property
     def _terms(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -139,7 +148,7 @@ def _compose_words(words: list[str], en2zh: list[tuple[str, str]]) -> str | None
 
 def parse_concepts(data: bytes | str | None = None, path: Path | None = None) -> dict[str, Concept]:
     concepts: dict[str, Concept] = {}
-    kinds = {RK + "Region": "Region", RK + "Metric": "Metric", RK + "Term": "Term"}
+    kinds = {RK + "Region": "Region", RK + "Metric": "Metric", RK + "Term": "Term", RK + "Part": "Part"}
     triples = list(ox.parse(data, ox.RdfFormat.TURTLE, path=path) if path else ox.parse(data, ox.RdfFormat.TURTLE))
     for q in triples:
         if q.predicate.value == RDF_TYPE and q.object.value in kinds:

@@ -27,6 +27,7 @@ class RK(DefinedNamespace):
     Region: URIRef
     Metric: URIRef
     Term: URIRef
+    Part: URIRef
     Driver: URIRef
     Trend: URIRef
     Chart: URIRef
@@ -49,6 +50,15 @@ class RK(DefinedNamespace):
     comparator: URIRef
     evidence: URIRef
     line: URIRef
+    page: URIRef
+    pageLabel: URIRef
+    pages: URIRef
+    issuer: URIRef
+    consultant: URIRef
+    documentKind: URIRef
+    documentDate: URIRef
+    minedPages: URIRef
+    skippedPages: URIRef
     tableCell: URIRef
     report: URIRef
     # comparators
