@@ -48,6 +48,7 @@ _BOLD_LEAD = re.compile(r"^\s*(?:[-*+•]\s+)?\*\*(.+?)\*\*")
 _SOURCE = re.compile(r"^(资料来源|数据来源|来源|注|sources?|note)\s*[:：]", re.I)
 _UNIT_LINE = re.compile(r"^[(（]\s*([^()（）]{1,30})\s*[)）]$")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_CAPTION = re.compile(r"^(?:图|圖|表|figure|fig\.|table|exhibit|chart)\s*\d", re.I)
 
 
 @dataclass
@@ -269,6 +270,8 @@ def parse_document(text: str, path: str = "<text>", layout=None) -> Document:
     numbers_seen: set[str] = set()
     current: Section | None = None
     top_number: str | None = None       # for （一） style sub-sections
+    sub_number: str | None = None       # the last （一） section, for 1. under it
+    zh_scheme = False                   # the document numbers its chapters 一、 (or 壹、)
     cap_number: str | None = None       # for 一、 sections under 壹、
     cur_depth = 0
     in_toc, toc_numbers, toc_titles, toc_top = False, set(), set(), None
@@ -371,7 +374,7 @@ def parse_document(text: str, path: str = "<text>", layout=None) -> Document:
             else:
                 if key:
                     toc_numbers.add(key)
-                elif plain and len(plain) <= 40:
+                elif plain and len(plain) <= 40 and not _CAPTION.match(plain):   # a list of figures is no outline
                     toc_titles.add(plain)
                 continue
         if not h and toc_titles and plain in toc_titles and _looks_like_title(plain):
@@ -389,10 +392,16 @@ def parse_document(text: str, path: str = "<text>", layout=None) -> Document:
                 top_number = number
             elif h.kind == "zh_sub":
                 number = f"{top_number}.{number}" if top_number else number
+                sub_number = number
+            elif h.kind == "num" and "." not in (number or "") and zh_scheme and (sub_number or top_number):
+                # '1.' under '（一）' in a document numbered 一、/（一）: the level below, not a chapter
+                number = f"{sub_number or top_number}.{number}"
             elif h.kind == "num" and "." not in (number or ""):
                 top_number = number
+            if h.kind in ("zh_cap", "zh_top"):
+                zh_scheme, sub_number = True, None
             if number and number in numbers_seen:
-                number = None if h.depth else number   # a repeated number: keep as a titled section
+                number = None   # a repeated number: keep as a titled section (never two sections with one id)
             if number is None and not body_seen:
                 front.append(h.title)
             if h.kind == "plain" and h.title in toc_titles:

@@ -43,6 +43,8 @@ _WORDY = re.compile(r"[A-Za-z]{3,}|[\u4e00-\u9fff]{2,}")
 _NUMERIC_TOKEN = re.compile(r"^[(（]?[-+−]?[$¥€£]?\d[\d,.]*\s*(?:%|[A-Za-z]{1,3})?[)）]?$|^(?:19|20)\d{2}[EFAP]?$")
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)、](?!\d)|[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|[①-⑳])\s*\S")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_TOC_TITLE = re.compile(r"^(?:[图表圖]?目[录錄次]|contents|tableofcontents)$", re.I)
+_TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|·{4,})\s*[\divx]{1,4}\s*$")
 
 
 @dataclass
@@ -150,6 +152,10 @@ def page_lines(page, pno: int, raw, buf) -> list[Line]:
     try:
         text = tp.get_text_range()
         n = tp.count_chars()
+        if len(text) != n:
+            # the text range drops some characters pdfium counts: read character by character, so that
+            # every index is a character box (4 ms a page)
+            text = "".join(_char(raw.FPDFText_GetUnicode(tp.raw, k)) for k in range(n))
         geometry = len(text) == n
         out: list[Line] = []
         i = 0
@@ -177,6 +183,12 @@ def page_lines(page, pno: int, raw, buf) -> list[Line]:
         return out
     finally:
         tp.close()
+
+
+def _char(code: int) -> str:
+    if code == 0 or 0xD800 <= code <= 0xDFFF:
+        return " " if code == 0 else "\ufffd"
+    return chr(code)
 
 
 _GLUED = re.compile(r"(?<=[\u4e00-\u9fff。，,.;；])(\d)(?=(?:19|20)\d{2}\s*年)")
@@ -251,7 +263,10 @@ class _Page:
 
 
 def _in_band(ln: Line, pg: _Page, frac: float = 0.1) -> bool:
-    return ln.geometry and (ln.top >= pg.height * (1 - frac) or ln.top <= pg.height * frac)
+    if not ln.geometry:          # no positions: the first three and last four lines of the page's text
+        i = pg.lines.index(ln)
+        return i < 3 or i >= len(pg.lines) - 4
+    return ln.top >= pg.height * (1 - frac) or ln.top <= pg.height * frac
 
 
 def remove_furniture(pages: list[_Page]) -> None:
@@ -380,6 +395,10 @@ def blocks_of(pages: list[_Page], g: _Geom) -> list[tuple[_Block, int]]:
                 continue
             prev = cur.lines[-1] if cur is not None else None
             joins = False
+            if _TOC_LINE.search(t) or (prev is not None and _TOC_LINE.search(prev.text)):
+                close()                          # a table of contents: a line an entry
+                cur = _Block("para", [ln])
+                continue
             if cur is not None and cur.kind in ("para", "heading") and not _BULLET_START.match(t) \
                     and not _LIST_MARK.match(t) and not _SOURCE_LINE.match(t):
                 same_style = (ln.bold == prev.bold and abs(ln.size - prev.size) <= 0.12 * max(ln.size, 1)) \
@@ -397,6 +416,11 @@ def blocks_of(pages: list[_Page], g: _Geom) -> list[tuple[_Block, int]]:
                     (full(prev, ln) or prev.text.rstrip().endswith(_CONTINUES))
                 if cur.kind == "heading" and len(cur.lines) >= 2:
                     joins = False
+                if cur.kind == "heading" and len(cur.lines) == 1 and not joins and full(prev, ln) and \
+                        not _heading_style(ln, g) and near and ln.x0 <= g.left + tol and \
+                        not prev.text.rstrip().endswith(_SENT_END):
+                    cur.kind = "para"        # a paragraph whose first line is set in bold: its lead words
+                    joins = True
             if joins:
                 cur.lines.append(ln)
                 continue
@@ -416,7 +440,8 @@ def blocks_of(pages: list[_Page], g: _Geom) -> list[tuple[_Block, int]]:
         text = b.text
         width = max((ln.x1 - ln.x0) for ln in b.lines) if b.lines[0].geometry else 1e9
         if b.kind == "para" and len(b.lines) == 1 and not _prose(text, g, width) and not _BULLET_START.match(text) \
-                and not _LIST_MARK.match(text):
+                and not _LIST_MARK.match(text) and not _TOC_TITLE.match(re.sub(r"\s+", "", text)) \
+                and not _TOC_LINE.search(text):
             b.kind = "figure"
         elif b.kind == "heading" and len(text) > 160:
             b.kind = "para"
@@ -610,9 +635,9 @@ _DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月|[.\-/](\d{1,2})
 
 
 _CONSULTANT = [          # who wrote the industry chapter, as the text says (checked in tests/test_pdf.py)
-    re.compile(r"\b(?:engaged|commissioned|appointed)\s+((?:[A-Z][\w.&'\-]*\s*){1,6}?)\s*(?:\([^)]{0,40}\)\s*)?"
+    re.compile(r"\b(?:engaged|commissioned|appointed)\s+((?:[A-Z&][\w.&'\-]*\s*){1,6}?)\s*(?:\([^)]{0,40}\)\s*)?"
                r"(?:to\s+(?:prepare|conduct|carry out)|,\s*an independent)"),
-    re.compile(r"\bfrom\s+((?:[A-Z][\w.&'\-]*\s*){1,6}?)\s+reports?,?\s+commissioned by"),
+    re.compile(r"\bfrom\s+((?:[A-Z&][\w.&'\-]*\s*){1,6}?)\s+reports?,?\s+commissioned by"),
     re.compile(r"委[託托]\s*([^，,。；\s]{2,30}?)\s*(?:編製|编制|撰寫|撰写|進行|进行|編撰|编撰|出具)"),
 ]
 
