@@ -504,8 +504,9 @@ def _starts_new_block(line: str) -> bool:
 
 def _clean(lines: list[_Line], lang: str) -> tuple[str, list[int]]:
     """Join lines, dropping markup, keeping each kept character's offset in the original text."""
-    chars: list[str] = []
+    parts: list[str] = []
     offs: list[int] = []
+    last = ""
     for ln in lines:
         raw = ln.raw
         lead_ws = len(raw) - len(raw.lstrip())
@@ -514,29 +515,31 @@ def _clean(lines: list[_Line], lang: str) -> tuple[str, list[int]]:
         m = _LIST_MARK.match(body)
         if m:
             skip = m.end()
-        if chars and chars[-1] != " " and lang == "en":
-            chars.append(" ")
+        if last and last != " " and lang == "en":
+            parts.append(" ")
             offs.append(ln.start + lead_ws - 1 if ln.start + lead_ws > 0 else 0)
+            last = " "
         pos = skip
+        base = ln.start + lead_ws
         for mm in list(_MARKUP.finditer(body, skip)) + [None]:
             stop = mm.start() if mm else len(body)
-            for k in range(pos, stop):
-                chars.append(body[k])
-                offs.append(ln.start + lead_ws + k)
+            if stop > pos:                   # whole runs at a time: C speed on a 1 MB prospectus
+                parts.append(body[pos:stop])
+                offs.extend(range(base + pos, base + stop))
+                last = body[stop - 1]
             if mm:
                 pos = mm.end()
-    # collapse runs of spaces (keep the first)
-    out_c, out_o = [], []
-    for c, o in zip(chars, offs):
-        if c in " \t" and out_c and out_c[-1] == " ":
-            continue
-        out_c.append(" " if c == "\t" else c)
-        out_o.append(o)
-    while out_c and out_c[-1] == " ":
-        out_c.pop(); out_o.pop()
-    while out_c and out_c[0] == " ":
-        out_c.pop(0); out_o.pop(0)
-    return "".join(out_c), out_o
+    text = "".join(parts).replace("\t", " ")
+    if "  " in text:                         # collapse runs of spaces (keep the first)
+        keep = [i for i in range(len(text)) if not (text[i] == " " and i and text[i - 1] == " ")]
+        text = "".join(text[i] for i in keep)
+        offs = [offs[i] for i in keep]
+    a, b = 0, len(text)
+    while a < b and text[a] == " ":
+        a += 1
+    while b > a and text[b - 1] == " ":
+        b -= 1
+    return text[a:b], offs[a:b]
 
 
 def _emit_block(lines: list[_Line], blocks: list[Block], section: str, lang: str) -> None:

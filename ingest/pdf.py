@@ -186,8 +186,9 @@ def page_lines(page, pno: int, raw, buf) -> list[Line]:
 
 
 def _char(code: int) -> str:
-    if code == 0 or 0xD800 <= code <= 0xDFFF:
-        return " " if code == 0 else "\ufffd"
+    """One character as pdfium numbers them: its leader and no-Unicode marks (\\x02 …) are spaces."""
+    if code < 0x20 and code not in (10, 13) or 0xD800 <= code <= 0xDFFF:
+        return " " if code < 0x20 else "\ufffd"
     return chr(code)
 
 
