@@ -27,7 +27,7 @@ from typing import Iterable, Iterator, TextIO
 
 from kg.store import Store, StoreError
 
-from .document import content_hash, read_report
+from .document import content_hash, read_source
 from .errors import IngestError
 from .to_rdf import report_iri
 
@@ -207,7 +207,7 @@ def bulk_ingest(store: Store, files: Iterable[str | Path], *, workers: int = 0, 
             continue
         owner[rep] = p
         try:
-            text = read_report(p)
+            text, _ = read_source(p)
         except IngestError as e:
             _fail(res, bar, p, str(e))
             continue

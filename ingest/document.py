@@ -197,7 +197,8 @@ def parse_heading(line: str) -> _Heading | None:
     m = _HASH_HEADING.match(line)
     depth = len(m.group(1)) if m else 0
     body = _strip_markup(m.group(2) if m else line)
-    body = _TOC_LEADER.sub("", body).strip() if not m or "." in body[-4:] or "…" in body else body
+    if len(body) <= 200 and (not m or "." in body[-4:] or "…" in body):   # a TOC entry's leader and page
+        body = _TOC_LEADER.sub("", body).strip()                          # (the pattern is slow on long lines)
     if not body:
         return None
     f = replace_zh_years(fold(body))
@@ -355,8 +356,9 @@ def parse_document(text: str, path: str = "<text>", layout=None) -> Document:
                     flush()
             continue
         row_before, in_table = in_table, False       # a table goes on only from the line just before
-        h = parse_heading(stripped)
-        plain = _TOC_LEADER.sub("", _strip_markup(stripped.lstrip("#"))).strip()
+        long_line = len(stripped) > 400 and not stripped.startswith("#")   # a paragraph: no heading, title or TOC
+        h = None if long_line else parse_heading(stripped)
+        plain = stripped if long_line else _TOC_LEADER.sub("", _strip_markup(stripped.lstrip("#"))).strip()
         if (h and h.kind == "plain" or not h and len(plain) <= 20) and _TOC_TITLES.match(re.sub(r"\s+", "", fold(plain))):
             flush()
             in_toc, toc_numbers, toc_top = True, set(), None

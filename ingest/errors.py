@@ -28,8 +28,8 @@ class Errors:
     PDF_ENCRYPTED = "the PDF is encrypted (password-protected); save an unprotected copy and try again"
     PDF_CORRUPT = "the PDF cannot be read (damaged or not a PDF)"
     PDF_TOO_MANY_PAGES = "the PDF has {pages:,} pages, more than the {limit:,} one report may have"
-    PDF_SCANNED = ("the PDF has no text layer on {pages:,} pages (a scan?): it needs OCR first; "
+    PDF_SCANNED = ("the PDF has no text layer on {pages:,} page(s) (a scan?): it needs OCR first; "
                    "reportkg reads only text")
-    PDF_MOJIBAKE = ("the PDF's text cannot be read: the fonts of its {pages:,} pages with text have broken "
+    PDF_MOJIBAKE = ("the PDF's text cannot be read: the fonts of its {pages:,} page(s) with text have broken "
                     "Unicode maps (the text comes out as garbage)")
     SHACL = "the graph for this report fails validation: {detail}"

@@ -173,7 +173,8 @@ def page_lines(page, pno: int, raw, buf) -> list[Line]:
                     b = tp.get_charbox(k, loose=True)
                     ln.x0, ln.x1, ln.top, ln.end_top, ln.size = a[0], b[2], a[3], b[3], a[3] - a[1]
                     _, bold_a = _font(raw, tp, j, buf)
-                    _, bold_b = _font(raw, tp, k, buf) if k != j else (0, bold_a)
+                    # the last character too for a line that could be a heading (bold at both ends)
+                    _, bold_b = _font(raw, tp, k, buf) if k != j and k - j < 160 else (0, bold_a)
                     ln.bold = bold_a and bold_b
                     ln.text = _footnote_marks(tp, seg, i)
                 else:
@@ -482,6 +483,7 @@ def _levels(blocks: list[tuple[_Block, int]], chapter_of) -> None:
 
 def read_pdf(path: str | Path, data: bytes | None = None, lexicon=None) -> PdfText:
     """The PDF's text as report markdown, with its layout; IngestError with one line when it has none."""
+    import pypdfium2 as pdfium
     import pypdfium2.raw as raw
     name = str(path)
     doc = _open(path, data)
@@ -491,7 +493,12 @@ def read_pdf(path: str | Path, data: bytes | None = None, lexicon=None) -> PdfTe
         skipped: list[int] = []
         empty = 0
         for i in range(len(doc)):
-            page = doc[i]
+            try:
+                page = doc[i]
+            except pdfium.PdfiumError:           # a page tree that promises a page it lacks: skip it, counted
+                skipped.append(i + 1)
+                pages.append(_Page(i + 1, 1.0, 1.0, []))
+                continue
             try:
                 w, h = page.get_size()
                 lines = page_lines(page, i + 1, raw, buf)
