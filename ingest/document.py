@@ -38,7 +38,32 @@ _ZH_CHAPTER = re.compile(r"^第\s*([一二三四五六七八九十\d]{1,3})\s*([
 _ZH_SECTION = re.compile(r"^第\s*([一二三四五六七八九十\d]{1,3})\s*节\s*(.*)$")
 _EN_CHAPTER = re.compile(r"^(?:chapter|section|part)\s+(\d{1,2}(?:\.\d{1,2})*)\s*[:.\-]?\s*(.*)$", re.I)
 _TOC_TITLES = re.compile(r"^(目录|目次|contents|tableofcontents)$", re.I)      # matched without spaces
-_TOC_LEADER = re.compile(r"\s*(?:\.{2,}|…+|·{2,}|-{3,}|\s{3,})\s*\d*\s*$|\s+\d{1,3}\s*$")
+_SPACE = " \t\u3000"
+
+
+def strip_toc_leader(s: str) -> str:
+    """'一、战略安排............2' -> '一、战略安排'; 'Title    12' and 'Title 12' -> 'Title'. A scan from the end,
+    linear in the line (the regular expression it replaces backtracked cubically on runs of spaces)."""
+    t = s.rstrip()
+    i = len(t)
+    while i and t[i - 1].isdigit():          # the page number
+        i -= 1
+    digits = len(t) - i
+    j = i
+    while j and t[j - 1] in _SPACE:
+        j -= 1
+    k = j
+    while k and t[k - 1] in ".…·-":          # the leader
+        k -= 1
+    leader = t[k:j]
+    if leader and (set(leader) == {"."} and len(leader) >= 2 or "…" in leader or leader.count("·") >= 2
+                   or set(leader) == {"-"} and len(leader) >= 3):
+        while k and t[k - 1] in _SPACE:
+            k -= 1
+        return t[:k]
+    if j < i and 1 <= digits <= 3 or not leader and i - j >= 3:
+        return t[:j]
+    return t
 _SENT_END = "。！？!?；;"
 _CONTINUATION_END = "、，,；;-—"
 _MARKUP = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|\[(?=[^\]]*\]\()|\]\([^)]*\)|<br\s*/?>")
@@ -197,8 +222,8 @@ def parse_heading(line: str) -> _Heading | None:
     m = _HASH_HEADING.match(line)
     depth = len(m.group(1)) if m else 0
     body = _strip_markup(m.group(2) if m else line)
-    if len(body) <= 200 and (not m or "." in body[-4:] or "…" in body):   # a TOC entry's leader and page
-        body = _TOC_LEADER.sub("", body).strip()                          # (the pattern is slow on long lines)
+    if not m or "." in body[-4:] or "…" in body:                        # a TOC entry's leader and page
+        body = strip_toc_leader(body).strip()
     if not body:
         return None
     f = replace_zh_years(fold(body))
@@ -358,7 +383,7 @@ def parse_document(text: str, path: str = "<text>", layout=None) -> Document:
         row_before, in_table = in_table, False       # a table goes on only from the line just before
         long_line = len(stripped) > 400 and not stripped.startswith("#")   # a paragraph: no heading, title or TOC
         h = None if long_line else parse_heading(stripped)
-        plain = stripped if long_line else _TOC_LEADER.sub("", _strip_markup(stripped.lstrip("#"))).strip()
+        plain = stripped if long_line else strip_toc_leader(_strip_markup(stripped.lstrip("#"))).strip()
         if (h and h.kind == "plain" or not h and len(plain) <= 20) and _TOC_TITLES.match(re.sub(r"\s+", "", fold(plain))):
             flush()
             in_toc, toc_numbers, toc_top = True, set(), None

@@ -152,11 +152,15 @@ def page_lines(page, pno: int, raw, buf) -> list[Line]:
     try:
         text = tp.get_text_range()
         n = tp.count_chars()
-        if len(text) != n:
-            # the text range drops some characters pdfium counts: read character by character, so that
-            # every index is a character box (4 ms a page)
-            text = "".join(_char(raw.FPDFText_GetUnicode(tp.raw, k)) for k in range(n))
-        geometry = len(text) == n
+        if len(text) == n:
+            def at(t: int) -> int:
+                return t
+        else:
+            # the text range drops characters pdfium counts (the \x02 leaders of tables): pdfium maps an index
+            # into the text to its character's index
+            def at(t: int) -> int:
+                return raw.FPDFText_GetCharIndexFromTextIndex(tp.raw, t)
+        geometry = True
         out: list[Line] = []
         i = 0
         for seg in re.split(r"(\r\n|\n|\r)", text):
@@ -167,8 +171,8 @@ def page_lines(page, pno: int, raw, buf) -> list[Line]:
             if stripped:
                 ln = Line(pno, seg)
                 if geometry:
-                    j = i + (len(seg) - len(seg.lstrip()))
-                    k = i + len(seg.rstrip()) - 1
+                    j = at(i + (len(seg) - len(seg.lstrip())))
+                    k = at(i + len(seg.rstrip()) - 1)
                     a = tp.get_charbox(j, loose=True)
                     b = tp.get_charbox(k, loose=True)
                     ln.x0, ln.x1, ln.top, ln.end_top, ln.size = a[0], b[2], a[3], b[3], a[3] - a[1]
@@ -176,7 +180,7 @@ def page_lines(page, pno: int, raw, buf) -> list[Line]:
                     # the last character too for a line that could be a heading (bold at both ends)
                     _, bold_b = _font(raw, tp, k, buf) if k != j and k - j < 160 else (0, bold_a)
                     ln.bold = bold_a and bold_b
-                    ln.text = _footnote_marks(tp, seg, i)
+                    ln.text = _footnote_marks(tp, seg, i, at)
                 else:
                     ln.geometry = False
                 out.append(ln)
@@ -186,24 +190,17 @@ def page_lines(page, pno: int, raw, buf) -> list[Line]:
         tp.close()
 
 
-def _char(code: int) -> str:
-    """One character as pdfium numbers them: its leader and no-Unicode marks (\\x02 …) are spaces."""
-    if code < 0x20 and code not in (10, 13) or 0xD800 <= code <= 0xDFFF:
-        return " " if code < 0x20 else "\ufffd"
-    return chr(code)
-
-
 _GLUED = re.compile(r"(?<=[\u4e00-\u9fff。，,.;；])(\d)(?=(?:19|20)\d{2}\s*年)")
 
 
-def _footnote_marks(tp, seg: str, base: int) -> str:
+def _footnote_marks(tp, seg: str, base: int, at) -> str:
     """'…进步。12021 年' -> '…进步。2021 年' when the '1' is a smaller, raised footnote mark."""
     if not _GLUED.search(seg):
         return seg
     out = list(seg)
     for m in _GLUED.finditer(seg):
-        mark = tp.get_charbox(base + m.start(1))
-        nxt = tp.get_charbox(base + m.start(1) + 1)
+        mark = tp.get_charbox(at(base + m.start(1)))
+        nxt = tp.get_charbox(at(base + m.start(1) + 1))
         if (mark[3] - mark[1]) < 0.8 * (nxt[3] - nxt[1]):
             out[m.start(1)] = "\x00"
     return "".join(out).replace("\x00", "")
