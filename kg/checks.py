@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .namespaces import METRIC_CAGR, METRIC_MARKET_SIZE, slice_iri, sparql_prefixes
+from .namespaces import EVIDENCE_PAGE, METRIC_CAGR, METRIC_MARKET_SIZE, slice_iri, sparql_prefixes
 from .store import Store
 
 P = sparql_prefixes()
@@ -13,7 +13,8 @@ P = sparql_prefixes()
 # thousands of reports.
 def _figures(anchor: str) -> str:
     return P + f"""
-SELECT ?obs ?report ?market ?region ?segment ?year ?value ?norm ?unit ?status ?sec ?secTitle ?quote ?line WHERE {{
+SELECT ?obs ?report ?market ?region ?segment ?year ?value ?norm ?unit ?status ?sec ?secTitle ?quote ?line ?page
+       ?pageLabel WHERE {{
   GRAPH ?report {{ {anchor} }}
   LATERAL {{ GRAPH ?report {{
     ?obs a qb:Observation ; rk:report ?report ; rk:value ?value ; rk:normalizedValue ?norm ; rk:unitText ?unit ;
@@ -21,19 +22,19 @@ SELECT ?obs ?report ?market ?region ?segment ?year ?value ?norm ?unit ?status ?s
     ?s dcterms:identifier ?sec ; dcterms:title ?secTitle .
     ?ev oa:exact ?quote ; rk:line ?line .
     OPTIONAL {{ ?obs sdmx-dimension:refArea ?region }}
-    OPTIONAL {{ ?obs rk:segment ?segment }}
+    OPTIONAL {{ ?obs rk:segment ?segment }}{EVIDENCE_PAGE}
   }} }}
 }}"""
 
 
 def _cagrs(anchor: str) -> str:
     return P + f"""
-SELECT ?obs ?report ?market ?region ?start ?end ?value ?sec ?secTitle ?quote ?line WHERE {{
+SELECT ?obs ?report ?market ?region ?start ?end ?value ?sec ?secTitle ?quote ?line ?page ?pageLabel WHERE {{
   GRAPH ?report {{ {anchor} }}
   LATERAL {{ GRAPH ?report {{
     ?obs a qb:Observation ; rk:report ?report ; rk:value ?value ; prov:wasDerivedFrom ?s ; rk:evidence ?ev .
     ?s dcterms:identifier ?sec ; dcterms:title ?secTitle . ?ev oa:exact ?quote ; rk:line ?line .
-    OPTIONAL {{ ?obs sdmx-dimension:refArea ?region }}
+    OPTIONAL {{ ?obs sdmx-dimension:refArea ?region }}{EVIDENCE_PAGE}
     FILTER NOT EXISTS {{ ?obs rk:segment ?anySeg }}
   }} }}
 }}"""

@@ -22,14 +22,15 @@ from typing import Any, Iterable, Iterator, NamedTuple, TextIO
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES as NS, sparql_prefixes
+from .namespaces import EVIDENCE_PAGE, PREFIXES as NS, sparql_prefixes
 from .store import Store, contains_filter
 
 P = sparql_prefixes()
 COUNT_CAP = 5000           # counting joins each matching observation (~40 µs each at 10,000 reports)
 
 COLUMNS = ["report", "reportTitle", "metric", "market", "region", "segment", "year", "start", "end", "value",
-           "valueText", "unit", "normalized", "comparator", "status", "section", "sectionTitle", "quote", "line"]
+           "valueText", "unit", "normalized", "comparator", "status", "section", "sectionTitle", "quote", "line", "page",
+           "pageLabel"]      # page: the quote's physical page in a paged source (a PDF); pageLabel: its printed number
 FILTERS = ("report", "market", "metric", "region", "segment", "year", "status")
 SEARCHED = ("report", "market", "segment")     # too many to list: a value that is no label is searched for
 SEARCH_CAP = 500
@@ -62,7 +63,7 @@ _DETAIL = """
     OPTIONAL { ?obs sdmx-dimension:refArea ?ra }
     OPTIONAL { ?obs rk:segment ?sg }
     OPTIONAL { ?obs rk:year ?year }
-    OPTIONAL { ?obs rk:periodStart ?start ; rk:periodEnd ?end }
+    OPTIONAL { ?obs rk:periodStart ?start ; rk:periodEnd ?end }""" + EVIDENCE_PAGE + """
   }"""
 
 
@@ -183,7 +184,8 @@ def _rows(store: Store, sols: list[dict]) -> list[dict]:
     rows = []
     for r in sols:
         row = {k: r[k] for k in ("obs", "report", "reportTitle", "year", "start", "end", "value", "valueText", "unit",
-                                 "normalized", "section", "sectionTitle", "quote", "line") if k in r}
+                                 "normalized", "section", "sectionTitle", "quote", "line", "page", "pageLabel")
+               if k in r}
         row.update(metric=pick_label(labels, r["m"], "en"), market=pick_label(labels, r.get("mk"), "zh"),
                    region=pick_label(labels, r.get("ra"), "en"), segment=pick_label(labels, r.get("sg"), "zh"),
                    comparator=r["c"].rsplit("#", 1)[-1],

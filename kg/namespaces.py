@@ -151,8 +151,14 @@ def sparql_prefixes() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
+# A quote's page (?page, and ?pageLabel where the printed number differs) for queries that bind its evidence
+# node to ?ev: optional, since text reports have no pages; put after the required patterns (Oxigraph joins
+# in written order)
+EVIDENCE_PAGE = "\n    OPTIONAL { ?ev rk:page ?page }\n    OPTIONAL { ?ev rk:pageLabel ?pageLabel }"
+
+
 __all__ = [
     "RK", "RKV", "ID", "SDMX_DIM", "SDMX_ATT", "SDMX_CODE", "OA", "QB", "SKOS", "DCTERMS", "PROV", "RDF",
-    "RDFS", "XSD", "PREFIXES", "sparql_prefixes", "ONTOLOGY_GRAPH", "VOCAB_GRAPH", "STATUS_ACTUAL",
+    "RDFS", "XSD", "PREFIXES", "sparql_prefixes", "EVIDENCE_PAGE", "ONTOLOGY_GRAPH", "VOCAB_GRAPH", "STATUS_ACTUAL",
     "STATUS_FORECAST", "STATUS_ESTIMATE",
 ]

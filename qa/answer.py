@@ -29,6 +29,20 @@ class Citation:
     line: int | None = None
     report_title: str | None = None
     cell: str | None = None        # a figure read from a table: the row and column of its cell
+    page: int | None = None        # the physical page (1-based) of a paged source (a PDF); None for text
+    page_label: str | None = None  # the page number printed on that page, where it differs from ``page``
+
+    def where(self) -> str:
+        """'line 2376, p. 120 (printed 110)', 'line 12', 'p. 3'."""
+        return ", ".join(x for x in ((f"line {self.line}" if self.line is not None else ""),
+                                     page_text(self.page, self.page_label)) if x)
+
+
+def page_text(page: int | None, label: str | None = None) -> str:
+    """'p. 120 (printed 110)' (the printed number only where it differs from the physical page), or ''."""
+    if page is None:
+        return ""
+    return f"p. {page}" + (f" (printed {label})" if label and str(label) != str(page) else "")
 
 
 @dataclass
@@ -62,8 +76,8 @@ class Answer:
         lines = [self.answer]
         for c in self.citations:
             sec = f"§{c.section} {c.section_title}" if c.section != c.section_title else c.section_title
-            cell = f", table cell {c.cell}" if c.cell else ""
-            lines.append(f"  [{sec}] “{c.quote}” (line {c.line}{cell})")
+            where = ", ".join(x for x in (c.where(), f"table cell {c.cell}" if c.cell else "") if x)
+            lines.append(f"  [{sec}] “{c.quote}”" + (f" ({where})" if where else ""))
         if self.interpretation:
             lines.append(f"  ({self.interpretation})")
         return "\n".join(lines)

@@ -54,6 +54,8 @@ class Fig:
     year: int | None = None
     period: tuple[int, int] | None = None
     cell: str | None = None     # read from a table: its row and column ('协作机器人 × 2030E')
+    page: int | None = None     # the quote's page in a paged source (a PDF), and its printed number where it differs
+    page_label: str | None = None
 
     @classmethod
     def from_triples(cls, obs: str, report: str, o: dict, rep: dict, sec: dict, ev: dict) -> "Fig":
@@ -69,7 +71,7 @@ class Fig:
                    section=str(sec[_DCT + "identifier"]), section_title=sec[_DCT + "title"], quote=ev[_OA + "exact"],
                    line=int(ev[_RK + "line"]), year=o.get(_RK + "year"),
                    period=(start, end) if start is not None and end is not None else None,
-                   cell=ev.get(_RK + "tableCell"))
+                   cell=ev.get(_RK + "tableCell"), **evidence_page(ev))
 
     @property
     def percent(self) -> bool:
@@ -201,7 +203,7 @@ class Context:
             try:
                 base = {spec.var: c, **one, "report": report, "reportTitle": more[report][_DCT + "title"],
                         "section": sec[_DCT + "identifier"], "sectionTitle": sec[_DCT + "title"],
-                        "quote": ev[_OA + "exact"], "line": ev[_RK + "line"]}
+                        "quote": ev[_OA + "exact"], "line": ev[_RK + "line"], **_page_vars(ev)}
             except KeyError:                   # a claim without its citation (a store edited by hand): skip
                 continue
             combos = [base]
@@ -255,7 +257,7 @@ class Context:
 
     def cite(self, f: Fig) -> Citation:
         return Citation(report=f.report, section=f.section, section_title=f.section_title, quote=f.quote, line=f.line,
-                        report_title=f.report_title, cell=f.cell)
+                        report_title=f.report_title, cell=f.cell, page=f.page, page_label=f.page_label)
 
     def value_of(self, f: Fig, lang: str, label: str | None = None) -> Value:
         return Value(label=label or self.describe(f, lang), value=_num(f.value), unit=f.unit, year=f.year,
@@ -412,7 +414,30 @@ def interpret(frame: Frame, ctx: Context, metric: str | None = None) -> str:
 
 def cite_row(r: dict) -> Citation:
     return Citation(report=r["report"], section=str(r["section"]), section_title=r["sectionTitle"], quote=r["quote"],
-                    line=r.get("line"), report_title=r.get("reportTitle"))
+                    line=r.get("line"), report_title=r.get("reportTitle"), **row_page(r))
+
+
+def evidence_page(ev: dict) -> dict:
+    """The page fields of a citation from its evidence node's triples (``Store.describe``): none for text."""
+    return _page_fields(ev.get(_RK + "page"), ev.get(_RK + "pageLabel"))
+
+
+def row_page(r: dict) -> dict:
+    """The page fields of a citation from a query row binding ?page and ?pageLabel (both OPTIONAL)."""
+    return _page_fields(r.get("page"), r.get("pageLabel"))
+
+
+def _page_fields(page, label) -> dict:
+    try:
+        page = int(page) if page is not None else None
+    except (TypeError, ValueError):          # a store edited by hand: no page rather than a wrong one
+        page = None
+    return {"page": page, "page_label": str(label) if label is not None and page is not None else None}
+
+
+def _page_vars(ev: dict) -> dict:
+    """A claim row's ?page and ?pageLabel, as the per-report templates bind them (absent for text)."""
+    return {k: v for k, v in (("page", ev.get(_RK + "page")), ("pageLabel", ev.get(_RK + "pageLabel"))) if v is not None}
 
 
 def join(items: list[str], lang: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from kg.namespaces import sparql_prefixes
+from kg.namespaces import EVIDENCE_PAGE, sparql_prefixes
 
 P = sparql_prefixes()
 
@@ -41,7 +41,7 @@ def observations(anchor: str = "dims", when: str = "year", part: str = "any") ->
 }}"""
 
 
-_CITED = """?report ?reportTitle ?section ?sectionTitle ?quote ?line"""
+_CITED = """?report ?reportTitle ?section ?sectionTitle ?quote ?line ?page ?pageLabel"""
 
 
 def _in_report(select: str, claim: str, optional: str = "", tail: str = "") -> str:
@@ -51,7 +51,7 @@ def _in_report(select: str, claim: str, optional: str = "", tail: str = "") -> s
   GRAPH ?report {{
     {claim} ; rk:report ?report ; prov:wasDerivedFrom ?sec ; rk:evidence ?ev .
     ?report dcterms:title ?reportTitle .
-    ?sec dcterms:identifier ?section ; dcterms:title ?sectionTitle . ?ev oa:exact ?quote ; rk:line ?line .{optional}
+    ?sec dcterms:identifier ?section ; dcterms:title ?sectionTitle . ?ev oa:exact ?quote ; rk:line ?line .{optional}{EVIDENCE_PAGE}
   }}
 }}{tail}"""
 
@@ -74,9 +74,9 @@ REPORTS = P + """SELECT ?report ?reportTitle ?publisher ?date ?contact WHERE {
 }"""
 
 # where the report states its publisher and date (the claim <report>/about); bind ?about
-ABOUT = P + """SELECT ?about ?section ?sectionTitle ?quote ?line WHERE {
+ABOUT = P + """SELECT ?about ?section ?sectionTitle ?quote ?line ?page ?pageLabel WHERE {
   ?about prov:wasDerivedFrom ?sec ; rk:evidence ?ev .
-  ?sec dcterms:identifier ?section ; dcterms:title ?sectionTitle . ?ev oa:exact ?quote ; rk:line ?line .
+  ?sec dcterms:identifier ?section ; dcterms:title ?sectionTitle . ?ev oa:exact ?quote ; rk:line ?line .""" + EVIDENCE_PAGE + """
 }"""
 
 SOURCES = _in_report("?src ?item", "?src a rk:Source ; rdfs:label ?item")

@@ -6,7 +6,7 @@ from kg.checks import implied_cagrs, segment_sums
 from kg.namespaces import METRIC_CAGR, REGION_GLOBAL
 
 from ..answer import Citation, Value
-from ..common import Context, build, fmt_number
+from ..common import Context, build, fmt_number, row_page
 from ..frame import Frame
 
 NAME = "consistency"
@@ -64,7 +64,7 @@ def answer(frame: Frame, ctx: Context):
                           status="actual"))
         for r in f.used:
             cites.append(Citation(report=r["report"], section=str(r["sec"]), section_title=r.get("secTitle", r["sec"]),
-                                  quote=r["quote"], line=r["line"]))
+                                  quote=r["quote"], line=r["line"], **row_page(r)))
     formula = "; ".join(f.detail for f in sel)
     return build(frame, ctx, status="derived", zh="；".join(zh) + "。", en="; ".join(en) + ".", values=vals,
                  extra_citations=cites, family=NAME, formula=formula)
