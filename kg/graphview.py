@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Iterator
@@ -301,19 +302,78 @@ class Evidence:
     text: str                           # the section's text as stored (markdown as written)
     quote: str
     span: tuple[int, int] | None        # where the quote sits in ``text`` (None: not found verbatim)
+    page: int | None = None             # the quote's page in a paged source (a PDF)
+    page_label: str | None = None       # the number printed on that page, where it differs
+    found_elsewhere: bool = False       # the quote was not in the cited section but in another of the report
+
+    def around(self, sentences: int = 1) -> tuple[str, str, str] | None:
+        """(text before, the quote as the section writes it, text after): ``sentences`` either side."""
+        return around(self.text, self.span, sentences) if self.span else None
 
     def to_html(self) -> str:
         esc = html.escape
-        head = (f'<div class="rk-evidence"><div class="rk-ev-head"><b>{esc(self.report_title)}</b> · '
-                f'§{esc(self.section)} {esc(self.section_title)}</div>')
-        if self.span:
-            a, b = self.span
-            body = (esc(self.text[:a]) + '<mark class="rk-quote">' + esc(self.text[a:b]) + "</mark>"
-                    + esc(self.text[b:]))
-        else:
-            body = esc(self.text)
+        where = f"§{self.section} {self.section_title}" if self.section != self.section_title else self.section
+        page = ""
+        if self.page is not None:
+            printed = f" (printed {esc(str(self.page_label))})" if self.page_label and \
+                str(self.page_label) != str(self.page) else ""
+            page = f' · <span class="rk-ev-page" data-page="{int(self.page)}">p. {int(self.page)}{printed}</span>'
+        head = f'<div class="rk-evidence"><div class="rk-ev-head"><b>{esc(self.report_title)}</b> · {esc(where)}{page}</div>'
+        if self.found_elsewhere:
+            head += '<div class="rk-ev-miss">The quote is not in the cited section’s text; shown where the report has it.</div>'
+        pre = 'style="white-space: pre-wrap; line-height: 1.6"'
+        ctx = self.around()
+        if ctx is None:
             head += f'<div class="rk-ev-miss">Quoted: “{esc(self.quote)}” (not found verbatim in the section text)</div>'
-        return head + f'<div class="rk-ev-text" style="white-space: pre-wrap; line-height: 1.6">{body}</div></div>'
+            return head + f'<div class="rk-ev-text" {pre}>{esc(self.text)}</div></div>'
+        before, quote, after = ctx
+        a, b = self.span
+        excerpt = (f'<div class="rk-ev-context" {pre}>{esc(before)}<mark class="rk-quote">{esc(quote)}</mark>'
+                   f'{esc(after)}</div>')
+        whole = (esc(self.text[:a]) + '<mark class="rk-quote-in-section">' + esc(self.text[a:b]) + "</mark>"
+                 + esc(self.text[b:]))
+        return (head + excerpt + f'<details class="rk-ev-section"><summary>The whole section</summary>'
+                f'<div class="rk-ev-text" {pre}>{whole}</div></details></div>')
+
+
+# where one sentence ends: a CJK end mark (with closing quotes or brackets), a Latin one before a space, or a
+# blank line (after a heading, a chart title, a paragraph)
+_SENTENCE_END = re.compile(r"[。！？]+[”’」』\"')）\]]*|[.!?][”’\"')\]]*(?=\s)|\n[ \t]*\n\s*")
+_HEADING_MARK = re.compile(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+")
+_CONTEXT_CAP = 400         # characters either side at most (a PDF's flattened table can be one long "sentence")
+
+
+def around(text: str, span: tuple[int, int], sentences: int = 1) -> tuple[str, str, str]:
+    """(before, ``text[a:b]``, after): the rest of the sentences the span starts and ends in and ``sentences``
+    whole sentences either side, not reaching into a code or figure block; an ellipsis where text is left
+    out, heading marks dropped, line breaks kept."""
+    a, b = span
+    cuts = [0] + [m.end() for m in _SENTENCE_END.finditer(text, 0, a)]
+    start = _reach(text, cuts[::-1], sentences, lambda c, at: text[c:at])
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, max(a, b - 1)) if m.end() >= b] + [len(text)]
+    stop = _reach(text, ends, sentences, lambda c, at: text[at:c])
+    before, after = text[start:a], text[b:stop]
+    cut_before, cut_after = bool(text[:start].strip()), bool(text[stop:].strip())
+    if len(before) > _CONTEXT_CAP:
+        before, cut_before = before[-_CONTEXT_CAP:].split(" ", 1)[-1], True
+    if len(after) > _CONTEXT_CAP:
+        after, cut_after = after[:_CONTEXT_CAP].rsplit(" ", 1)[0], True
+    before = _HEADING_MARK.sub("", before.lstrip())
+    after = _HEADING_MARK.sub("", after.rstrip())
+    return ("…" if cut_before else "") + before, text[a:b], after + ("…" if cut_after else "")
+
+
+def _reach(text: str, cuts: list[int], sentences: int, piece) -> int:
+    """How far from the span's sentence ``sentences`` more sentences reach: ``cuts`` are the sentence
+    boundaries going away from the span (the first one closes the span's own sentence)."""
+    at, got = cuts[0], 0
+    for c in cuts[1:]:
+        between = piece(c, at)
+        if got == sentences or "```" in between:
+            break
+        got += any(ch.isalnum() for ch in between)
+        at = c
+    return at
 
 
 _SKIP_CHARS = set(" \t\r\n\u3000*#_`>|")
@@ -361,10 +421,24 @@ SELECT ?r ?rtitle ?sid ?stitle ?text ?want WHERE {{
 }}"""
 
 
-def evidence(store, report: str, section: str, quote: str) -> Evidence | None:
+# the report's sections whose text holds the start of a quote (a quote not in the section it cites); bind ?r
+_QUOTE_QUERY = f"""
+SELECT ?r ?rtitle ?sid ?stitle ?text WHERE {{
+  ?sec a <{RK}Section> ; <{RK}report> ?r ; <{RK}text> ?text .
+  FILTER(CONTAINS(?text, ?probe))
+  ?sec <{PREFIXES['dcterms']}identifier> ?sid .
+  OPTIONAL {{ ?sec <{PREFIXES['dcterms']}title> ?stitle }}
+  OPTIONAL {{ ?r <{PREFIXES['dcterms']}title> ?rtitle }}
+}} LIMIT 20"""
+_PROBE = 24                # characters of a quote searched for across a report's sections
+
+
+def evidence(store, report: str, section: str, quote: str, page: int | None = None,
+             page_label: str | None = None) -> Evidence | None:
     """The cited section of ``report`` (its IRI, or its title or part of it) with ``quote`` located in its
-    text. Read report by report: matching the section number across every report's sections took 5 s
-    at 10,000 reports."""
+    text, and the quote's ``page`` (and printed ``page_label``) when the citation has one. A quote the
+    section does not hold is looked for in the report's other sections. Read report by report: matching the
+    section number across every report's sections took 5 s at 10,000 reports."""
     if not report:
         return None
     if report.startswith(("http://", "https://")):
@@ -374,9 +448,18 @@ def evidence(store, report: str, section: str, quote: str) -> Evidence | None:
         reports = [r["report"] for r in found if r.get("title") == report] or [r["report"] for r in found]
     rows = [row for r in reports for row in store.select(
         _EVIDENCE_QUERY, {"want": ox.Literal(str(section)), "r": ox.NamedNode(r)})]
-    if not rows:
-        return None
-    r = next((x for x in rows if quote and locate(x.get("text") or "", quote)), rows[0])
+    r = next((x for x in rows if quote and locate(x.get("text") or "", quote)), None)
+    elsewhere = False
+    probe = quote.strip()[:_PROBE]
+    if r is None and probe:
+        others = [row for rep in reports for row in store.select(
+            _QUOTE_QUERY, {"probe": ox.Literal(probe), "r": ox.NamedNode(rep)})]
+        r = next((x for x in others if locate(x.get("text") or "", quote)), None)
+        elsewhere = r is not None
+    if r is None:
+        if not rows:
+            return None
+        r = rows[0]
     text = r.get("text") or ""
     return Evidence(r["r"], r.get("rtitle") or short(r["r"]), str(r["sid"]), r.get("stitle") or "", text, quote,
-                    locate(text, quote))
+                    locate(text, quote), page, page_label, elsewhere)

@@ -112,6 +112,29 @@ def live_server(tmp_path_factory):
     shutil.rmtree(tmp / "store", ignore_errors=True)
 
 
+PDF_FIXTURES = ROOT / "tests" / "fixtures" / "pdf"
+PROSPECTUS = PDF_FIXTURES / "hkex-application-proof-giantec-semiconductor-2026.pdf"
+
+
+@pytest.fixture(scope="session")
+def prospectus() -> Path:
+    """The 490-page prospectus (its industry chapter on pages 118-137), or a skip when it is absent."""
+    if not PROSPECTUS.exists():
+        pytest.skip(f"{PROSPECTUS.name} is not in tests/fixtures/pdf")
+    return PROSPECTUS
+
+
+@pytest.fixture(scope="session")
+def pdf_server(tmp_path_factory, prospectus):
+    """A second real server that takes uploads of the default size (the shared one caps them at 300 kB, below
+    any real PDF): for uploading the corpus PDFs over HTTP and in the browser."""
+    tmp = tmp_path_factory.mktemp("pdf-server")
+    server = start_server(tmp, {"REPORTKG_MAX_UPLOAD_BYTES": str(5 * 1024 * 1024)})
+    yield server
+    stop_server(server)
+    shutil.rmtree(tmp / "store", ignore_errors=True)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """Keep each phase's report on the test item (the browser test screenshots failures with it)."""

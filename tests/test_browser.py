@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,34 +30,56 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def page(live_server):
+def browser():
+    """One chromium for the module (Playwright's sync API runs one instance at a time)."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        ctx = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
-        pg = ctx.new_page()
-        pg.set_default_timeout(30_000)
-        errors: list[str] = []
-        external: list[str] = []
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.on("request", lambda r: external.append(r.url) if r.url.startswith("http")
-              and not r.url.startswith(live_server.url) else None)
-        pg.goto(live_server.url + "/")
-        pg.wait_for_selector("#rk-question textarea")
-        pg.errors = errors
-        pg.external = external
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@contextmanager
+def browser_page(browser, server):
+    """A page on ``server``'s app, recording page errors and any request leaving the machine."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
+    pg = ctx.new_page()
+    pg.set_default_timeout(30_000)
+    errors: list[str] = []
+    external: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("request", lambda r: external.append(r.url) if r.url.startswith("http")
+          and not r.url.startswith(server.url) else None)
+    pg.goto(server.url + "/")
+    pg.wait_for_selector("#rk-question textarea")
+    pg.errors = errors
+    pg.external = external
+    yield pg
+    ctx.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, live_server):
+    with browser_page(browser, live_server) as pg:
         yield pg
-        ctx.close()
-        browser.close()
+
+
+@pytest.fixture(scope="module")
+def pdf_page(browser, pdf_server):
+    """The app of a server that takes uploads as large as a real PDF."""
+    with browser_page(browser, pdf_server) as pg:
+        yield pg
 
 
 @pytest.fixture(autouse=True)
 def screenshot_on_failure(request):
     yield
     rep = getattr(request.node, "rep_call", None)
-    if rep is not None and rep.failed and "page" in request.fixturenames:
-        shot(request.getfixturevalue("page"), "FAILED-" + request.node.name)
+    if rep is not None and rep.failed:
+        for name in ("page", "pdf_page"):
+            if name in request.fixturenames:
+                shot(request.getfixturevalue(name), "FAILED-" + request.node.name)
 
 
 def shot(pg, name: str) -> None:
@@ -184,6 +207,39 @@ def test_reports_tab_refuses_a_bad_upload(page, tmp_path):
     page.get_by_text("binary file", exact=False).first.wait_for()
     assert page.get_by_text("graph is unchanged", exact=False).count() >= 1
     shot(page, "reports-bad-upload")
+
+
+def test_upload_a_pdf_then_ask_about_it(pdf_page, prospectus):
+    """A PDF uploaded in the Reports tab is ingested (in the worker) and answered in the chat, the answer
+    citing its page; the evidence shows that page and the sentences around the quote."""
+    pg = pdf_page
+    tab(pg, "Reports")
+    pg.locator("#rk-upload input[type=file]").set_input_files(str(prospectus))
+    pg.locator("#rk-upload").get_by_text(prospectus.name).first.wait_for()
+    pg.click("#rk-ingest")
+    status = pg.locator("#rk-upload-status")
+    status.get_by_text("figures)", exact=False).wait_for(timeout=180_000)   # "… added: N claims (M figures) …"
+    assert prospectus.name in status.inner_text()
+    assert "Market Size Analysis" in pg.locator("#rk-reports").inner_text()
+    shot(pg, "reports-pdf-upload")
+    tab(pg, "Chat")
+    ask(pg, "What was the global market size of integrated circuits in 2030?", "981.3")
+    chat = pg.locator("#rk-chat")
+    chat.get_by_text("p. 120 (printed 110)", exact=False).first.wait_for()
+    pg.locator("#rk-status [data-status='answered']").wait_for()
+    shot(pg, "chat-pdf")
+    tab(pg, "Evidence")
+    pg.locator("#rk-ev-pick input").click()
+    pg.get_by_role("option").filter(has_text="p. 120 (printed 110)").first.click()
+    ev = pg.locator("#rk-evidence")
+    ev.locator(".rk-ev-page[data-page='120']").wait_for()
+    assert "p. 120 (printed 110)" in ev.locator(".rk-ev-head").inner_text()
+    context = ev.locator(".rk-ev-context")
+    assert "US$539.5 billion" in context.inner_text()                 # the sentence before the quote
+    assert "981.3" in context.locator("mark.rk-quote").inner_text()
+    shot(pg, "evidence-pdf")
+    assert not pg.errors, pg.errors
+    assert pg.external == [], pg.external
 
 
 def test_no_requests_leave_the_machine(page):

@@ -863,7 +863,9 @@ def test_upload_bad_files_leave_graph_unchanged(live_server, tmp_path):
         ("binary.md", b"\x00\x01\x02\x03 not text", 422, "binary"),
         ("latin1.md", "# 1. Überblick\n\nDer Markt wuchs um 5 % im Jahr 2024.\n".encode("latin-1"), 422, "UTF-8"),
         ("empty.txt", b"", 422, "empty"),
-        ("slides.pdf", b"%PDF-1.7 ...", 415, ".md"),
+        ("slides.pdf", b"%PDF-1.7 ...", 422, "PDF"),               # a PDF's signature, no PDF behind it
+        ("notes.pdf", b"# 1. Notes\n\nThe market grew 5% in 2024.\n", 415, "not a PDF"),
+        ("slides.pptx", b"PK\x03\x04 a zip", 415, ".pdf"),
         ("big.md", b"# 1. Big\n\n" + b"x" * 400_000, 413, "limit"),
         ("no-claims.md", "# 1. Notes\n\nNothing to see here, just prose without any figures.\n".encode(), 422, "claims"),
     ]

@@ -58,6 +58,8 @@ class Citation(BaseModel):
     quote: str
     line: int | None = None
     cell: str | None = Field(None, description="for a figure read from a table: the row and column of its cell")
+    page: int | None = Field(None, description="the quote's page (1-based, physical) in a PDF report; null for text")
+    page_label: str | None = Field(None, description="the page number printed on that page, where it differs")
 
     model_config = {"extra": "allow"}
 
@@ -156,9 +158,11 @@ def install(app: FastAPI, services: Services) -> None:
 
     @app.post("/api/reports", tags=["reports"], status_code=201,
               responses={403: {"description": "uploads off, no or wrong X-Reportkg-Token, or a cross-site request"},
-                         413: {"description": "file too large"}, 415: {"description": "not a .md/.txt report"},
+                         413: {"description": "file too large"},
+                         415: {"description": "not a report: neither a PDF (a .pdf file starting with %PDF-) nor "
+                                              ".md/.txt text"},
                          422: {"description": "the report could not be read or ingested"}})
-    async def api_upload(file: UploadFile = File(..., description="a report as UTF-8 markdown or text"),
+    async def api_upload(file: UploadFile = File(..., description="a report: a PDF, or UTF-8 markdown or text"),
                          x_reportkg_token: str | None = Header(None, description="the server's write token "
                                                                "(printed by `reportkg serve --allow-uploads`)")):
         """Add (or replace, by file name) one report. Off unless the server runs with `--allow-uploads`;

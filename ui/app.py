@@ -22,6 +22,7 @@ import pandas as pd
 
 from kg import graphview
 from kg.endpoint import EndpointError, to_table
+from qa.answer import page_text
 
 from .server import Msg, ServiceError, Services
 
@@ -95,6 +96,9 @@ CSS = """
 .rk-evidence mark.rk-quote { background: #ffe58a; padding: 1px 0; }
 .rk-ev-head { font-size: 1.05em; margin-bottom: 8px; }
 .rk-ev-miss { color: #a0522d; margin-bottom: 6px; }
+.rk-ev-context { border-left: 3px solid #e0c060; padding: 4px 10px; margin: 6px 0 10px; }
+.rk-ev-section summary { cursor: pointer; color: #5e81ac; margin-bottom: 6px; }
+.rk-evidence mark.rk-quote-in-section { background: #fff1b8; padding: 1px 0; }
 """
 
 STATUS_TEXT = {
@@ -107,6 +111,7 @@ FIGURE_COLUMNS = ["reportTitle", "metric", "market", "region", "segment", "year"
 FILTERS = ["report", "market", "metric", "region", "segment", "year", "status"]
 SEARCHED = {"report", "market", "segment"}      # too many to list: text typed in searches the store
 REPORT_COLUMNS = ["title", "publisher", "date", "file", "report"]
+UPLOAD_TYPES = [".pdf", ".md", ".markdown", ".txt"]
 
 
 def theme():
@@ -130,7 +135,8 @@ def cite_label(c: dict) -> str:
     head = f"§{sec} {title}".strip() if sec and sec != title else (title or sec)
     quote = " ".join(str(c.get("quote") or "").split())
     cell = f" [{c['cell']}]" if c.get("cell") else ""
-    return f"{head} — “{quote[:80]}{'…' if len(quote) > 80 else ''}”{cell}"
+    page = page_text(c.get("page"), c.get("page_label"))
+    return f"{head}{f' · {page}' if page else ''} — “{quote[:80]}{'…' if len(quote) > 80 else ''}”{cell}"
 
 
 def _fmt_number(v: Any) -> str:
@@ -167,7 +173,8 @@ def render_answer(out: dict) -> list[dict]:
             title = c.get("section_title") or ""
             head = f"§{sec} {title}" if sec and sec != title else (title or sec)
             cell = f" (table cell {md(c['cell'])})" if c.get("cell") else ""
-            lines.append(f"{i}. {md(head)} — “{md(c.get('quote', ''))}”{cell}")
+            page = page_text(c.get("page"), c.get("page_label"))
+            lines.append(f"{i}. {md(head)}{f' · {md(page)}' if page else ''} — “{md(c.get('quote', ''))}”{cell}")
     msgs = [{"role": "assistant", "content": "\n".join(lines)}]
     how = []
     if out.get("interpretation"):
@@ -440,9 +447,9 @@ def build_blocks(services: Services) -> gr.Blocks:
                 rep_table = gr.Dataframe(rep_frame, interactive=False, wrap=True, elem_id="rk-reports")
                 limit_mb = services.settings.max_upload_bytes / 1024 / 1024
                 uploads = services.uploads_allowed
-                upload = gr.File(label=f"Add a report: UTF-8 markdown or text (.md, .txt), at most {limit_mb:g} MB; "
-                                       "a report with the same file name is replaced",
-                                 file_types=[".md", ".markdown", ".txt"], type="filepath", elem_id="rk-upload",
+                upload = gr.File(label=f"Add a report: a PDF, or UTF-8 markdown or text (.pdf, .md, .txt), at most "
+                                       f"{limit_mb:g} MB; a report with the same file name is replaced",
+                                 file_types=UPLOAD_TYPES, type="filepath", elem_id="rk-upload",
                                  visible=uploads)
                 ingest_btn = gr.Button("Ingest report", variant="primary", elem_id="rk-ingest", visible=uploads)
                 # the write token travels with the ingest event: a page of another site cannot read it
@@ -494,7 +501,8 @@ def build_blocks(services: Services) -> gr.Blocks:
             if idx is None or not known or idx >= len(known):
                 return "<p>Choose a citation.</p>"
             c = known[idx]
-            ev = graphview.evidence(store, c.get("report") or "", c.get("section") or "", c.get("quote") or "")
+            ev = graphview.evidence(store, c.get("report") or "", c.get("section") or "", c.get("quote") or "",
+                                    page=c.get("page"), page_label=c.get("page_label"))
             if ev is None:
                 return (f"<p>Section {html.escape(str(c.get('section')))} is not in the graph any more.</p>"
                         f"<blockquote>{html.escape(str(c.get('quote')))}</blockquote>")
@@ -614,7 +622,7 @@ def build_blocks(services: Services) -> gr.Blocks:
             except ServiceError as e:
                 raise gr.Error(e.message) from None
             if not path:
-                raise gr.Error("Choose a .md or .txt report first.")
+                raise gr.Error("Choose a .pdf, .md or .txt report first.")
             size = os.path.getsize(path)
             limit = services.settings.max_upload_bytes
             name = os.path.basename(path)

@@ -33,6 +33,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 from kg.endpoint import Endpoint, Limits  # noqa: E402
 
 log = logging.getLogger("reportkg.serve")
+PDF_MAGIC = b"%PDF-"        # how every PDF file starts
 
 
 def _env_int(name: str, default: int) -> int:
@@ -91,7 +92,8 @@ class ServiceError(Exception):
 class Msg:
     UNKNOWN_CONVERSATION = "unknown or expired conversation_id; omit it to start a new conversation"
     QUESTION_TOO_LONG = "the question is {n:,} characters long, above the {limit:,}-character limit"
-    UPLOAD_TYPE = "only report text can be uploaded: a {suffixes} file (got {name!r})"
+    UPLOAD_TYPE = "only reports can be uploaded: a PDF, or UTF-8 text in a {suffixes} file (got {name!r})"
+    UPLOAD_NOT_PDF = UPLOAD_TYPE + ", which is not a PDF: it does not start with %PDF-"
     UPLOAD_TOO_BIG = "the file is {size:,} bytes, above the {limit:,}-byte upload limit"
     UPLOAD_NO_NAME = "the upload has no file name"
     STORE_READ_ONLY = "the store is read-only here (another process holds it), so reports cannot be added"
@@ -298,10 +300,17 @@ class Services:
             raise ServiceError(413, Msg.UPLOAD_TOO_BIG.format(size=len(data), limit=limit))
         if getattr(self.store, "read_only", False):
             raise ServiceError(409, Msg.STORE_READ_ONLY)
-        try:
-            decode_report(name, data)
-        except IngestError as e:
-            raise ServiceError(422, _ingest_message(e, name)) from None
+        if Path(name).suffix.lower() == ".pdf":
+            # read in the worker (ingest.pdf); here only its signature is checked, so that text, an image or
+            # an archive renamed .pdf is refused at once
+            if not data.startswith(PDF_MAGIC):
+                raise ServiceError(415, Msg.UPLOAD_NOT_PDF.format(suffixes="/".join(sorted(REPORT_SUFFIXES)),
+                                                                  name=name))
+        else:
+            try:
+                decode_report(name, data)
+            except IngestError as e:
+                raise ServiceError(422, _ingest_message(e, name)) from None
         from ingest.to_rdf import report_iri
         from kg.namespaces import sparql_prefixes
         t0 = time.perf_counter()
