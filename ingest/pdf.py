@@ -36,7 +36,9 @@ _PAGE_NO = re.compile(r"^\s*(?:[-–—]\s*)?(?:\d{1,4}|[ivxlcdm]{1,7}|page\s+\d
                       r"(?:\s*/\s*\d{1,4})?\s*$", re.I)
 _TRAILING_PAGE_NO = re.compile(r"\s+[-–—]\s*(\d{1,4})\s*[-–—]\s*$")
 _SENT_END = tuple("。！？；.!?;")
-_CONTINUES = tuple("，、,：:;；-—(（")
+_CONTINUES = tuple("，、,;；-—(（")      # not a colon: a line ending in one introduces a list
+_LABELLED = re.compile(r"^\s*(?:[•\-–]\s*)?[^:：]{1,40}[:：]\s*\S*\d")      # '云端推理: 2,275 亿元', 'Hardware: $5.0 billion'
+_AMOUNT = re.compile(r"\d[\d,.]*\s*(?:%|亿|億|万|萬|兆|billion|million|trillion|bn\b)", re.I)
 _SOURCE_LINE = re.compile(r"^\s*(?:资料来源|数据来源|資料來源|數據來源|来源|來源|注|註|sources?|notes?)\s*[:：]", re.I)
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _WORDY = re.compile(r"[A-Za-z]{3,}|[\u4e00-\u9fff]{2,}")
@@ -171,11 +173,17 @@ def page_lines(page, pno: int, raw, buf) -> list[Line]:
             if stripped:
                 ln = Line(pno, seg)
                 if geometry:
-                    j = at(i + (len(seg) - len(seg.lstrip())))
+                    lead = len(seg) - len(seg.lstrip())
+                    bullet = _BULLET_START.match(seg)
+                    if bullet and len(seg.rstrip()) > bullet.end() + 1:     # size and style of the text, not
+                        lead = bullet.end() + len(seg[bullet.end():]) - len(seg[bullet.end():].lstrip())  # its bullet
+                    j = at(i + lead)
                     k = at(i + len(seg.rstrip()) - 1)
                     a = tp.get_charbox(j, loose=True)
                     b = tp.get_charbox(k, loose=True)
                     ln.x0, ln.x1, ln.top, ln.end_top, ln.size = a[0], b[2], a[3], b[3], a[3] - a[1]
+                    if bullet and lead != len(seg) - len(seg.lstrip()):
+                        ln.x0 = tp.get_charbox(at(i + len(seg) - len(seg.lstrip())), loose=True)[0]
                     _, bold_a = _font(raw, tp, j, buf)
                     # the last character too for a line that could be a heading (bold at both ends)
                     _, bold_b = _font(raw, tp, k, buf) if k != j and k - j < 160 else (0, bold_a)
@@ -365,6 +373,8 @@ def _prose(text: str, g: _Geom, width: float) -> bool:
     t = text.strip()
     if _numeric(t) or not _WORDY.search(t):
         return False
+    if _LABELLED.match(t) and _AMOUNT.search(t):
+        return True                           # a list line of a label and its figure
     return t.endswith(_SENT_END) or len(t) >= (25 if _CJK.search(t) else 60) or width >= 0.6 * (g.right - g.left)
 
 
@@ -394,10 +404,13 @@ def blocks_of(pages: list[_Page], g: _Geom) -> list[tuple[_Block, int]]:
                 continue
             prev = cur.lines[-1] if cur is not None else None
             joins = False
-            if _TOC_LINE.search(t) or (prev is not None and _TOC_LINE.search(prev.text)):
+            if _TOC_LINE.search(t):
                 close()                          # a table of contents: a line an entry
                 cur = _Block("para", [ln])
                 continue
+            if prev is not None and _TOC_LINE.search(prev.text):
+                close()                          # the line after one starts afresh (a heading, often)
+                prev = None
             if cur is not None and cur.kind in ("para", "heading") and not _BULLET_START.match(t) \
                     and not _LIST_MARK.match(t) and not _SOURCE_LINE.match(t):
                 same_style = (ln.bold == prev.bold and abs(ln.size - prev.size) <= 0.12 * max(ln.size, 1)) \
@@ -428,7 +441,8 @@ def blocks_of(pages: list[_Page], g: _Geom) -> list[tuple[_Block, int]]:
                 cur = _Block("source", [ln])
                 close()
             elif _heading_style(ln, g) and len(t) <= 120 and not t.endswith(_SENT_END + ("，", ",", ":", "：")) \
-                    and not _numeric(t) and _WORDY.search(t) and len(_YEAR.findall(t)) < 2:
+                    and not _numeric(t) and _WORDY.search(t) and len(_YEAR.findall(t)) < 2 \
+                    and not _AMOUNT.search(t):        # a line stating a figure is no title, bold or not
                 cur = _Block("heading", [ln])
             else:
                 cur = _Block("para", [ln])
