@@ -27,6 +27,9 @@ _AMOUNT = re.compile(r"\d[\d,.]*\s?(?:%|亿|万|兆|億|bn|mn|billion|million|tr
                      re.I)
 
 
+_HASH_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]", re.M)
+
+
 @dataclass(frozen=True)
 class Cap:
     floor: int
@@ -58,6 +61,10 @@ class Budget:
         if lines > self.lines.of(len(text)):
             raise IngestError(path, Errors.OVER_BUDGET.format(n=lines, what="lines", limit=self.lines.of(len(text)),
                                                               chars=len(text)))
+        heads = len(_HASH_HEADING.findall(text))      # markdown headings: every one a section, so counted now
+        if heads > self.sections.of(len(text)):
+            raise IngestError(path, Errors.OVER_BUDGET.format(n=heads, what="headings", chars=len(text),
+                                                              limit=self.sections.of(len(text))))
         cap = self.amounts.of(len(text))
         n = 0
         for n, _ in enumerate(_AMOUNT.finditer(text), 1):

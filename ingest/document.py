@@ -276,8 +276,9 @@ class _Line:
     raw: str
 
 
-def parse_document(text: str, path: str = "<text>", layout=None) -> Document:
-    """``layout`` (a PDF's): pages of every character, spans not to mine, heading depth set by typography."""
+def parse_document(text: str, path: str = "<text>", layout=None, place: bool = True) -> Document:
+    """``layout`` (a PDF's): pages of every character, spans not to mine, heading depth set by typography.
+    ``place=False`` leaves pages and mining flags to a later ``place(doc)`` (ingest checks its budget first)."""
     typographic = bool(layout is not None and getattr(layout, "typographic", False))
     lines, pos = [], 0
     for no, raw in enumerate(text.split("\n"), 1):
@@ -465,11 +466,12 @@ def parse_document(text: str, path: str = "<text>", layout=None) -> Document:
     if not sections:
         raise IngestError(path, Errors.NO_SECTIONS)
     doc = Document(path, text, sections, blocks, lang, content_hash(text), front, layout)
-    _place(doc)
+    if place:
+        place_blocks(doc)
     return doc
 
 
-def _place(doc: Document) -> None:
+def place_blocks(doc: Document) -> None:
     """Pages onto sections, blocks and sentences; disclaimers and a layout's unmined spans out of mining."""
     from kg.lexicon import load_lexicon
     lex = load_lexicon()

@@ -12,7 +12,7 @@ from kg.store import Store
 
 from .budget import DEFAULT as budget
 from .claims import Claims
-from .document import Document, content_hash, parse_document, read_report, read_source
+from .document import Document, content_hash, parse_document, place_blocks, read_report, read_source
 from .errors import Errors, IngestError
 from .extract import extract
 from .to_rdf import report_iri, to_quads
@@ -45,8 +45,9 @@ def read_claims(path: str | Path, progress: Progress = _silent) -> tuple[Documen
     text, layout = read_source(path)
     budget.check_text(str(path), text)
     progress(0.1, "finding sections and sentences")
-    doc = parse_document(text, str(path), layout)
+    doc = parse_document(text, str(path), layout, place=False)
     budget.check_document(doc)
+    place_blocks(doc)
     progress(0.25, "extracting claims")
     claims = extract(doc)
     budget.check_claims(doc, claims.count())
