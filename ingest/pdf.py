@@ -60,6 +60,7 @@ class Line:
     end_top: float = 0.0      # the last character's top (pdfium keeps a line broken at a hyphen as one)
     bold: bool = False
     geometry: bool = True     # False when pdfium's characters could not be matched to the text
+    cells: list[tuple[float, float, str]] | None = None   # (x0, x1, text) where wide gaps split the line
 
 
 @dataclass
@@ -189,6 +190,8 @@ def page_lines(page, pno: int, raw, buf) -> list[Line]:
                     _, bold_b = _font(raw, tp, k, buf) if k != j and k - j < 160 else (0, bold_a)
                     ln.bold = bold_a and bold_b
                     ln.text = _footnote_marks(tp, seg, i, at)
+                    if " " in stripped and len(stripped) <= _CELL_LINE:
+                        ln.cells = _cells(tp, seg, i, at)
                 else:
                     ln.geometry = False
                 out.append(ln)
@@ -196,6 +199,32 @@ def page_lines(page, pno: int, raw, buf) -> list[Line]:
         return out
     finally:
         tp.close()
+
+
+_CELL_LINE = 240          # longer lines are prose: their gaps are not measured
+_CELL_GAP = 0.75          # a gap of 3/4 of the font size between two characters parts a table's cells
+
+
+def _cells(tp, seg: str, base: int, at) -> list[tuple[float, float, str]] | None:
+    """A line's cells where gaps wider than the font size part it ('Automotive   3.4   6.7'), with their
+    horizontal extent; None for a line with no such gap (prose, a title). Two character boxes per run of
+    spaces: the last character before it and the first after."""
+    out: list[tuple[float, float, str]] = []
+    lead = start = len(seg) - len(seg.lstrip())
+    end = len(seg.rstrip())
+    x0 = tp.get_charbox(at(base + start), loose=True)[0]
+    for m in re.finditer(r"\s+", seg[lead:end]):
+        a, b = lead + m.start() - 1, lead + m.end()
+        left = tp.get_charbox(at(base + a), loose=True)
+        right = tp.get_charbox(at(base + b), loose=True)
+        size = max(left[3] - left[1], right[3] - right[1], 1.0)
+        if right[0] - left[2] >= _CELL_GAP * size:
+            out.append((x0, left[2], seg[start:a + 1]))
+            start, x0 = b, right[0]
+    if not out:
+        return None
+    out.append((x0, tp.get_charbox(at(base + end - 1), loose=True)[2], seg[start:end]))
+    return out
 
 
 _GLUED = re.compile(r"(?<=[\u4e00-\u9fff。，,.;；])(\d)(?=(?:19|20)\d{2}\s*年)")
@@ -343,9 +372,10 @@ def _heading_style(ln: Line, g: _Geom) -> bool:
 
 @dataclass
 class _Block:
-    kind: str                 # para | heading | figure | source
+    kind: str                 # para | heading | figure | source | table
     lines: list[Line]
     level: int = 0
+    rows: list[list[str]] | None = None     # a table's cells, row by row, one column each
 
     @property
     def text(self) -> str:
@@ -378,6 +408,88 @@ def _prose(text: str, g: _Geom, width: float) -> bool:
     return t.endswith(_SENT_END) or len(t) >= (25 if _CJK.search(t) else 60) or width >= 0.6 * (g.right - g.left)
 
 
+_NUMBER_CELL = re.compile(r"^[(（]?[-+−–]?[$¥€£]?\d[\d,.]*\s*%?[)）]?(?:\s*[A-Za-z]{1,3})?$")
+
+
+def _fit(ln: Line, seps: list[tuple[float, float]]) -> list[str] | None:
+    """The line's cells placed in the table's columns (seps: the free band between two columns), or None
+    where a cell crosses a column's content or two cells fall in one column."""
+    n = len(seps) + 1
+    row: list[str | None] = [None] * n
+    for x0, x1, text in ln.cells or [(ln.x0, ln.x1, ln.text)]:
+        mid = (x0 + x1) / 2
+        k = sum(mid > (lo + hi) / 2 for lo, hi in seps)
+        if row[k] is not None or (k > 0 and x0 < seps[k - 1][0]) or (k < n - 1 and x1 > seps[k][1]):
+            return None
+        row[k] = clean_text(text).strip()
+    return [c or "" for c in row]
+
+
+def _wrapped(rows: list[list[str]]) -> list[list[str]]:
+    """A row label wrapped over two lines ('Selling and marketing' / 'expenses | (49,368) | …') is one row."""
+    out: list[list[str]] = []
+    for r in rows:
+        prev = out[-1] if out else None
+        if prev is not None and prev[0] and not any(prev[1:]) and r[0][:1].islower():
+            out[-1] = [prev[0] + " " + r[0]] + r[1:]
+        else:
+            out.append(r)
+    return out
+
+
+def _grid(lines: list[Line]) -> tuple[int, int, list[list[str]]] | None:
+    """The longest table in a run of lines with cells: columns from the rows of the most common cell count
+    (each pair of neighbouring columns parted by a band no such row's cells enter), at least three rows
+    that fit them, and figures in most of the rows below the first."""
+    counts = Counter(len(ln.cells) for ln in lines if ln.cells)
+    n, _ = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+    body = [ln for ln in lines if ln.cells and len(ln.cells) == n]
+    if len(body) < 2:
+        return None
+    seps = []
+    for k in range(n - 1):
+        lo = max(ln.cells[k][1] for ln in body)
+        hi = min(ln.cells[k + 1][0] for ln in body)
+        if lo >= hi:
+            return None
+        seps.append((lo, hi))
+    best: tuple[int, int, list[list[str]]] | None = None
+    i = 0
+    while i < len(lines):
+        j, rows = i, []
+        while j < len(lines) and (row := _fit(lines[j], seps)) is not None:
+            rows.append(row)
+            j += 1
+        rows = _wrapped(rows)
+        figures = sum(any(_NUMBER_CELL.match(c) for c in r[1:]) for r in rows[1:])
+        if len(rows) >= 3 and figures >= 0.5 * (len(rows) - 1) and (best is None or len(rows) > len(best[2])):
+            best = (i, j, rows)
+        i = max(j, i + 1)
+    return best
+
+
+def _tables(lines: list[Line]) -> dict[int, tuple[int, list[list[str]]]]:
+    """Tables on a page, by positions: runs of consecutive, closely spaced lines whose gaps part them into
+    cells in the same columns. start index -> (end index, rows)."""
+    out: dict[int, tuple[int, list[list[str]]]] = {}
+    i = 0
+    while i < len(lines):
+        if not lines[i].cells:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and lines[j].geometry and 0 < lines[j - 1].top - lines[j].top <= \
+                3 * max(lines[j].size, lines[j - 1].size, 1) and (lines[j].cells or j + 1 < len(lines) and
+                                                                   lines[j + 1].cells):
+            j += 1                       # a row of one cell (a label without figures) may sit inside a table
+        found = _grid(lines[i:j]) if j - i >= 3 else None
+        if found:
+            a, b, rows = found
+            out[i + a] = (i + b, rows)
+        i = j
+    return out
+
+
 def blocks_of(pages: list[_Page], g: _Geom) -> list[tuple[_Block, int]]:
     """The pages' lines as blocks, each with the page it starts on, in reading order."""
     tol = max(3.0, 0.02 * (g.right - g.left))
@@ -397,7 +509,17 @@ def blocks_of(pages: list[_Page], g: _Geom) -> list[tuple[_Block, int]]:
         cur = None
 
     for pg in pages:
+        tables = _tables(pg.lines)
+        skip_to = 0
         for idx, ln in enumerate(pg.lines):
+            if idx < skip_to:
+                continue
+            if idx in tables:
+                close()
+                end, rows = tables[idx]
+                out.append((_Block("table", pg.lines[idx:end], rows=rows), pg.no))
+                skip_to = end
+                continue
             ln.text = clean_text(ln.text)
             t = ln.text.strip()
             if not t:
@@ -600,6 +722,11 @@ def _render(name: str, pages: list[_Page], blocks: list[tuple[_Block, int]], ski
                 disclaimer_level = level
                 set_mined(False)
             emit("#" * min(level, 6) + " " + text + "\n\n", page)
+        elif b.kind == "table":
+            in_figure = False
+            rows = [[c.replace("|", "/") for c in r] for r in b.rows]
+            emit("\n".join(["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * len(rows[0])]
+                           + ["| " + " | ".join(r) + " |" for r in rows[1:]]) + "\n\n", page)
         elif b.kind == "figure":
             # consecutive label lines make one figure block
             if in_figure:
