@@ -1,0 +1,70 @@
+"""Extraction on the real-document corpus (tests/fixtures/real/): the truth files are well formed, the
+scorer scores what it says, and recall and precision stay at or above their floors (a regression fails).
+
+Floors are the measured figures of bench/bench_real.py, rounded down; raise them as the extractor improves.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench.real import KINDS, REAL, Extracted, checks, load, run, score_doc, split, tallies
+
+DOCS = load()
+HELD = split()["heldout"]
+
+# (recall, precision) of correct claims; development and held-out documents
+FLOORS = {"dev": (0.05, 0.18), "heldout": (0.11, 0.34)}
+
+
+def test_truth_files_are_well_formed():
+    assert len(DOCS) >= 15
+    for d in DOCS:
+        assert d.meta.get("source") and d.meta.get("lang") in ("en", "zh-Hans", "zh-Hant"), d.slug
+        ids = set()
+        for t in d.truth:
+            assert t["id"] not in ids, t["id"]
+            ids.add(t["id"])
+            assert t["kind"] in KINDS or t["kind"] == "other", t
+            assert t["quote"] in d.text, (d.slug, t["id"])
+            assert t["number_text"] in t["quote"], (d.slug, t["id"])
+            assert t["status"] in ("actual", "estimate", "forecast"), t["id"]
+    assert HELD <= {d.slug for d in DOCS}
+    assert json.loads((REAL / "split.json").read_text("utf-8"))["heldout"]
+
+
+def _as_extracted(t: dict, **change) -> Extracted:
+    x = Extracted(t["kind"], " ".join(str(t.get(k) or "") for k in ("company", "segment", "market")),
+                  t.get("year"), None, t["value"], t["base_value"], t["quote"], t.get("page"), bool(t.get("in_table")))
+    if t["kind"] == "cagr" and t.get("period"):
+        a, b = str(t["period"]).split("-")[:2]
+        x.period = (int(a), int(b))
+    for k, v in change.items():
+        setattr(x, k, v)
+    return x
+
+
+def test_the_truth_itself_scores_perfectly_and_a_wrong_claim_does_not():
+    d = next(d for d in DOCS if d.slug == "en-copper-outlook")
+    perfect = score_doc(d, [_as_extracted(t) for t in d.truth])
+    tal = tallies([perfect])["all"]["all"]
+    assert tal.recall == 1.0 and tal.precision == 1.0
+    t = d.truth[0]
+    assert not all(checks(t, _as_extracted(t, subject="eport predicts that")).values())
+    assert not checks(t, _as_extracted(t, year=2060))["time"]
+    assert not checks(t, _as_extracted(t, kind="market_size"))["kind"]
+    moved = score_doc(d, [_as_extracted(t, base=t["base_value"] * 10)])
+    assert not moved.truth_hit                      # a scale error does not even locate the claim
+
+
+@pytest.fixture(scope="module")
+def scored():
+    return {"dev": run([d for d in DOCS if d.slug not in HELD]), "heldout": run([d for d in DOCS if d.slug in HELD])}
+
+
+@pytest.mark.parametrize("part", ["dev", "heldout"])
+def test_recall_and_precision_floors(scored, part):
+    tal = tallies(scored[part])["all"]["all"]
+    recall, precision = FLOORS[part]
+    assert tal.recall >= recall and tal.precision >= precision, (part, tal.recall, tal.precision)
