@@ -18,7 +18,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import save, table  # noqa: E402
-from bench.real import load, run, split, tallies  # noqa: E402
+from bench.real import extract_doc, frames_doc, load, run, split, tallies  # noqa: E402
 
 
 def _rows(group: dict) -> list[list]:
@@ -65,16 +65,18 @@ def main() -> None:
     ap.add_argument("--heldout", action="store_true")
     ap.add_argument("--doc", action="append")
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--frames", action="store_true", help="the sentence-level frames alone")
     a = ap.parse_args()
     held = split()["heldout"]
     docs = load(a.doc)
     dev = [d for d in docs if d.slug not in held or a.doc]
-    out = {"dev": report("development", (sd := run(dev)))}
+    route = frames_doc if a.frames else extract_doc
+    out = {"dev": report("development", (sd := run(dev, route)))}
     if a.verbose:
         verbose(sd)
     if a.heldout and not a.doc:
-        out["heldout"] = report("held out", run([d for d in docs if d.slug in held]))
-    if not a.doc:
+        out["heldout"] = report("held out", run([d for d in docs if d.slug in held], route))
+    if not a.doc and not a.frames:
         save("real", out)
 
 

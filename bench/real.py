@@ -121,6 +121,27 @@ def script(doc: Doc) -> str:
 
 # --------------------------------------------------------------------------- extraction
 
+def frames_doc(doc: Doc) -> list[Extracted]:
+    """The sentence-level claim frames alone (ingest.frames), before document-level resolution."""
+    from ingest.document import parse_document, read_source
+    from ingest.frames import frames
+    path = doc.pdf if doc.pdf else REAL / f"{doc.slug}.md"
+    text, layout = read_source(path)
+    d = parse_document(text, str(path), layout)
+    out = []
+    for b in d.blocks:
+        if not b.mine:
+            continue
+        for s in b.sentences:
+            if doc.pages and s.page is not None and not (doc.pages[0] <= s.page <= doc.pages[1]):
+                continue
+            for f in frames(s.text, s.norm):
+                subject = " ".join(x for x in (f.company, f.subject) if x)
+                out.append(Extracted(f.kind, subject, f.year, f.period, f.value, f.base, s.text, s.page,
+                                     b.kind == "row", {"form": f.form, "unit": f.unit}))
+    return out
+
+
 def extract_doc(doc: Doc) -> list[Extracted]:
     """The extractor's figures for a document, read the way `reportkg claims` reads it."""
     from ingest.errors import IngestError
@@ -280,5 +301,6 @@ def tallies(scored: list[Scored]) -> dict[str, dict[str, Tally]]:
     return out
 
 
-def run(docs: list[Doc]) -> list[Scored]:
-    return [score_doc(d, extract_doc(d)) for d in docs]
+def run(docs: list[Doc], route=None) -> list[Scored]:
+    route = route or extract_doc
+    return [score_doc(d, route(d)) for d in docs]

@@ -39,6 +39,13 @@ class Figure:
     segment_key: str | None = None
     tentative_segment: str | None = None    # a share's holder, kept if it names a known segment
     at: int = -1                            # where its number is in the sentence (figures read from sentences)
+    claim: str | None = None                # the frame kind (ingest/frames.toml): market_size, cagr, growth, share, ...
+    company: str | None = None              # the company it is about, as written
+    subject_type: str | None = None         # market | segment | company | product
+    subperiod: str | None = None            # Q3, H1, 1-11月, FY
+    value_high: float | None = None         # the upper bound of a range ('USD 10-12 billion')
+    sign: str | None = None                 # + or - for a growth or change
+    form: str | None = None                 # the catalogue form that read it
 
     @property
     def normalized(self) -> float:
@@ -145,7 +152,7 @@ class Claims:
                 "segment": f.segment, "year": f.year, "period": list(f.period) if f.period else None,
                 "value": int(f.value) if float(f.value).is_integer() else f.value, "unit": f.unit,
                 "comparator": f.comparator, "status": f.status, "normalized": f.normalized,
-                "currency": f.currency, **_ev(f.evidence)})
+                "currency": f.currency, **_frame_fields(f), **_ev(f.evidence)})
         for d in self.definitions:
             out.append({"kind": "definition", "segment": d.label, "text": d.text, "deployment": d.deployment,
                         "priorities": d.priorities, **_ev(d.evidence)})
@@ -163,6 +170,15 @@ class Claims:
         out.append({"kind": "report", "title": r.title, "publisher": r.publisher, "year": r.year,
                     "contact": r.contact, "lang": r.lang, **(_ev(r.evidence) if r.evidence else {})})
         return out
+
+
+def _frame_fields(f: Figure) -> dict:
+    out = {"claim": f.claim or ("cagr" if f.period else "market_size" if f.metric_label == "market size" else None),
+           "subject_type": f.subject_type or ("segment" if f.segment else "market"), "company": f.company}
+    for k in ("subperiod", "value_high", "sign"):
+        if getattr(f, k) is not None:
+            out[k] = getattr(f, k)
+    return out
 
 
 def _ev(e: Evidence) -> dict:

@@ -10,6 +10,7 @@ Nothing here names a report's markets, segments or figures.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from kg.namespaces import METRIC_CAGR, METRIC_GROWTH, METRIC_MARKET_SIZE, METRIC
 from .claims import (Chart, Claims, Definition, Driver, Evidence, Figure, Market, ReportInfo, Segment, Source,
                      Trend)
 from .document import Block, Document, Sentence
+from .frames import Frame, document_names, frames as sentence_frames
 from .quantities import find_periods, find_quantities, find_years
 from .text import fold, has_cjk, replace_zh_years, squash, tokenizer_safe
 
@@ -200,6 +202,10 @@ class Extractor:
     # ------------------------------------------------------------------ run
     def run(self) -> Claims:
         self.annotate()
+        self.names = document_names([a.sent.text for a in self.sentences],
+                                    list(self.doc.front) + [s.title for s in self.doc.sections],
+                                    {fold(l).lower() for c in self.lex.regions for l, _ in c.labels()})
+        self._last_subject: dict[int, tuple[str, str, str | None]] = {}
         info = self.report_info()
         self.claims = Claims(report=info)
         self.figures()
@@ -415,7 +421,7 @@ class Extractor:
                 continue
             if b.kind not in ("lead", "item") or not (list_ctx and self._block_index(b) == list_block_idx + 1):
                 list_ctx = None
-            figs = self._sentence_figures(a, ctx) if qs else []
+            figs = self._framed(a, self._sentence_figures(a, ctx) if qs else [], ctx)
             lead = self._item_segment(a) if figs else None
             for f in figs:         # '（一）餐飲外送：2024年規模為786億元': an item with no list introduced before it
                 if lead and not f.segment and (not f.market or f.market == ctx.market):
@@ -499,6 +505,78 @@ class Extractor:
                       year=ctx.year, period=None, value=q.value, value_text=q.value_text, unit=q.unit,
                       currency=q.currency, mult=q.mult, comparator=q.comparator, status=status,
                       evidence=self.evidence(a))
+
+    # ------------------------------------------------------------------ claim frames
+    def _framed(self, a: _Annotated, figs: list[Figure], ctx: Context) -> list[Figure]:
+        """The sentence's figures checked against its claim frames (ingest.frames): a figure no frame
+        confirms (same value, a compatible measure, the same year) is dropped; a frame no figure states is
+        added, where its subject and time are known."""
+        fr = sentence_frames(a.sent.text, a.sent.norm, self.names)
+        carried = self._last_subject.get(id(a.block))
+        for x in fr:          # a sentence that names no subject continues its paragraph's ('… It grew 8%.')
+            if x.subject is None and carried is not None and x.kind not in ("rank",):
+                x.subject, x.subject_type, x.company = carried
+                x.form = (x.form or "") + "+paragraph"
+        named = [x for x in fr if x.subject]
+        if named:
+            self._last_subject[id(a.block)] = (named[-1].subject, named[-1].subject_type, named[-1].company)
+        used: set[int] = set()
+        out = []
+        for f in figs:
+            j = next((j for j, x in enumerate(fr) if j not in used and _confirms(x, f)), None)
+            if j is None:
+                continue
+            used.add(j)
+            x = fr[j]
+            if x.year is not None and not f.period:
+                f.year = x.year
+            if x.subject and not x.company and not f.segment and not _words(f.market) & _words(x.subject) and \
+                    (x.explicit or not self._is_name(f.market) and self._is_name(x.subject)):
+                f.market = _clean_label(x.subject)      # the frame's subject, a name of the document, over a fragment
+            f.claim, f.company, f.subperiod, f.sign, f.form = x.kind, x.company, x.subperiod, x.sign, x.form
+            f.subject_type = x.subject_type if x.company else ("segment" if f.segment else "market")
+            out.append(f)
+        for j, x in enumerate(fr):
+            if j not in used:
+                g = self._frame_figure(a, x, ctx)
+                if g is not None:
+                    out.append(g)
+        out.sort(key=lambda f: f.at)
+        return out
+
+    def _is_name(self, label: str | None) -> bool:
+        """A name the document uses for what it measures (ingest.frames.Names), not a fragment of a clause."""
+        if not label or re.search(r"\d", label):
+            return False
+        found = self.names.find(fold(label).lower(), 0, len(label))
+        return bool(found) and sum(b - a for a, b, _, _ in found) >= 0.6 * len(squash(label))
+
+    def _frame_figure(self, a: _Annotated, x: Frame, ctx: Context) -> Figure | None:
+        if x.subject is not None and x.company is None and not self._is_name(x.subject):
+            return None                   # a subject the document never names as a market: not trusted
+        if x.subject is None and x.company is None:
+            if x.kind not in ("market_size", "cagr", "growth") or not GENERIC_MARKET.search(a.sent.norm):
+                return None               # whose figure it is the sentence does not say: dropped, not guessed
+        if x.subject_type == "vague":
+            return None                   # 'the largest segment', '其他细分市场': a segment the sentence does not name
+        if x.kind == "cagr" and x.period is None:
+            return None                   # a CAGR over 'the same period' is placed by the reader of lists, not here
+        year = x.year
+        if year is None and x.period is None:
+            year = ctx.year               # the year of the section's sentence before ('其中，消费级…为8亿美元')
+        if year is None and x.period is None:
+            return None
+        regions = [m for m in a.regions if m.start <= x.start]
+        region = regions[-1].iri if regions else (a.regions[0].iri if a.regions else ctx.region)
+        market = ctx.market or "" if x.company or x.subject is None else _clean_label(x.subject)
+        unit = {"percent": "%", "pp": "pp"}.get(x.unit_class, x.unit)
+        return Figure(metric=x.metric, metric_label=self._metric_label(x.metric), market=market, region=region,
+                      region_label=self.region_label.get(region), segment=None, year=year, period=x.period,
+                      value=-abs(x.value) if x.sign == "-" else x.value, value_text=x.value_text, unit=unit, currency=x.currency, mult=x.mult,
+                      comparator="approx" if x.comparator == "range" else x.comparator, status=x.status,
+                      evidence=self.evidence(a), at=x.start, claim=x.kind, company=x.company,
+                      subject_type=x.subject_type or "market", subperiod=x.subperiod, value_high=x.value_high,
+                      sign=x.sign, form=x.form)
 
     def _metric_label(self, iri: str) -> str:
         c = self.metric_by_iri.get(iri)
@@ -1097,6 +1175,40 @@ YEAR_EARLIER = re.compile(r"\s*(?:a|one)\s+year\s+(?:earlier|before)|\s*(?:in\s+
 _CHANGE_AFTER = re.compile(r"\s*(?:from|over|versus|vs\.?|compared (?:with|to)|on|year[- ]on[- ]year|year[- ]over[- ]year|"
                            r"yoy|y/y)\b", re.I)
 _DOWN = re.compile(r"down|fell|falls|fallen|declin|decreas|dropped|contract|slipped|drop|fall|下降|减少|下滑|衰退", re.I)
+
+
+GENERIC_MARKET = re.compile(r"市场|行业|产业|market|industry|sector", re.I)
+_KIND_OF_LABEL = {"market size": {"market_size", "company_figure", "change"}, "CAGR": {"cagr"},
+                  "market share": {"share"}, "penetration rate": {"share"}, "growth rate": {"growth"},
+                  "shipments": {"volume", "company_figure", "other"}, "sales volume": {"volume", "company_figure", "other"},
+                  "installed base": {"volume", "other"}, "average selling price": {"price", "market_size"}}
+
+
+def _words(label: str | None) -> set[str]:
+    t = fold(label or "").lower()
+    out = set(re.findall(r"[a-z0-9]{2,}", t))
+    for run in re.findall(r"[\u3400-\u9fff]+", t):
+        out |= {run[i:i + 2] for i in range(len(run) - 1)} or {run}
+    return out
+
+
+def _signed(x: Frame) -> float:
+    """A frame's value as figures hold it: a decline negative ('down 8.4%' -> -8.4)."""
+    v = x.value if x.unit_class in ("percent", "pp") else x.base
+    return -abs(v) if x.sign == "-" else v
+
+
+def _confirms(x: Frame, f: Figure) -> bool:
+    """Does the frame state the figure: the same number, a measure of the same kind, the same time?"""
+    if not math.isclose(_signed(x), f.normalized, rel_tol=1e-9):
+        return False
+    if x.kind not in _KIND_OF_LABEL.get(f.metric_label, {x.kind}):
+        return False
+    if "same-period" in (x.form or "") and f.period and not x.period:
+        return True
+    if f.period or x.period:
+        return f.period == x.period
+    return x.year is None or f.year is None or x.year == f.year
 
 
 def _identity(f: Figure) -> tuple:

@@ -94,7 +94,7 @@ def find_quantities(norm: str, original: str) -> list[Quantity]:
         g = m.groupdict()
         pre = (g["pre"] or "").lower()
         num_start = m.start("num")
-        if num_start > 0 and (norm[num_start - 1].isalnum() and norm[num_start - 1].isascii()):
+        if num_start > 0 and not pre and (norm[num_start - 1].isalnum() and norm[num_start - 1].isascii()):
             continue
         value = parse_number(g["num"])
         pct = bool(g["pct"])

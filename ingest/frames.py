@@ -1,0 +1,858 @@
+"""Claim frames: every quantity of a sentence read as (subject, measure, value, time, status, comparator).
+
+The rules are data (ingest/frames.toml): units, scale words, measures with their cues and the units they
+admit, time words, subject cues, and the claim forms with worked examples (tests/test_frames.py runs them).
+This module is the interpreter, sentence by sentence:
+
+1. quantities — money and percent (ingest.quantities), counts and volumes in the catalogue's units
+   ("2060.3万台", "1.44 billion units", "640kt"), percentage points, prices ("$12,800/t");
+2. for each, its measure — the nearest cue before it in its clause whose units admit it, else a cue right
+   after it ("10.60 % CAGR"), else the measure of the quantity before it in a list of the same unit
+   ("4.0%/3.4%", "7.4% and 7.8%");
+3. its time — a period for a CAGR, else the year (and quarter or half) nearest it in its clause, else the
+   sentence's one year;
+4. its subject — a company, else the phrase naming the market or segment before the cue, else the subject
+   the sentence started with; carried to later clauses of the same sentence, never invented.
+
+A quantity without a measure or a subject gives no frame. Document-level resolution (markets of headings,
+duplicates, tables) is the extractor's (ingest.extract); this module sees one sentence.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .quantities import NUM, find_quantities, find_periods, find_years
+from .text import fold, parse_number
+
+CATALOGUE = Path(__file__).with_name("frames.toml")
+
+
+@dataclass
+class Frame:
+    kind: str                   # market_size | cagr | growth | share | company_figure | price | volume | rank | other
+    metric: str                 # the vocabulary's metric label
+    value: float
+    value_text: str
+    unit: str                   # as composed: "CNY 亿", "%", "units", "USD/t"
+    unit_class: str             # money | percent | pp | count | price | times | rank
+    mult: int
+    currency: str | None
+    comparator: str
+    start: int                  # the number's place in the sentence
+    end: int
+    year: int | None = None
+    period: tuple[int, int] | None = None
+    subperiod: str | None = None
+    status: str = "actual"
+    subject: str | None = None
+    subject_type: str | None = None      # company | segment | market | product | other
+    explicit: bool = False               # the subject is the one the measure names ('the market size of X')
+    company: str | None = None
+    sign: str | None = None
+    value_high: float | None = None
+    form: str = ""
+
+    @property
+    def base(self) -> float:
+        return self.value * 10 ** self.mult
+
+
+@dataclass
+class _Q:
+    start: int
+    end: int
+    value: float
+    value_text: str
+    unit: str
+    unit_class: str
+    mult: int
+    currency: str | None
+    comparator: str
+    sign: str | None = None
+    value_high: float | None = None
+
+
+@dataclass
+class Measure:
+    kind: str
+    metric: str                 # the default concept's IRI
+    units: tuple[str, ...]
+    cues: tuple[str, ...]
+    minus: frozenset[str] = frozenset()
+    needs: str | None = None
+    change_words: tuple[str, ...] = ()
+    level_words: tuple[str, ...] = ()
+
+
+@dataclass
+class Catalogue:
+    units: dict[str, tuple[str, int]]
+    scales: dict[str, int]
+    measures: list[Measure]
+    forecast: tuple[str, ...]
+    relative: tuple[str, ...]
+    year_before: tuple[str, ...]
+    quarters: dict[str, str]
+    company_suffixes: tuple[str, ...]
+    cut: str
+    strip_en: frozenset[str]
+    generic: frozenset[str]
+    vague: tuple[str, ...] = ()
+    forms: list[dict] = field(default_factory=list)
+    concept_of: dict[tuple[str, str], str] = field(default_factory=dict)   # (cue, kind) -> metric IRI
+    cue_rx: re.Pattern = field(init=False, repr=False)
+    cue_of: dict[str, list[Measure]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.cue_of = {}
+        for m in self.measures:
+            for c in m.cues:
+                if m not in self.cue_of.setdefault(c, []):
+                    self.cue_of[c].append(m)
+        alts = "|".join(re.escape(c) for c in sorted(self.cue_of, key=len, reverse=True))
+        self.cue_rx = re.compile(rf"(?<![a-z])(?:{alts})(?![a-z])")
+
+
+@functools.lru_cache(maxsize=1)
+def catalogue() -> Catalogue:
+    """The catalogue, its measures' cues joined with the labels of their vocabulary concepts (kg/vocab.ttl)."""
+    from kg.lexicon import load_lexicon
+    from kg.namespaces import VOCAB_BASE
+    data = tomllib.loads(CATALOGUE.read_text("utf-8"))
+    lex = {c.iri: c for c in load_lexicon().of_kind("Metric")}
+    measures, concept_of = [], {}
+    for m in data["measures"]:
+        iris = [VOCAB_BASE + n for n in m.get("concepts", ())]
+        cues = [c.lower() for c in m["cues"]]
+        for iri in iris:
+            for label, _lang in (lex[iri].labels() if iri in lex else ()):
+                cue = fold(label).lower()
+                concept_of.setdefault((cue, m["kind"]), iri)
+                cues.append(cue)
+        measures.append(Measure(m["kind"], iris[0] if iris else m["metric"], tuple(m["units"]), tuple(dict.fromkeys(cues)),
+                                frozenset(m.get("minus", ())), m.get("needs"), tuple(m.get("change_words", ())),
+                                tuple(m.get("level_words", ()))))
+    t, s = data["time"], data["subjects"]
+    return Catalogue({k: (v[0], int(v[1])) for k, v in data["units"].items()}, dict(data["scales"]), measures,
+                     tuple(t["forecast"]), tuple(t["relative"]), tuple(t["year_before"]), dict(t["quarters"]), tuple(s["company_suffixes"]), s["cut"],
+                     frozenset(s["strip_en"]), frozenset(s["generic"]), tuple(s.get("vague", ())),
+                     data.get("forms", []), concept_of)
+
+
+# --------------------------------------------------------------------------- quantities
+
+def _count_rx(cat: Catalogue) -> re.Pattern:
+    scales = "|".join(re.escape(k) for k in sorted(cat.scales, key=len, reverse=True))
+    units = "|".join(re.escape(k) for k in sorted(cat.units, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9.,])(?P<num>{NUM})(?:\s*-\s*(?P<hi>{NUM}))?\s*(?P<scale>{scales})?\s*"
+                      rf"(?P<unit>{units})(?![a-z])")
+
+
+_COUNT = None
+PP = re.compile(rf"(?<![a-z0-9.])(?P<num>{NUM})\s*(?:个百分点|percentage points?|pp\b|ppts?\b|ppt\b)")
+PER_UNIT = re.compile(r"^\s*(?:/\s*(?:t|吨|tonne|ton|kg|unit|台|辆|件|oz|lb|mwh|kwh|w)\b|per\s+(?:tonne|ton|unit|kg|vehicle|share))")
+RANK = re.compile(r"(?:排名|位列|位居|排在|名列)?第(?P<n>[一二三四五六七八九十\d]+)(?:名|位|大)?|ranked\s+(?P<en>first|second|third|fourth|fifth|no\.\s?\d|\d+(?:st|nd|rd|th))")
+_ORD = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+        "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+_DATE_AFTER = re.compile(r"^\s*(?:年|月|日|号|季|月份|%?\s*-\s*\d|[-/.]\d{1,2}\b)")
+
+
+def quantities(t: str, original: str) -> list[_Q]:
+    """The quantities of a folded, lower-cased sentence, in order."""
+    global _COUNT
+    cat = catalogue()
+    if _COUNT is None:
+        _COUNT = _count_rx(cat)
+    out: list[_Q] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= x or a >= y for x, y in taken)
+
+    for m in PP.finditer(t):
+        out.append(_Q(m.start(), m.end(), parse_number(m.group("num")), m.group("num"), "pp", "pp", 0, None, "eq"))
+        taken.append((m.start(), m.end()))
+    for q in find_quantities(t, original):
+        if not free(q.start, q.end):
+            continue
+        if not q.percent and q.currency is None:
+            continue
+        start = q.start
+        num_at = t.find(q.value_text, q.start)
+        cls = "percent" if q.percent else "money"
+        unit = q.unit
+        end = q.end
+        if cls == "money":
+            per = PER_UNIT.match(t[q.end:])
+            if per:
+                cls, unit, end = "price", f"{q.unit}/{per.group().strip().lstrip('/').strip()}", q.end + per.end()
+        sign = None
+        if num_at > 0 and t[num_at - 1] in "+-" and (num_at < 2 or not t[num_at - 2].isalnum()):
+            sign = "+" if t[num_at - 1] == "+" else "-"
+        out.append(_Q(start, end, q.value, q.value_text, unit, cls, q.mult, q.currency, q.comparator, sign))
+        taken.append((start, end))
+    for m in _COUNT.finditer(t):
+        if not free(m.start(), m.end()):
+            continue
+        unit, mult = cat.units[m.group("unit")]
+        if unit == "tonnes" and m.group("unit") == "t" and not re.match(r"\d", t[m.start():]):
+            continue
+        scale = cat.scales.get(m.group("scale") or "", 0)
+        v = parse_number(m.group("num"))
+        if re.fullmatch(r"(?:19|20)\d{2}", m.group("num")) and not m.group("scale") and unit in ("count", "people"):
+            continue
+        cls = "times" if unit == "times" else "count"
+        from .quantities import _comparator
+        hi = parse_number(m.group("hi")) if m.group("hi") else None
+        out.append(_Q(m.start(), m.end(), v, m.group("num"), unit, cls, scale + mult, None,
+                      "range" if hi is not None else _comparator(t, m.start(), m.end()), None, hi))
+        taken.append((m.start(), m.end()))
+    for m in RANK.finditer(t):
+        n = m.group("n") or m.group("en")
+        if not n or not free(m.start(), m.end()):
+            continue
+        n = n.replace("no.", "").strip()
+        v = _ORD.get(n) or (int(re.sub(r"\D", "", n)) if re.search(r"\d", n) else None)
+        if v and (m.group("en") or "排" in m.group() or "位" in m.group() or "名" in m.group()):
+            out.append(_Q(m.start(), m.end(), float(v), n, "rank", "rank", 0, None, "eq"))
+            taken.append((m.start(), m.end()))
+    out.sort(key=lambda q: q.start)
+    return [q for q in out if not _DATE_AFTER.match(t[q.end:]) or q.unit_class in ("percent", "money", "pp")]
+
+
+# --------------------------------------------------------------------------- clauses, cues, time
+
+_CLAUSE = re.compile(r"[；;。!?！？]|，|,(?!\d{3}(?!\d))|\s[-–]\s|(?<=[a-z\d%)])\s+(?:while|whereas|but|and)\s+(?=[a-z])")
+
+
+def clauses(t: str) -> list[tuple[int, int]]:
+    out, at = [], 0
+    for m in _CLAUSE.finditer(t):
+        out.append((at, m.start()))
+        at = m.end()
+    out.append((at, len(t)))
+    return [(a, b) for a, b in out if b > a]
+
+
+def _clause_of(spans: list[tuple[int, int]], i: int) -> int:
+    for k, (a, b) in enumerate(spans):
+        if a <= i < b:
+            return k
+    return len(spans) - 1
+
+
+@dataclass
+class _Cue:
+    start: int
+    end: int
+    text: str
+    measures: list[Measure]
+
+
+def cues(t: str) -> list[_Cue]:
+    cat = catalogue()
+    return [_Cue(m.start(), m.end(), m.group(), cat.cue_of[m.group()]) for m in cat.cue_rx.finditer(t)]
+
+
+QUARTER_RX = None
+
+
+def _quarters(t: str) -> list[tuple[int, int, str, int | None]]:
+    """(start, end, 'Q3', year or None) for each quarter or half: 'Q3 2025', '2025年第三季度', '1H2024', '1-11月'."""
+    global QUARTER_RX
+    cat = catalogue()
+    if QUARTER_RX is None:
+        alts = "|".join(re.escape(k) for k in sorted(cat.quarters, key=len, reverse=True))
+        QUARTER_RX = re.compile(rf"(?:(?P<y1>(?:19|20)\d{{2}})\s*年?\s*)?(?<![a-z])(?P<q>{alts})(?![a-z])"
+                                rf"(?:\s*(?P<y2>(?:19|20)\d{{2}}))?|(?:(?P<y3>(?:19|20)\d{{2}})\s*年\s*)?(?P<m>\d{{1,2}}\s*-\s*\d{{1,2}}\s*月)")
+    out = []
+    for m in QUARTER_RX.finditer(t):
+        y = m.group("y1") or m.group("y2") or m.group("y3")
+        label = cat.quarters[m.group("q")] if m.group("q") else re.sub(r"\s", "", m.group("m"))
+        out.append((m.start(), m.end(), label, int(y) if y else None))
+    return out
+
+
+# --------------------------------------------------------------------------- subjects
+
+_ZH_LEAD = re.compile(r"^(?:全球|中国|我国|国内|整体|其中|而|并|但|也|还|都|已|据|由|按|截至|预计|目前|随着|(?:19|20)\d{2}年?)+")
+_EN_WORD = re.compile(r"[a-z0-9][a-z0-9\-&+.']*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _zh_phrase(t: str, end: int, limit: int = 14) -> tuple[int, str] | None:
+    """The run of characters before `end` up to a cut character (the subject of '…市场规模为'), or None."""
+    cat = catalogue()
+    i = end
+    while i > 0 and end - i < limit and t[i - 1] not in cat.cut and not t[i - 1].isdigit() and \
+            not (t[i - 1].isspace() and (i < 2 or t[i - 2].isspace() or t[i - 2] in cat.cut or t[i - 2].isdigit())):
+        i -= 1
+    if i > 0 and (t[i - 1].isdigit() or t[i - 1] == "%"):
+        return None                    # '11.8亿元|增长': the unit of the number before, no subject
+    s = t[i:end].strip()
+    return (i, s) if s else None
+
+
+def _en_phrase(t: str, end: int, limit: int = 5, start: int = 0) -> tuple[int, str] | None:
+    """The noun phrase ending at `end` (not before `start`): '… passenger NEV retail| sales'."""
+    words = list(_EN_WORD.finditer(t, start, end))
+    keep = []
+    for w in reversed(words):
+        gap = t[w.end():(keep[-1].start() if keep else end)]
+        if re.search(r"[,;:()\"%$]|\d", gap) or len(keep) >= limit:
+            break
+        lw = w.group().rstrip(".'")
+        if lw.endswith("'s"):
+            lw = lw[:-2]
+        if lw in _PRONOUNS:
+            return None                # 'we expect| prices': no noun phrase, a clause
+        if lw in catalogue().strip_en or re.fullmatch(r"[\d.,]+|(?:19|20)\d{2}e?", lw) or lw in _VERBS or \
+                lw in catalogue().cue_of:
+            if keep:
+                break
+            continue
+        keep.append(w)
+    while keep and re.search(r"(?:ing|ed)$", keep[-1].group()) and len(keep[-1].group()) > 5:
+        keep.pop()                     # 'raising| prices', 'remained| resilient': a verb, not the noun phrase
+    if not keep:
+        return None
+    a = keep[-1].start()
+    return a, t[a:keep[0].end()]
+
+
+_PRONOUNS = frozenset("we i you they he she it us them our".split())
+
+
+def _en_forward(t: str, a: int, b: int, limit: int = 5) -> tuple[int, str] | None:
+    """The noun phrase starting at `a` (after 'of' / 'for'): 'medical devices| in China hit …'."""
+    keep = []
+    for w in _EN_WORD.finditer(t, a, b):
+        lw = w.group().rstrip(".'")
+        gap = t[(keep[-1].end() if keep else a):w.start()]
+        if re.search(r"[,;:()\"%$]|\d", gap) or len(keep) >= limit or lw in _VERBS or \
+                (lw in catalogue().strip_en and keep) or lw in catalogue().cue_of:
+            break
+        if lw in catalogue().strip_en:
+            continue
+        keep.append(w)
+    if not keep:
+        return None
+    return keep[0].start(), t[keep[0].start():keep[-1].end()]
+
+
+_VERBS = frozenset("""expect expects push pushes raise raises brings bring sits sit build builds drive drives
+support supports provide provides remains means mean suggests suggest shows show indicates indicate
+is are was were be been will would could should may might can has have had reached reach reaches
+grew grow grows rose rise rises increased increase decreased fell fall declined posted recorded accounted account
+accounts expected expects forecast projected estimated remained remain stood stands stand totalled totaled hit amounted
+saw see sees generated achieved delivered shipped sold up down by to from at of in on than over under about around
+approximately nearly almost more less""".split())
+
+
+def _company(t: str, original: str, a: int, b: int) -> tuple[str, int] | None:
+    """A company named in t[a:b] (folded): a name with a company suffix, or a quoted name; (name, start)."""
+    cat = catalogue()
+    seg = t[a:b]
+    for m in re.finditer(r"[「“\"]([^」”\"]{1,20})[」”\"]", seg):
+        return original[a + m.start(1):a + m.end(1)], a + m.start(1)
+    for suf in cat.company_suffixes:
+        for m in re.finditer(re.escape(suf), seg):
+            if _CJK.match(suf[0]):
+                p = _zh_phrase(t, a + m.start(), 10)
+                if p and len(p[1]) >= 2 and p[1] not in cat.generic:
+                    return original[p[0]:a + m.end()], p[0]
+            elif re.match(r"(?![a-z])", seg[m.end():m.end() + 1] or " "):
+                p = _en_phrase(t, a + m.start(), 4)
+                if p:
+                    return original[p[0]:a + m.end()].strip(), p[0]
+    return None
+
+
+# --------------------------------------------------------------------------- frames
+
+def frames(text: str, norm: str | None = None, names: "Names | None" = None) -> list[Frame]:
+    """The frames of one sentence (`text` as written; `norm` its fold(), same length; `names` the
+    document's names, when the sentence is read in its document)."""
+    t = (norm if norm is not None else fold(text)).lower()
+    if len(t) != len(text):
+        t = fold(text).lower()
+    qs = quantities(t, text)
+    if not qs:
+        return []
+    cat = catalogue()
+    spans = clauses(t)
+    cs = cues(t)
+    periods = find_periods(t)
+    years = [y for y in find_years(t, periods) if not any(q.start <= y.start < q.end for q in qs)]
+    quarters = _quarters(t)
+    sentence_years = sorted({y.year for y in years})
+    forecast_sentence = any(w in t for w in cat.forecast)
+    out: list[Frame] = []
+    prev: Frame | None = None
+    carried_subject: tuple[str, str, str | None] | None = None     # (subject, type, company)
+    for q in qs:
+        k = _clause_of(spans, q.start)
+        ca, cb = spans[k]
+        measure, cue = _measure(q, cs, ca, cb, t, prev)
+        form = "cue-then-value" if cue is not None and cue.end <= q.start else "value-then-label"
+        if measure is None and prev is not None and prev.unit_class == q.unit_class and \
+                re.fullmatch(r"\s*(?:/|、|和|与|及|and|,|，|to|-|至|或|or)\s*", t[prev.end:q.start]):
+            measure = next(m for m in cat.measures if m.kind == prev.kind)
+            form = "pair"
+        if prev is not None and prev.unit_class == q.unit_class and COMPARED.search(t[ca:q.start]):
+            # '营业收入23.5亿元，比2019年的11.8亿元增长了99%': the base of a comparison, the same measure
+            measure, cue, form = next(m for m in cat.measures if m.kind == prev.kind), None, "compared-base"
+        if measure is None and prev is not None and prev.unit_class == q.unit_class and k > 0 and \
+                not any(ca <= c.start < cb for c in cs):
+            if any(ca <= y.start < cb for y in years) or any(w in t[ca:cb] for w in cat.forecast):
+                # '2024年为300亿元，预计2030年将超过500亿元': the measure of the clause before, at another time
+                measure = next(m for m in cat.measures if m.kind == prev.kind)
+                form = "carried"
+            elif _ELLIPTICAL.fullmatch(t[ca:q.start]):
+                # '…the hardware segment held a 55% share, the software segment 33%': the measure before,
+                # of the subject this clause names
+                measure = next(m for m in cat.measures if m.kind == prev.kind)
+                form = "elliptical"
+        if measure is None and k > 0 and not any(ca <= c.start < cb for c in cs) and \
+                re.match(r"\s*(?:为|达|达到|约为|at|of|reaching|totaling|totalling)\b", t[ca:q.start] + " "):
+            # '工业细分市场规模最大，为40亿美元': the predicate of the clause before
+            pa, _ = spans[k - 1]
+            measure, cue = _measure(q, cs, pa, cb, t, prev)
+            if measure is None and q.unit_class == "money" and re.search(r"segment|market|细分|市场", t[pa:ca]):
+                measure = next(m for m in cat.measures if m.kind == "market_size")   # 'the largest segment, at $180 billion'
+            if measure is not None:
+                form, ca = "continued", pa
+        if measure is None and q.unit_class == "money" and names is not None and _names_region(t[ca:q.start], names):
+            # 'Asia Pacific is the largest region with USD 4.4 billion, followed by Europe at USD 1.3 billion'
+            measure, form = next(m for m in cat.measures if m.kind == "market_size"), "region-value"
+        if measure is None:
+            continue
+        # subject
+        subj = _subject(t, text, ca, cue, q, measure, names) if form not in ("carried", "compared-base") else None
+        if form == "elliptical" and subj is None:
+            continue                       # a clause naming nothing the document knows: no subject to carry
+        if subj is None and carried_subject is not None:
+            subj = carried_subject
+        if subj is None:
+            subj = (None, None, None)          # the document may know it (a heading, a chart title)
+        if measure.needs == "company" and subj[1] != "company":
+            alt = next((m for m in cat.measures if m.kind == "market_size"), None)
+            if q.unit_class != "money" or alt is None:
+                continue
+            measure = alt
+        if subj[0]:
+            carried_subject = subj
+        metric = cat.concept_of.get((cue.text, measure.kind), measure.metric) if cue is not None else measure.metric
+        explicit = subj[1] == "explicit"
+        if explicit:
+            subj = (subj[0], "market", subj[2])
+        f = Frame(measure.kind, metric, q.value, q.value_text, q.unit, q.unit_class, q.mult, q.currency,
+                  q.comparator, q.start, q.end, subject=subj[0], subject_type=subj[1], company=subj[2],
+                  value_high=q.value_high, form=form, explicit=explicit)
+        if f.kind == "other" and q.unit_class == "money" and f.metric == measure.metric:
+            size = next(m for m in cat.measures if m.kind == "market_size")
+            f.kind, f.metric = ("company_figure" if subj[1] == "company" else "market_size"), size.metric
+        if subj[1] == "company" and f.kind in ("market_size", "volume"):
+            f.kind = "company_figure"
+        # sign
+        if f.kind == "growth":
+            f.sign = q.sign or ("-" if cue is not None and cue.text in measure.minus else "+")
+        elif q.sign == "-":
+            continue
+        # time
+        _time(f, q, t, ca, cb, periods, years, quarters, sentence_years)
+        after = t[q.end:q.end + 24]
+        if out and out[-1].year and any(after.lstrip().startswith(w) for w in cat.year_before):
+            f.year = out[-1].year - 1      # '… in 2023, up 21.3% from USD 3.42 billion a year earlier': 2022
+        elif any(w in t[q.end:cb] for w in cat.relative):
+            continue                       # 'by the end of the forecast period': no year places it
+        if f.kind == "cagr" and f.period is None and SAME_PERIOD.search(t):
+            f.form = "same-period"          # 'over the same period': the document's period before (ingest.extract)
+        elif f.kind == "cagr" and f.period is None:
+            # 'grew from A in Y1 to B in Y2, at a CAGR of C': the period of the two levels before it
+            levels = sorted({g.year for g in out if g.kind in ("market_size", "volume", "company_figure") and g.year})
+            if len(levels) != 2:
+                continue
+            f.period, f.year, f.form = (levels[0], levels[1]), levels[1], "from-to-cagr"
+        f.status = _status(f, t, ca, cb, years, forecast_sentence)
+        out.append(f)
+        prev = f
+    _respectively(out, t, periods, years)
+    _from_to(out, t, periods)
+    return out
+
+
+FROM_TO = re.compile(r"from\s*$|从\s*$")
+
+
+def _from_to(out: list[Frame], t: str, periods) -> None:
+    """'grew from US$361.2 billion to US$539.5 billion, with a CAGR of 10.5% from 2020 to 2024': the two
+    levels of a from-to with no year of their own take the period's first and last year."""
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if a.year is not None or b.year is not None or a.kind != b.kind or a.kind == "cagr":
+            continue
+        if not FROM_TO.search(t[max(0, a.start - 8):a.start]) or \
+                not re.fullmatch(r"\s*(?:to|至|到|增长至|增至|降至)\s*(?:us\$|rmb|\$|¥)?\s*", t[a.end:b.start]):
+            continue
+        span = [p for p in periods if p.start > b.end]
+        if len(span) == 1:
+            a.year, b.year = span[0].first, span[0].last
+            a.form = b.form = "from-to-period"
+
+
+_BASE_WORD = re.compile(r"\b(?:over|than|compared|versus|vs)\b|比|较")
+BASE_YEAR = re.compile(r"(?:from|over|than|versus|vs\.?|compared (?:with|to)|比|较|相比|相较)\s*(?:the\s+)?(?:end of\s+)?$")
+COMPARED = re.compile(r"(?:比|较|相比|compared (?:with|to)|versus|vs\.?|up from|down from|(?<=%) from|(?<=percent) from|over)\s*(?:(?:19|20)\d{2}\s*年?\s*"
+                      r"(?:同期|全年)?\s*(?:的|of)?)?\s*(?:约|近|超过)?\s*(?:us\$|rmb|\$|¥)?\s*$")
+_ELLIPTICAL = re.compile(r"\s*(?:the\s+)?(?:[a-z][\w\-]*\s+){1,4}|\s*[\u3400-\u9fff]{2,10}")
+SAME_PERIOD = re.compile(r"same period|forecast period|同期|预测期内|预测期间")
+
+
+def _names_region(s: str, names: "Names") -> bool:
+    return any(re.search(rf"(?<![a-z]){re.escape(r)}(?![a-z])", s) for r in names.exclude if len(r) >= 2)
+
+
+RESPECTIVELY = re.compile(r"分别|respectively|各为|依次")
+
+
+def _respectively(out: list[Frame], t: str, periods, years) -> None:
+    """'2018-2027E年市场规模分别为A、B、…', '…were A, B and C in 2018, 2019 and 2020, respectively': the
+    values of a run take the years of the period (or of the years listed) in order, when the counts agree."""
+    m = RESPECTIVELY.search(t)
+    if not m or len(out) < 2:
+        return
+    run = [f for f in out if f.kind != "cagr"]
+    groups: list[list[Frame]] = []
+    for f in run:
+        if groups and groups[-1][-1].unit_class == f.unit_class and groups[-1][-1].kind == f.kind:
+            groups[-1].append(f)
+        else:
+            groups.append([f])
+    for g in groups:
+        if len(g) < 2:
+            continue
+        spans = [p for p in periods if p.last - p.first + 1 == len(g)]
+        listed = [int(y.group()) for y in re.finditer(r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,]\d)", t)
+                  if not any(f.start <= y.start() < f.end for f in out)]
+        if len(listed) == len(g) and listed == sorted(set(listed)):
+            ys, est = listed, False
+        elif spans:
+            ys = list(range(spans[0].first, spans[0].last + 1))
+            est = spans[0].estimate
+        else:
+            continue
+        for f, y in zip(g, ys):
+            f.year, f.period, f.form = y, None, "respectively"
+            if f.status == "estimate" or (est and y == ys[-1]):
+                f.status = "forecast"
+
+
+def _measure(q: _Q, cs: list[_Cue], ca: int, cb: int, t: str, prev: Frame | None) -> tuple[Measure | None, _Cue | None]:
+    cat = catalogue()
+    by_kind = {m.kind: m for m in cat.measures}
+    before = [c for c in cs if ca <= c.start and c.end <= q.start]
+    after = [c for c in cs if q.end <= c.start < min(cb, q.end + 8)]
+    order = (list(reversed(before)), after)
+    if after and after[0].start - q.end <= 3 and any(m.kind in ("cagr", "share") for m in after[0].measures):
+        order = (after[:1], list(reversed(before)), after[1:])     # '25.8% compound annual growth rate', '12% share'
+    for group in order:
+        for c in group:
+            for m in c.measures:
+                if m.kind == "growth" and q.unit_class == "percent" and c.end <= q.start and c.text.endswith("至") or \
+                        m.kind == "growth" and q.unit_class == "percent" and c.end <= q.start and \
+                        re.match(rf"\s*(?:{'|'.join(map(re.escape, m.level_words))})(?![a-z])", t[c.end:q.start]) or \
+                        (m.kind == "growth" and q.unit_class == "percent" and c.end <= q.start and
+                         re.search(r"(?:^|\s)(?:to|from)\s+(?:less than|more than|over|about|nearly|under|)\s*$", t[c.end:q.start])):
+                    # '渗透率从不足1%增长至9.4%': the level of the measure named before, not a growth rate
+                    earlier = [x for x in cs if x.end <= c.start and any(
+                        mm.kind != "growth" and "percent" in mm.units for mm in x.measures)]
+                    if earlier:
+                        return next(mm for mm in earlier[-1].measures if mm.kind != "growth"), earlier[-1]
+                    if prev is not None and prev.unit_class == "percent" and prev.kind != "growth":
+                        return by_kind[prev.kind], c
+                    break
+                if m.kind == "growth" and q.unit_class in ("money", "count") and c.end <= q.start:
+                    # 'grew from A to B', '增长至300亿元': the level; 'grew by US$50 billion': the change
+                    gap = t[c.end:q.start]
+                    if any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", gap) for w in m.change_words) or \
+                            c.text in m.change_words:
+                        return by_kind["change"], c
+                    return by_kind["market_size" if q.unit_class == "money" else "volume"], c
+                if q.unit_class in m.units or (q.unit_class == "price" and "money" in m.units) or \
+                        (q.unit_class in ("count", "times") and "count" in m.units and m.kind != "other"):
+                    if m.kind == "volume" and q.unit_class != "count":
+                        continue
+                    return m, c
+    if q.unit_class == "rank":
+        return by_kind["rank"], None
+    if q.unit_class in ("count", "times"):
+        if before or after:
+            return by_kind["other"], (before[-1] if before else after[0])
+    return None, None
+
+
+def _subject(t: str, text: str, ca: int, cue: _Cue | None, q: _Q, measure: Measure,
+             names: "Names | None" = None) -> tuple[str, str, str | None] | None:
+    cat = catalogue()
+    head_end = cue.start if cue is not None and cue.end <= q.start else q.start
+    comp = _company(t, text, ca, head_end)
+    if comp:
+        return comp[0], "company", comp[0]
+    if names is not None and not _CJK.search(t[ca:head_end]):
+        # 'the penetration rate of NEVs', 'the market size of integrated circuit is projected to reach …'
+        for c in reversed([c for c in cues(t[:q.start]) if ca <= c.start and c.end <= q.start]):
+            if re.match(r"\s*(?:of|for)\s+", t[c.end:q.start]):
+                subj = _phrase_subject(t, text, ca, c.start, c, q)
+                if subj:
+                    return subj
+    if names is not None:
+        subj = _phrase_subject(t, text, ca, head_end, cue, q, names.exclude)
+        if subj and subj[1] == "vague":
+            return subj
+        if subj and subj[0]:
+            # the phrase before the measure: the name it holds, else the phrase itself where it is clean
+            a = t.find(fold(subj[0]).lower(), ca, head_end + 1)
+            inner = names.find(t, a, a + len(subj[0])) if a >= 0 else []
+            if inner:
+                x0, x1, _label, kind = inner[-1]
+                written = text[x0:x1]
+                return (written, "company", written) if kind == "company" else (written, kind, None)
+            if not re.search(r"\d", subj[0]):
+                return subj
+        # the document's names: the one nearest before the measure in the clause, else in the sentence
+        found = names.find(t, ca, head_end) or names.find(t, 0, ca)
+        if found:
+            a, b, label, kind = found[-1]
+            written = text[a:b]
+            return (written, "company", written) if kind == "company" else (written, kind, None)
+        return None
+    return _phrase_subject(t, text, ca, head_end, cue, q)
+
+
+def _strip_cues(phrase: str) -> str:
+    """'AI 推理芯片市场规模' -> 'AI 推理芯片': a measure's cue at the end of a subject phrase is no part of it."""
+    rx = catalogue().cue_rx
+    while True:
+        m = None
+        for m in rx.finditer(phrase):
+            pass
+        if m is None or m.end() != len(phrase) or m.start() == 0:
+            return phrase.strip()
+        phrase = phrase[:m.start()].rstrip()
+
+
+_ZH_MARKET_END = re.compile(r"(?:市场|行业|产业|赛道|领域)$")
+
+
+def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None, q: _Q,
+                    regions: set[str] = frozenset()) -> tuple[str, str, str | None] | None:
+    cat = catalogue()
+    lead = t[max(ca, head_end - 16):head_end]
+    if any(re.search(rf"(?<![a-z]){re.escape(v)}(?![a-z])", lead) for v in cat.vague):
+        return "", "vague", None          # 'the fastest-growing segment', '最大细分市场': not named
+    zh = bool(_CJK.search(t[ca:head_end]))
+    if zh:
+        j = head_end
+        for _ in range(3):
+            p = _zh_phrase(t, j)
+            if p is not None:
+                p = (p[0], _strip_cues(p[1]))
+                for _ in range(2):           # '中国大陆新能源车' -> '新能源车': a region before the subject is its place
+                    r = next((r for r in sorted(regions, key=len, reverse=True) if r and _CJK.match(r[0])
+                              and _ZH_LEAD.sub("", p[1]).startswith(r) and len(_ZH_LEAD.sub("", p[1])) > len(r)), None)
+                    if r is None:
+                        break
+                    lead_n = len(p[1]) - len(_ZH_LEAD.sub("", p[1]))
+                    p = (p[0] + lead_n + len(r), p[1][lead_n + len(r):])
+                s = _ZH_LEAD.sub("", p[1])
+                s = re.sub(r"(?:市场|行业|产业)$", "", s)
+                if len(s) >= 2 and s not in cat.generic:
+                    lead = len(p[1]) - len(_ZH_LEAD.sub("", p[1]))
+                    return text[p[0] + lead:p[0] + len(p[1])].strip(), "market", None
+                j = p[0]
+            while j > ca and t[j - 1] in " 的之":        # '宁德时代的全球市场份额': past the particle
+                j -= 1
+            if j <= ca:
+                break
+        return None
+    # English: 'the market size for X', 'the penetration rate of X', 'X shipments', the clause's subject
+    head = t[ca:head_end]
+    if cue is not None and cue.end <= q.start:
+        m = re.match(r"\s*(?:of|for)\s+", t[cue.end:q.start])
+        if m:
+            p = _en_forward(t, cue.end + m.end(), q.start)
+            if p and _content(p[1]):
+                return text[p[0]:p[0] + len(p[1])], "explicit", None
+    m = re.search(r"(?:market|industry|sector)\s+(?:for|of)\s+", head)
+    if m:
+        p = _en_forward(t, ca + m.end(), head_end)
+        if p and _content(p[1]):
+            return text[p[0]:p[0] + len(p[1])], "market", None
+    p = _en_phrase(t, head_end, start=ca)
+    if p is None or not _content(p[1]):
+        lead = re.match(r"\s*(?:[-•*]\s*)?", head)
+        p = _en_forward(t, ca + lead.end(), head_end)
+        if p is None or not _content(p[1]):
+            return None
+    return text[p[0]:p[0] + len(p[1])], "market", None
+
+
+def _content(phrase: str) -> bool:
+    cat = catalogue()
+    if re.search(r"\d", phrase):
+        return False                   # 'an increase of 11%': a number is no subject
+    return any(w not in cat.strip_en and w not in cat.generic and w not in _VERBS for w in phrase.split())
+
+
+def _time(f: Frame, q: _Q, t: str, ca: int, cb: int, periods, years, quarters, sentence_years) -> None:
+    if f.kind == "cagr":
+        near = sorted(periods, key=lambda p: abs(p.start - q.start))
+        if near:
+            f.period = (near[0].first, near[0].last)
+            f.year = near[0].last
+        return
+    zh = bool(_CJK.search(t[ca:cb]))
+    inside = [y for y in years if ca <= y.start < cb]
+    base = [y for y in inside if BASE_YEAR.search(t[max(ca, y.start - 12):y.start]) or
+            (f.kind in ("growth", "change") and y.start >= q.end and _BASE_WORD.search(t[q.end:y.start]))]
+    if base and f.form != "compared-base" and (len(inside) > len(base) or any(y.end <= ca for y in years)):
+        inside = [y for y in inside if y not in base]     # 'down 8.4% from 2023', '比2023年下降': the base year
+    qin = [x for x in quarters if ca <= x[0] < cb]
+    if qin:
+        x = min(qin, key=lambda x: abs(x[0] - q.start))
+        f.subperiod = x[2]
+        if x[3]:
+            f.year = x[3]
+    if f.year is None and inside:
+        def dist(y):
+            if y.start >= q.end:
+                after_in = re.match(r"\s*(?:in|by|for|of|during)\s*$", t[q.end:y.start])
+                return (0 if after_in else 2 if zh else 1, y.start - q.end)
+            return (1 if not zh else 0, q.start - y.end)
+        f.year = min(inside, key=dist).year
+    if f.year is None:
+        pin = [p for p in periods if ca <= p.start < cb]
+        if pin and f.kind in ("market_size", "volume", "company_figure"):
+            return
+        before = [y for y in years if y.end <= ca]
+        if before:
+            f.year = before[-1].year          # '预计到2030年，全球…将达到…': the time clause leads
+        elif len(sentence_years) == 1:
+            f.year = sentence_years[0]
+
+
+def _status(f: Frame, t: str, ca: int, cb: int, years, forecast_sentence: bool) -> str:
+    cat = catalogue()
+    clause = t[ca:cb]
+    est = any(y.estimate and y.year == f.year for y in years)
+    if any(w in clause for w in cat.forecast):
+        return "forecast"
+    if est:
+        return "estimate"
+    return "actual"
+
+
+# --------------------------------------------------------------------------- the document's names
+
+_TICKER = re.compile(r"([\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z&.\- ]{1,20}?)\s*[（(]\s*(?:\d{4,6}\.(?:sh|sz|bj|hk)|"
+                     r"[a-z]{1,5}\.(?:o|n|us|hk)|(?:nasdaq|nyse|hkex|sehk)\s*[:：]\s*[a-z0-9.]+|\d{4,5}\.hk)\s*[)）]", re.I)
+_QUOTED = re.compile(r"[「“\"《]([^」”\"》\n]{2,16})[」”\"》]")
+_ZH_MARKET = re.compile(r"([\u3400-\u9fffA-Za-z0-9]{2,14}?)(?:细分市场|市场|行业|产业|赛道|领域)")
+_EN_MARKET = re.compile(r"\b((?:[a-z0-9][\w\-&+.']*\s){0,4}[a-z0-9][\w\-&+.']*)\s+(?:market|industry|sector|segment)s?\b")
+_EN_NAME = re.compile(r"\b([A-Z][\w&\-.]*(?:\s+[A-Z][\w&\-.]*){0,3})")
+
+
+@dataclass
+class Names:
+    """The names a document uses for what it measures: companies (named with a company suffix, or quoted
+    and used as a subject), markets and segments ('X市场', 'the X market'), and names its title and
+    headings give. Folded, lower-cased keys -> (label as written, type)."""
+    known: dict[str, tuple[str, str]] = field(default_factory=dict)
+    rx: re.Pattern | None = None
+    exclude: set[str] = field(default_factory=set)
+
+    def add(self, label: str, kind: str) -> None:
+        label = label.strip(" -·:：,，")
+        key = fold(label).lower()
+        cat = catalogue()
+        if any(re.search(rf"(?<![a-z]){re.escape(v)}(?![a-z])", key) for v in cat.vague):
+            return
+        if key in self.exclude or any(key in r for r in self.exclude if len(r) <= 8 and _CJK.match(key[:1] or "a")):
+            return                     # a region ('中国大陆' and its '大陆') is a place, not what is measured
+        if len(key) < 2 or key in cat.generic or key in cat.strip_en or re.fullmatch(r"[\d\s.,%]+", key) \
+                or key in cat.cue_of or _ZH_LEAD.fullmatch(key):
+            return
+        if key not in self.known or kind == "company":
+            self.known[key] = (label, kind)
+
+    def compile(self) -> None:
+        keys = sorted(self.known, key=len, reverse=True)
+        self.rx = re.compile("|".join(re.escape(k) for k in keys)) if keys else None
+
+    def find(self, t: str, a: int, b: int) -> list[tuple[int, int, str, str]]:
+        if self.rx is None:
+            return []
+        out = []
+        for m in self.rx.finditer(t, a, b):
+            k = m.group()
+            if k.isascii() and ((m.start() > 0 and t[m.start() - 1].isalnum()) or (m.end() < len(t) and t[m.end()].isalnum())):
+                continue
+            label, kind = self.known[k]
+            out.append((m.start(), m.end(), label, kind))
+        return out
+
+
+def document_names(texts: list[str], titles: list[str], exclude: set[str] = frozenset()) -> Names:
+    """The names of a document from its sentences (`texts`) and its title and headings; `exclude`: folded
+    lower-case labels that are no names of what is measured (the glossary's regions)."""
+    cat = catalogue()
+    names = Names(exclude=set(exclude))
+    counts: dict[str, int] = {}
+    for text in texts:
+        t = fold(text)
+        tl = t.lower()
+        for m in _TICKER.finditer(t):        # '万泰生物（603392.SH）', '科兴生物（SVA.O）': a listed company
+            p = _zh_phrase(tl, m.end(1), 8) if _CJK.search(m.group(1)[-1:]) else _en_phrase(tl, m.end(1), 4)
+            if p:
+                names.add(text[p[0]:m.end(1)], "company")
+        for m in _QUOTED.finditer(t):
+            inner = m.group(1)
+            if not re.search(r"[，,。；;：:！!？?]", inner) and len(inner) <= 12:
+                counts[inner] = counts.get(inner, 0) + 1
+        for suf in cat.company_suffixes:
+            if not _CJK.match(suf[0]):
+                continue
+            for m in re.finditer(re.escape(suf), t):
+                p = _zh_phrase(tl, m.start(), 10)
+                if p and len(_ZH_LEAD.sub("", p[1])) >= 2:
+                    lead = len(p[1]) - len(_ZH_LEAD.sub("", p[1]))
+                    names.add(text[p[0] + lead:m.end()], "company")
+        for m in _ZH_MARKET.finditer(t):
+            s = _ZH_LEAD.sub("", m.group(1))
+            if len(s) >= 2 and not any(ch in cat.cut for ch in s):
+                counts["\0" + s] = counts.get("\0" + s, 0) + 1
+        for m in _EN_MARKET.finditer(tl):
+            words = [w for w in m.group(1).split() if w not in cat.strip_en and w not in _VERBS]
+            if words and not any(w in cat.cue_of for w in words):
+                counts["\1" + " ".join(words)] = counts.get("\1" + " ".join(words), 0) + 1
+    for k, n in counts.items():
+        if k.startswith("\0"):
+            names.add(k[1:], "market")
+        elif k.startswith("\1"):
+            names.add(k[1:], "market")
+        elif n >= 2:
+            names.add(k, "company")              # a quoted name the text uses more than once: a brand or company
+    for title in titles:
+        for m in _ZH_MARKET.finditer(fold(title)):
+            names.add(_ZH_LEAD.sub("", m.group(1)), "market")
+        for m in _EN_MARKET.finditer(fold(title).lower()):
+            words = [w for w in m.group(1).split() if w not in cat.strip_en and w not in _VERBS]
+            if words:
+                names.add(" ".join(words), "market")
+    names.compile()
+    return names
