@@ -533,7 +533,7 @@ class Extractor:
             if x.subject and not x.company and not f.segment and not _words(f.market) & _words(x.subject) and \
                     (x.explicit or not self._is_name(f.market) and self._is_name(x.subject)):
                 f.market = _clean_label(x.subject)      # the frame's subject, a name of the document, over a fragment
-            f.claim, f.company, f.subperiod, f.sign, f.form = x.kind, x.company, x.subperiod, x.sign, x.form
+            f.claim, f.company, f.subperiod, f.sign, f.form = (x.kind if x.kind != "listed" else None), x.company, x.subperiod, x.sign, x.form
             f.subject_type = x.subject_type if x.company else ("segment" if f.segment else "market")
             out.append(f)
         for j, x in enumerate(fr):
@@ -552,11 +552,13 @@ class Extractor:
         return bool(found) and sum(b - a for a, b, _, _ in found) >= 0.6 * len(squash(label))
 
     def _frame_figure(self, a: _Annotated, x: Frame, ctx: Context) -> Figure | None:
-        if x.subject is not None and x.company is None and not self._is_name(x.subject):
+        if x.subject is not None and x.company is None and not x.explicit and not self._is_name(x.subject):
             return None                   # a subject the document never names as a market: not trusted
         if x.subject is None and x.company is None:
             if x.kind not in ("market_size", "cagr", "growth") or not GENERIC_MARKET.search(a.sent.norm):
                 return None               # whose figure it is the sentence does not say: dropped, not guessed
+        if x.kind == "listed":
+            return None                   # a list item no figure reads: its list was not introduced
         if x.subject_type == "vague":
             return None                   # 'the largest segment', '其他细分市场': a segment the sentence does not name
         if x.kind == "cagr" and x.period is None:
@@ -1202,6 +1204,8 @@ def _confirms(x: Frame, f: Figure) -> bool:
     """Does the frame state the figure: the same number, a measure of the same kind, the same time?"""
     if not math.isclose(_signed(x), f.normalized, rel_tol=1e-9):
         return False
+    if x.kind == "listed":
+        return True                       # a list item: the list's introduction says what it measures
     if x.kind not in _KIND_OF_LABEL.get(f.metric_label, {x.kind}):
         return False
     if "same-period" in (x.form or "") and f.period and not x.period:

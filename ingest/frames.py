@@ -226,7 +226,7 @@ def quantities(t: str, original: str) -> list[_Q]:
 
 # --------------------------------------------------------------------------- clauses, cues, time
 
-_CLAUSE = re.compile(r"[；;。!?！？]|，|,(?!\d{3}(?!\d))|\s[-–]\s|(?<=[a-z\d%)])\s+(?:while|whereas|but|and)\s+(?=[a-z])")
+_CLAUSE = re.compile(r"[；;。!?！？]|，|,(?!\d{3}(?!\d))|(?<!\d)\s[-–]\s(?!\d)|(?<=[a-z\d%)])\s+(?:while|whereas|but|and)\s+(?=[a-z])")
 
 
 def clauses(t: str) -> list[tuple[int, int]]:
@@ -384,6 +384,14 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None) -> 
     if not qs:
         return []
     cat = catalogue()
+    m = LABEL_VALUE.match(t)
+    if m and len(qs) == 1 and qs[0].start == m.end():
+        # '端侧推理: 2,916 亿元人民币', '- Hardware segment: $5.0 billion': a list item; what it measures is
+        # said by the sentence that introduces the list (the document's reader pairs them)
+        q = qs[0]
+        return [Frame("listed", "", q.value, q.value_text, q.unit, q.unit_class, q.mult, q.currency, q.comparator,
+                      q.start, q.end, subject=text[m.start(1):m.end(1)].strip(), subject_type="segment",
+                      form="label-value")]
     spans = clauses(t)
     cs = cues(t)
     periods = find_periods(t)
@@ -397,6 +405,13 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None) -> 
     for q in qs:
         k = _clause_of(spans, q.start)
         ca, cb = spans[k]
+        lv = LABEL_BEFORE.search(t[ca:q.start])
+        if lv and not any(ca <= c.start < q.start for c in cs if c.start >= ca + lv.start(1)):
+            # '…细分市场规模如下： 端侧推理: 2,916 亿元人民币': an item of the list the clause introduces
+            out.append(Frame("listed", "", q.value, q.value_text, q.unit, q.unit_class, q.mult, q.currency,
+                             q.comparator, q.start, q.end, subject=text[ca + lv.start(1):ca + lv.end(1)].strip(),
+                             subject_type="segment", form="label-value"))
+            continue
         measure, cue = _measure(q, cs, ca, cb, t, prev)
         form = "cue-then-value" if cue is not None and cue.end <= q.start else "value-then-label"
         if measure is None and prev is not None and prev.unit_class == q.unit_class and \
@@ -486,6 +501,8 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None) -> 
     return out
 
 
+LABEL_VALUE = re.compile(r"\s*(?:[-•*]\s*)?([^:：\d]{1,30}?)\s*[:：]\s*(?=(?:us\$|rmb|\$|€|¥|约|about|approximately)?\s*\d)")
+LABEL_BEFORE = re.compile(r"(?:^|[:：]\s*|\n)\s*(?:[-•*]\s*)?([^:：\d\n]{1,30}?)\s*[:：]\s*(?:us\$|rmb|usd|\$|€|¥|约|about|approximately)?\s*$")
 FROM_TO = re.compile(r"from\s*$|从\s*$")
 
 

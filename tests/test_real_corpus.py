@@ -14,12 +14,17 @@ from bench.real import KINDS, REAL, Extracted, checks, load, run, score_doc, spl
 DOCS = load()
 HELD = split()["heldout"]
 
-# (recall, precision) of correct claims; development and held-out documents
-FLOORS = {"dev": (0.05, 0.18), "heldout": (0.11, 0.34)}
+# (recall, precision) of correct claims in running text; development and held-out documents.
+# Measured: before the claim frames dev 0.05 / 0.18 (10 text documents), held out 0.12 / 0.34; with them
+# dev 0.16 / 0.47 (14 documents, three of them PDFs), held out 0.19 / 0.58 (7 documents).
+FLOORS = {"dev": (0.15, 0.45), "heldout": (0.18, 0.55)}
 
 
 def test_truth_files_are_well_formed():
     assert len(DOCS) >= 15
+    for d in DOCS:
+        if d.pdf is not None:
+            assert d.pdf.exists() and d.pages, d.slug
     for d in DOCS:
         assert d.meta.get("source") and d.meta.get("lang") in ("en", "zh-Hans", "zh-Hant"), d.slug
         ids = set()
@@ -65,6 +70,6 @@ def scored():
 
 @pytest.mark.parametrize("part", ["dev", "heldout"])
 def test_recall_and_precision_floors(scored, part):
-    tal = tallies(scored[part])["all"]["all"]
+    tal = tallies(scored[part])["place"]["running text"]
     recall, precision = FLOORS[part]
     assert tal.recall >= recall and tal.precision >= precision, (part, tal.recall, tal.precision)
