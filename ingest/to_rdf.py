@@ -40,6 +40,10 @@ def segment_iri(key: str) -> str:
     return f"{ID_BASE}segment/{quote(market, safe='')}/{quote(qual, safe='')}"
 
 
+def company_iri(name: str) -> str:
+    return f"{ID_BASE}company/{slug(name)}"
+
+
 def section_iri(report: str, sid: str) -> str:
     return f"{report}/section/{quote(sid, safe='.')}"
 
@@ -165,6 +169,17 @@ def to_quads(doc: Document, claims: Claims, path: str | Path) -> tuple[str, list
         b.add(oi, RK.normalizedValue, _typed(repr(float(f.normalized)), XSD.double))
         b.add(oi, SDMX_ATT.obsStatus, STATUS[f.status])
         b.add(oi, RK.comparator, getattr(RK, f.comparator))
+        if f.company:                 # the company the figure is about (its revenue, share, rank)
+            ci = company_iri(f.company)
+            b.add(ci, RDF.type, RK.Company)
+            b.add(ci, RDFS.label, _lit(f.company))
+            b.add(oi, RK.company, ci)
+        if f.claim:
+            b.add(oi, RK.claimKind, ox.Literal(f.claim))
+        if f.subperiod:
+            b.add(oi, RK.subperiod, ox.Literal(f.subperiod))
+        if f.value_high is not None:
+            b.add(oi, RK.upperValue, _num(f.value_high))
         _evidence(b, oi, rep, f.evidence)
 
     for n, d in enumerate(claims.definitions, 1):

@@ -60,6 +60,11 @@ class RK(DefinedNamespace):
     minedPages: URIRef
     skippedPages: URIRef
     tableCell: URIRef
+    Company: URIRef
+    company: URIRef
+    claimKind: URIRef
+    subperiod: URIRef
+    upperValue: URIRef
     report: URIRef
     # comparators
     eq: URIRef

@@ -42,3 +42,32 @@ def test_catalogue_example(form, i, example):
 
 def test_every_form_has_an_example():
     assert all(form["examples"] for form in catalogue().forms)
+
+
+def test_company_quarter_and_range_figures_reach_the_graph(tmp_path):
+    """A company's figure carries rk:company (an rk:Company with its label) and a quarter rk:subperiod; the
+    report validates against the shapes (ingest_file validates) and the claims JSON says the same."""
+    import json
+
+    from ingest.pipeline import ingest_file, read_claims
+    p = tmp_path / "lighting.md"
+    p.write_text("# 中国汽车照明市场报告\n\n## 1. 市场\n\n2024年中国汽车照明市场规模为850亿元。"
+                 "星宇股份有限公司2024年营业收入为102.3亿元。\n\n"
+                 "2025年第三季度中国汽车照明市场规模为230亿元，同比增长6.5%。\n", encoding="utf-8")
+    _, claims = read_claims(p)
+    rows = [r for r in claims.to_json() if r["kind"] == "figure"]
+    company = next(r for r in rows if r["value"] == 102.3)
+    assert company["company"] == "星宇股份有限公司" and company["claim"] == "company_figure"
+    quarter = next(r for r in rows if r["value"] == 230)
+    assert quarter["subperiod"] == "Q3" and quarter["year"] == 2025
+    from kg.store import open_store
+    store = open_store(str(tmp_path / "store"), fill=False)
+    ingest_file(store, p)
+    got = store.select("""PREFIX rk: <https://w3id.org/reportkg/ns#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?label ?v ?q WHERE { GRAPH ?g { ?o rk:value ?v .
+          OPTIONAL { ?o rk:company ?c . ?c a rk:Company ; rdfs:label ?label }
+          OPTIONAL { ?o rk:subperiod ?q } } }""")
+    assert any(str(r.get("label")) == "星宇股份有限公司" and float(r["v"]) == 102.3 for r in got), got
+    assert any(str(r.get("q")) == "Q3" and float(r["v"]) == 230 for r in got), got
+    json.dumps(rows, ensure_ascii=False)
