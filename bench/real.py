@@ -191,9 +191,9 @@ def _same_place(truth: dict, x: Extracted) -> bool:
     if a in b or b in a:
         return True
     num = _squash(truth.get("number_text", ""))
-    if truth.get("in_table") and truth.get("page") is not None and x.page == truth["page"] and num and \
-            re.search(rf"(?<![\d.]){re.escape(num)}(?![\d])", b):
-        return True                       # a chart label ('463.0 474.4') read into a series row on its page
+    if truth.get("in_table") and truth.get("page") is not None and x.page == truth["page"] and \
+            (x.in_table or num and re.search(rf"(?<![\d.]){re.escape(num)}(?![\d])", b)):
+        return True                       # a chart's or table's cell on its page (the same value, checked before)
     m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
     if m.size >= 12 and (not num or num in a[m.a:m.a + m.size] or num in b):
         return True

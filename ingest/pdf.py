@@ -45,6 +45,7 @@ _WORDY = re.compile(r"[A-Za-z]{3,}|[\u4e00-\u9fff]{2,}")
 _NUMERIC_TOKEN = re.compile(r"^[(（]?[-+−]?[$¥€£]?\d[\d,.]*\s*(?:%|[A-Za-z]{1,3})?[)）]?$|^(?:19|20)\d{2}[EFAP]?$")
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)、](?!\d)|[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|[①-⑳])\s*\S")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_CHART_TITLE = re.compile(r"(?:19|20)\d{2}E?\s*[-–~至]\s*(?:19|20)\d{2}E?\s*$")
 _TOC_TITLE = re.compile(r"^(?:[图表圖]?目[录錄次]|contents|tableofcontents)$", re.I)
 _TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|·{4,})\s*[\divx]{1,4}\s*$")
 
@@ -660,6 +661,81 @@ def read_pdf(path: str | Path, data: bytes | None = None, lexicon=None) -> PdfTe
     return _render(name, pages, blocks, skipped, meta, lexicon)
 
 
+_YEAR_TOKEN = re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<e>[EF])?$")
+_VALUE_TOKEN = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_CHART_UNIT = re.compile(r"^\s*(?P<cur>US\$|USD|RMB|HK\$|NT\$|€|EUR)\s*(?P<scale>Trillion|Billion|Million|Thousand|bn|mn)\s*$"
+                         r"|^\s*(?:单位\s*[:：]\s*)?(?P<zh>(?:万亿|亿|万|千)?(?:美元|元人民币|元|人民币|港元|新台币))\s*$", re.I)
+
+
+def _tokens(ln: Line) -> list[tuple[float, str]]:
+    """(x centre, token) of a line's words, a cell's width shared among its words by their characters."""
+    out = []
+    for x0, x1, text in ln.cells or [(ln.x0, ln.x1, ln.text)]:
+        for m in re.finditer(r"\S+", text):
+            c = (m.start() + m.end()) / 2 / max(len(text), 1)
+            out.append((x0 + (x1 - x0) * c, m.group()))
+    return out
+
+
+def chart_series(lines: list[Line]) -> tuple[str, list[tuple[str, str]]] | None:
+    """A bar chart's single series read by position: (unit, [(year label, value)]), or None unless each year
+    label of the chart's year row has exactly one data label standing over it and the unit is an amount the
+    chart names ('US$ Billion', '亿元'). Axis ticks stand left of the first year, CAGR call-outs are not values."""
+    if any(not ln.geometry for ln in lines):
+        return None
+    rows = []
+    for ln in lines:
+        toks = _tokens(ln)
+        if len(toks) >= 4 and all(_YEAR_TOKEN.match(t) for _, t in toks):
+            ys = [int(_YEAR_TOKEN.match(t).group("y")) for _, t in toks]
+            if all(b == a + 1 for a, b in zip(ys, ys[1:])):
+                rows.append((ln, toks))
+    if len(rows) != 1:
+        return None                        # no year row, or two charts side by side under one title
+    years = rows[0]
+    unit = next((ln.text.strip() for ln in lines if _CHART_UNIT.match(ln.text)), None)
+    if years is None or unit is None:
+        return None
+    row, ytoks = years
+    xs = [x for x, _ in ytoks]
+    step = (xs[-1] - xs[0]) / (len(xs) - 1)
+    if step <= 0:
+        return None
+    slots: list[list[str]] = [[] for _ in xs]
+    for ln in lines:
+        if ln is row or re.search(r"cagr|复合", ln.text, re.I):
+            continue
+        for x, t in _tokens(ln):
+            if not _VALUE_TOKEN.match(t):
+                continue
+            k = min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+            if abs(xs[k] - x) <= 0.35 * step:
+                slots[k].append(t)
+            elif xs[0] - 0.35 * step <= x <= xs[-1] + 0.35 * step:
+                return None                # a label between two bars: no certain pairing
+    if any(len(v) != 1 for v in slots):
+        return None                        # a year without its label, or a stacked bar: not certain
+    return unit, [(t, v[0]) for (_, t), v in zip(ytoks, slots)]
+
+
+CHART_HEAD = "chart ("          # the first header cell of a table read from a chart: 'chart (US$ Billion)'
+
+
+def _series_table(title: str, unit: str, series: list[tuple[str, str]]) -> str:
+    """The series as a Markdown table the table reader reads (its caption, the chart's title, names what it
+    measures; its first header cell says it was read from a chart, so its figures quote the title)."""
+    m = _CHART_UNIT.match(unit)
+    if m.group("zh"):
+        cell = lambda v: f"{v}{m.group('zh')}"                              # noqa: E731
+    else:
+        cur = {"usd": "US$", "eur": "€"}.get(m.group("cur").lower(), m.group("cur"))
+        scale = {"bn": "billion", "mn": "million"}.get(m.group("scale").lower(), m.group("scale").lower())
+        cell = lambda v: f"{cur}{v} {scale}"                               # noqa: E731
+    head = f"| {CHART_HEAD}{unit.strip().replace('|', '/')}) | " + " | ".join(y for y, _ in series) + " |"
+    return "\n".join([head, "|" + " --- |" * (len(series) + 1),
+                      "| Total | " + " | ".join(cell(v) for _, v in series) + " |"]) + "\n\n"
+
+
 def _render(name: str, pages: list[_Page], blocks: list[tuple[_Block, int]], skipped: list[int],
             meta: dict[str, str], lexicon) -> PdfText:
     if lexicon is None:
@@ -703,7 +779,19 @@ def _render(name: str, pages: list[_Page], blocks: list[tuple[_Block, int]], ski
         mined_now = flag
 
     in_figure = False
+    fig_lines: list[Line] = []
+    title = ""                                 # the chart title before a figure ('Global Market Size of X, 2020-2030E')
+
+    def close_figure(page: int) -> None:
+        if fig_lines:
+            got = chart_series(fig_lines) if title else None
+            if got:
+                emit(_series_table(title, *got), page)
+            fig_lines.clear()
+
     for b, page in blocks:
+        if b.kind != "figure":
+            close_figure(page)
         h = header.get(page) if shift else None
         in_figure = in_figure and b.kind == "figure" and not (shift and h and h != chapter_now)
         if shift and h and h != chapter_now:
@@ -729,6 +817,7 @@ def _render(name: str, pages: list[_Page], blocks: list[tuple[_Block, int]], ski
                            + ["| " + " | ".join(r) + " |" for r in rows[1:]]) + "\n\n", page)
         elif b.kind == "figure":
             # consecutive label lines make one figure block
+            fig_lines.extend(b.lines)
             if in_figure:
                 parts.pop()
                 pos -= 5
@@ -739,12 +828,14 @@ def _render(name: str, pages: list[_Page], blocks: list[tuple[_Block, int]], ski
                 emit("```\n\n", page)
             in_figure = True
         else:
+            title = text if _CHART_TITLE.search(text) and len(text) <= 160 else ""
             # a paragraph keeps where each of its pages begins
             first = True
             for ln_page, chunk in _by_page(b):
                 emit(("" if first else " " if not _CJK.search(chunk[:1]) else "") + chunk, ln_page)
                 first = False
             emit("\n\n", page if last_page is None else last_page)
+    close_figure(last_page or 1)
     set_mined(True)
     text = "".join(parts)
     if not text.strip():

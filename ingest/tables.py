@@ -36,6 +36,8 @@ UNIT_IN = re.compile(r"单位\s*[:：]\s*(?P<u>[^)）,，;；。]+)|[(（](?P<p>
                      r"|%)", re.I)
 COMPANY_HEAD = re.compile(r"公司|企业|厂商|供应商|品牌|玩家|排名|company|companies|vendor|player|manufacturer|brand|rank",
                           re.I)
+CHART_MARKET = re.compile(r"market\s+(?:size|value)\s+of\s+(?:the\s+)?(?P<m>[A-Za-z][\w\-&/ ]{1,60}?)\s*(?:[,，(（]|\s(?:19|20)\d{2}|$)",
+                          re.I)
 MARKET_TITLE_WORDS = re.compile(r"市场|行业|产业|market|industry|sector", re.I)
 
 
@@ -151,6 +153,7 @@ class TableReader:
         self.report_year = ex.claims.report.year
         self.first_estimate: int | None = None       # the first year a table's headers mark as a forecast
         self.table_region: str | None = None         # the region of the section's last total before the table
+        self.chart_caption = None                    # the title sentence of a chart read as a table
 
     def figures(self) -> list[Figure]:
         tables: dict[int, list] = {}
@@ -183,6 +186,8 @@ class TableReader:
         cap_unit = unit_of(cap_text)
         header, body = rows[0], rows[1:]
         heads = header.block.cells
+        # a chart's series read by position (ingest.pdf): its figures quote the chart's title on its page
+        self.chart_caption = cap if heads and heads[0].lower().startswith("chart (") and cap is not None else None
         # years down the first column: read it the other way round
         firsts = [r.block.cells[0] for r in body if r.block.cells]
         if firsts and all(YEAR_HEAD.match(fold(c)) and len(squash(c)) <= 12 for c in firsts) and BY_YEAR.match(
@@ -279,6 +284,12 @@ class TableReader:
     def caption_market(self, cap_text: str, cap) -> str:
         if not cap:
             return ""
+        m = CHART_MARKET.search(cap.sent.text)
+        if m:                       # 'Global Market Size of Non-Volatile Memory Chip, 2020-2030E'
+            name = m.group("m").strip()
+            said = {f.market for f in self.ex.claims.figures if f.market}
+            # the text's own name for it ('integrated circuit' for a chart of 'Integrated Circuits')
+            return next((x for x in sorted(said) if squash(x).rstrip("s") == squash(name).rstrip("s")), name)
         phrases = [p for p in self.ex.market_phrases(cap.doc.text, cap) if p[3] == "market"]
         return phrases[0][2] if phrases else ""
 
@@ -331,7 +342,7 @@ class TableReader:
         last = period[1] if period else year
         status = "forecast" if (col.estimate or (self.report_year and last and last > self.report_year)
                                 or (self.first_estimate and last and last >= self.first_estimate)) else "actual"
-        evidence = ex.evidence(r)
+        evidence = ex.evidence(self.chart_caption) if self.chart_caption is not None else ex.evidence(r)
         evidence.cell = where
         return Figure(metric=metric, metric_label=ex._metric_label(metric), market=market or "", region=region,
                       region_label=ex.region_label.get(region), segment=segment, year=year, period=period,

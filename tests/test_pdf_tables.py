@@ -68,7 +68,7 @@ def test_prospectus_financial_tables(proof_tables):
 
 def test_no_table_in_running_text_or_charts(proof_tables):
     got, found = proof_tables
-    pages = {page for page, _ in found}
+    pages = {page for page, rows in found if not rows[0][0].startswith("chart (")}   # a chart's series: below
     a, z = got.layout.chapter_pages
     assert not pages & set(range(a, z + 1))        # the industry chapter: prose, bullets and charts only
     for _, rows in found:
@@ -129,3 +129,21 @@ def test_rendered_table_reads_as_its_markdown(rendered):
     assert len(cells) >= 16                      # the table gives its figures …
     assert _figures(from_pdf) == _figures(from_md)           # … and the PDF gives the same ones
     assert {f.evidence.page for f in from_pdf.figures} == {1}
+
+
+def test_bar_chart_series_are_read_by_position(proof_tables):
+    """A bar chart whose year labels each have one data label over them becomes a series (a table whose
+    first header says it came from a chart); its figures quote the chart's title on its page, and a figure
+    the text also states is kept once, the text's."""
+    got, found = proof_tables
+    series = {page: rows for page, rows in found if rows[0][0].startswith("chart (")}
+    assert series[120][0][1:] == ["2020", "2021", "2022", "2023", "2024", "2025E", "2026E", "2027E", "2028E",
+                                  "2029E", "2030E"]
+    assert series[120][1][1:4] == ["US$361.2 billion", "US$463.0 billion", "US$474.4 billion"]
+    assert series[123][1][4] == "US$40.0 billion"
+    from ingest.pipeline import read_claims
+    _, claims = read_claims(PROOF)
+    cells = [f for f in claims.figures if f.evidence.cell and f.evidence.page == 120]
+    assert {(f.year, f.value) for f in cells} >= {(2021, 463.0), (2027, 748.1)}
+    assert all(f.evidence.quote.startswith("Global Market Size of Integrated Circuits") for f in cells)
+    assert not any(f.year == 2030 and f.value == 981.3 for f in cells)     # the sentence states it

@@ -73,3 +73,9 @@ def test_recall_and_precision_floors(scored, part):
     tal = tallies(scored[part])["place"]["running text"]
     recall, precision = FLOORS[part]
     assert tal.recall >= recall and tal.precision >= precision, (part, tal.recall, tal.precision)
+
+
+def test_chart_and_table_cells_floor(scored):
+    """Cells are claimed only where labels pair with years with certainty: what is claimed is right."""
+    tal = tallies(scored["dev"])["place"].get("table/chart")
+    assert tal is not None and tal.right >= 15 and tal.precision >= 0.95, vars(tal) if tal else None
