@@ -229,7 +229,6 @@ class Scored:
     doc: Doc
     extracted: list[Extracted]
     truth_hit: dict[int, tuple[int, dict]]       # truth index -> (extracted index, checks)
-    located_only: dict[int, int]                 # extracted index -> truth index (located, not correct)
 
     def correct_truth(self) -> set[int]:
         return {t for t, (_, c) in self.truth_hit.items() if all(c.values())}
@@ -253,7 +252,7 @@ def score_doc(doc: Doc, extracted: list[Extracted]) -> Scored:
             continue
         hit[ti] = (xi, c)
         used.add(xi)
-    return Scored(doc, extracted, hit, {})
+    return Scored(doc, extracted, hit)
 
 
 # --------------------------------------------------------------------------- tallies

@@ -25,7 +25,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .quantities import NUM, find_quantities, find_periods, find_years
+from .quantities import NUM, _comparator, find_periods, find_quantities, find_years
 from .text import fold, parse_number
 
 CATALOGUE = Path(__file__).with_name("frames.toml")
@@ -145,14 +145,15 @@ def catalogue() -> Catalogue:
 
 # --------------------------------------------------------------------------- quantities
 
-def _count_rx(cat: Catalogue) -> re.Pattern:
+@functools.lru_cache(maxsize=1)
+def _count_rx() -> re.Pattern:
+    cat = catalogue()
     scales = "|".join(re.escape(k) for k in sorted(cat.scales, key=len, reverse=True))
     units = "|".join(re.escape(k) for k in sorted(cat.units, key=len, reverse=True))
     return re.compile(rf"(?<![a-z0-9.,])(?P<num>{NUM})(?:\s*-\s*(?P<hi>{NUM}))?\s*(?P<scale>{scales})?\s*"
                       rf"(?P<unit>{units})(?![a-z])")
 
 
-_COUNT = None
 PP = re.compile(rf"(?<![a-z0-9.])(?P<num>{NUM})\s*(?:个百分点|percentage points?|pp\b|ppts?\b|ppt\b)")
 PER_UNIT = re.compile(r"^\s*(?:/\s*(?:t|吨|tonne|ton|kg|unit|台|辆|件|oz|lb|mwh|kwh|w)\b|per\s+(?:tonne|ton|unit|kg|vehicle|share))")
 RANK = re.compile(r"(?:排名|位列|位居|排在|名列)?第(?P<n>[一二三四五六七八九十\d]+)(?:名|位|大)?|ranked\s+(?P<en>first|second|third|fourth|fifth|no\.\s?\d|\d+(?:st|nd|rd|th))")
@@ -163,10 +164,7 @@ _DATE_AFTER = re.compile(r"^\s*(?:年|月|日|号|季|月份|%?\s*-\s*\d|[-/.]\d
 
 def quantities(t: str, original: str) -> list[_Q]:
     """The quantities of a folded, lower-cased sentence, in order."""
-    global _COUNT
     cat = catalogue()
-    if _COUNT is None:
-        _COUNT = _count_rx(cat)
     out: list[_Q] = []
     taken: list[tuple[int, int]] = []
 
@@ -195,7 +193,7 @@ def quantities(t: str, original: str) -> list[_Q]:
             sign = "+" if t[num_at - 1] == "+" else "-"
         out.append(_Q(start, end, q.value, q.value_text, unit, cls, q.mult, q.currency, q.comparator, sign))
         taken.append((start, end))
-    for m in _COUNT.finditer(t):
+    for m in _count_rx().finditer(t):
         if not free(m.start(), m.end()):
             continue
         unit, mult = cat.units[m.group("unit")]
@@ -206,7 +204,6 @@ def quantities(t: str, original: str) -> list[_Q]:
         if re.fullmatch(r"(?:19|20)\d{2}", m.group("num")) and not m.group("scale") and unit in ("count", "people"):
             continue
         cls = "times" if unit == "times" else "count"
-        from .quantities import _comparator
         hi = parse_number(m.group("hi")) if m.group("hi") else None
         out.append(_Q(m.start(), m.end(), v, m.group("num"), unit, cls, scale + mult, None,
                       "range" if hi is not None else _comparator(t, m.start(), m.end()), None, hi))
@@ -258,19 +255,18 @@ def cues(t: str) -> list[_Cue]:
     return [_Cue(m.start(), m.end(), m.group(), cat.cue_of[m.group()]) for m in cat.cue_rx.finditer(t)]
 
 
-QUARTER_RX = None
+@functools.lru_cache(maxsize=1)
+def _quarter_rx() -> re.Pattern:
+    alts = "|".join(re.escape(k) for k in sorted(catalogue().quarters, key=len, reverse=True))
+    return re.compile(rf"(?:(?P<y1>(?:19|20)\d{{2}})\s*年?\s*)?(?<![a-z])(?P<q>{alts})(?![a-z])"
+                      rf"(?:\s*(?P<y2>(?:19|20)\d{{2}}))?|(?:(?P<y3>(?:19|20)\d{{2}})\s*年\s*)?(?P<m>\d{{1,2}}\s*-\s*\d{{1,2}}\s*月)")
 
 
 def _quarters(t: str) -> list[tuple[int, int, str, int | None]]:
     """(start, end, 'Q3', year or None) for each quarter or half: 'Q3 2025', '2025年第三季度', '1H2024', '1-11月'."""
-    global QUARTER_RX
     cat = catalogue()
-    if QUARTER_RX is None:
-        alts = "|".join(re.escape(k) for k in sorted(cat.quarters, key=len, reverse=True))
-        QUARTER_RX = re.compile(rf"(?:(?P<y1>(?:19|20)\d{{2}})\s*年?\s*)?(?<![a-z])(?P<q>{alts})(?![a-z])"
-                                rf"(?:\s*(?P<y2>(?:19|20)\d{{2}}))?|(?:(?P<y3>(?:19|20)\d{{2}})\s*年\s*)?(?P<m>\d{{1,2}}\s*-\s*\d{{1,2}}\s*月)")
     out = []
-    for m in QUARTER_RX.finditer(t):
+    for m in _quarter_rx().finditer(t):
         y = m.group("y1") or m.group("y2") or m.group("y3")
         label = cat.quarters[m.group("q")] if m.group("q") else re.sub(r"\s", "", m.group("m"))
         out.append((m.start(), m.end(), label, int(y) if y else None))
@@ -386,19 +382,15 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None) -> 
     cat = catalogue()
     m = LABEL_VALUE.match(t)
     if m and len(qs) == 1 and qs[0].start == m.end():
-        # '端侧推理: 2,916 亿元人民币', '- Hardware segment: $5.0 billion': a list item; what it measures is
-        # said by the sentence that introduces the list (the document's reader pairs them)
-        q = qs[0]
-        return [Frame("listed", "", q.value, q.value_text, q.unit, q.unit_class, q.mult, q.currency, q.comparator,
-                      q.start, q.end, subject=text[m.start(1):m.end(1)].strip(), subject_type="segment",
-                      form="label-value")]
+        # '硬件: 50 亿元', '- Hardware segment: $5.0 billion': a list item; what it measures is said by the
+        # sentence that introduces the list (the document's reader pairs them)
+        return [_listed(qs[0], text[m.start(1):m.end(1)])]
     spans = clauses(t)
     cs = cues(t)
     periods = find_periods(t)
     years = [y for y in find_years(t, periods) if not any(q.start <= y.start < q.end for q in qs)]
     quarters = _quarters(t)
     sentence_years = sorted({y.year for y in years})
-    forecast_sentence = any(w in t for w in cat.forecast)
     out: list[Frame] = []
     prev: Frame | None = None
     carried_subject: tuple[str, str, str | None] | None = None     # (subject, type, company)
@@ -407,10 +399,8 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None) -> 
         ca, cb = spans[k]
         lv = LABEL_BEFORE.search(t[ca:q.start])
         if lv and not any(ca <= c.start < q.start for c in cs if c.start >= ca + lv.start(1)):
-            # '…细分市场规模如下： 端侧推理: 2,916 亿元人民币': an item of the list the clause introduces
-            out.append(Frame("listed", "", q.value, q.value_text, q.unit, q.unit_class, q.mult, q.currency,
-                             q.comparator, q.start, q.end, subject=text[ca + lv.start(1):ca + lv.end(1)].strip(),
-                             subject_type="segment", form="label-value"))
+            # '…细分市场规模如下： 硬件: 50 亿元': an item of the list the clause introduces
+            out.append(_listed(q, text[ca + lv.start(1):ca + lv.end(1)]))
             continue
         measure, cue = _measure(q, cs, ca, cb, t, prev)
         form = "cue-then-value" if cue is not None and cue.end <= q.start else "value-then-label"
@@ -447,7 +437,7 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None) -> 
         if measure is None:
             continue
         # subject
-        subj = _subject(t, text, ca, cue, q, measure, names) if form not in ("carried", "compared-base") else None
+        subj = _subject(t, text, ca, cue, q, names) if form not in ("carried", "compared-base") else None
         if form == "elliptical" and subj is None:
             continue                       # a clause naming nothing the document knows: no subject to carry
         if subj is None and carried_subject is not None:
@@ -493,16 +483,22 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None) -> 
             if len(levels) != 2:
                 continue
             f.period, f.year, f.form = (levels[0], levels[1]), levels[1], "from-to-cagr"
-        f.status = _status(f, t, ca, cb, years, forecast_sentence)
+        f.status = _status(f, t, ca, cb, years)
         out.append(f)
         prev = f
-    _respectively(out, t, periods, years)
+    _respectively(out, t, periods)
     _from_to(out, t, periods)
     return out
 
 
 LABEL_VALUE = re.compile(r"\s*(?:[-•*]\s*)?([^:：\d]{1,30}?)\s*[:：]\s*(?=(?:us\$|rmb|\$|€|¥|约|about|approximately)?\s*\d)")
 LABEL_BEFORE = re.compile(r"(?:^|[:：]\s*|\n)\s*(?:[-•*]\s*)?([^:：\d\n]{1,30}?)\s*[:：]\s*(?:us\$|rmb|usd|\$|€|¥|约|about|approximately)?\s*$")
+def _listed(q: _Q, label: str) -> Frame:
+    """A list item's frame: its label and value; the measure is the list's (ingest.extract pairs them)."""
+    return Frame("listed", "", q.value, q.value_text, q.unit, q.unit_class, q.mult, q.currency, q.comparator,
+                 q.start, q.end, subject=label.strip(), subject_type="segment", form="label-value")
+
+
 FROM_TO = re.compile(r"from\s*$|从\s*$")
 
 
@@ -537,7 +533,7 @@ def _names_region(s: str, names: "Names") -> bool:
 RESPECTIVELY = re.compile(r"分别|respectively|各为|依次")
 
 
-def _respectively(out: list[Frame], t: str, periods, years) -> None:
+def _respectively(out: list[Frame], t: str, periods) -> None:
     """'2018-2027E年市场规模分别为A、B、…', '…were A, B and C in 2018, 2019 and 2020, respectively': the
     values of a run take the years of the period (or of the years listed) in order, when the counts agree."""
     m = RESPECTIVELY.search(t)
@@ -613,9 +609,8 @@ def _measure(q: _Q, cs: list[_Cue], ca: int, cb: int, t: str, prev: Frame | None
     return None, None
 
 
-def _subject(t: str, text: str, ca: int, cue: _Cue | None, q: _Q, measure: Measure,
+def _subject(t: str, text: str, ca: int, cue: _Cue | None, q: _Q,
              names: "Names | None" = None) -> tuple[str, str, str | None] | None:
-    cat = catalogue()
     head_end = cue.start if cue is not None and cue.end <= q.start else q.start
     comp = _company(t, text, ca, head_end)
     if comp:
@@ -763,7 +758,7 @@ def _time(f: Frame, q: _Q, t: str, ca: int, cb: int, periods, years, quarters, s
             f.year = sentence_years[0]
 
 
-def _status(f: Frame, t: str, ca: int, cb: int, years, forecast_sentence: bool) -> str:
+def _status(f: Frame, t: str, ca: int, cb: int, years) -> str:
     cat = catalogue()
     clause = t[ca:cb]
     est = any(y.estimate and y.year == f.year for y in years)

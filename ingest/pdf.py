@@ -721,7 +721,7 @@ def chart_series(lines: list[Line]) -> tuple[str, list[tuple[str, str]]] | None:
 CHART_HEAD = "chart ("          # the first header cell of a table read from a chart: 'chart (US$ Billion)'
 
 
-def _series_table(title: str, unit: str, series: list[tuple[str, str]]) -> str:
+def _series_table(unit: str, series: list[tuple[str, str]]) -> str:
     """The series as a Markdown table the table reader reads (its caption, the chart's title, names what it
     measures; its first header cell says it was read from a chart, so its figures quote the title)."""
     m = _CHART_UNIT.match(unit)
@@ -786,7 +786,7 @@ def _render(name: str, pages: list[_Page], blocks: list[tuple[_Block, int]], ski
         if fig_lines:
             got = chart_series(fig_lines) if title else None
             if got:
-                emit(_series_table(title, *got), page)
+                emit(_series_table(*got), page)
             fig_lines.clear()
 
     for b, page in blocks:
