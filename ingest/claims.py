@@ -46,6 +46,8 @@ class Figure:
     value_high: float | None = None         # the upper bound of a range ('USD 10-12 billion')
     sign: str | None = None                 # + or - for a growth or change
     form: str | None = None                 # the catalogue form that read it
+    unplaced: bool = False                  # whose it is the sentence does not say: kept only if a segment the
+                                            # document lists claims it (resolved with the document), else dropped
 
     @property
     def normalized(self) -> float:

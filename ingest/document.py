@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Errors, IngestError
+from .markup import front_matter, strip_html
 
 # The graph model a report's graph is built with: bump it when the RDF a report becomes changes (2: Data
 # Cube slices; 3: segments named in a sentence), so that resumed ingests rebuild reports an older model built
 # though their text is the same.
-GRAPH_MODEL = 9
+GRAPH_MODEL = 10
 
 
 def content_hash(text: str) -> str:
@@ -138,6 +139,7 @@ class Document:
     content_hash: str
     front: list[str]             # unnumbered headings before the first body text (title block)
     layout: object | None = None  # ingest.pdf.Layout for a PDF: pages, chapters, the document's metadata
+    meta: dict = field(default_factory=dict)   # a text's front matter: title, date, author, publisher
 
     def section(self, sid: str) -> Section | None:
         index = self.__dict__.get("_by_id")
@@ -185,7 +187,10 @@ def decode_report(name: str, data: bytes) -> str:
     if not data:
         raise IngestError(name, Errors.EMPTY)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise IngestError(name, Errors.UTF16) from None
     else:
         nul = data.find(b"\x00")
         if nul >= 0:
@@ -200,7 +205,7 @@ def decode_report(name: str, data: bytes) -> str:
         raise IngestError(name, Errors.BINARY.format(offset=0).split(" (")[0])
     if not text.strip():
         raise IngestError(name, Errors.BLANK)
-    return despace_cjk(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return despace_cjk(strip_html(text.replace("\r\n", "\n").replace("\r", "\n")))
 
 
 # --------------------------------------------------------------------------- headings
@@ -280,6 +285,8 @@ def parse_document(text: str, path: str = "<text>", layout=None, place: bool = T
     """``layout`` (a PDF's): pages of every character, spans not to mine, heading depth set by typography.
     ``place=False`` leaves pages and mining flags to a later ``place(doc)`` (ingest checks its budget first)."""
     typographic = bool(layout is not None and getattr(layout, "typographic", False))
+    digest = content_hash(text)
+    text, meta = front_matter(text)
     lines, pos = [], 0
     for no, raw in enumerate(text.split("\n"), 1):
         lines.append(_Line(no, pos, raw))
@@ -428,8 +435,10 @@ def parse_document(text: str, path: str = "<text>", layout=None, place: bool = T
                 top_number = number
             if h.kind in ("zh_cap", "zh_top"):
                 zh_scheme, sub_number = True, None
-            if number and number in numbers_seen:
-                number = None   # a repeated number: keep as a titled section (never two sections with one id)
+            if number and (number in numbers_seen or number in section_ids):
+                # a repeated number, or one an earlier heading's title holds ('# 1.2'): keep as a titled
+                # section (never two sections with one id)
+                number = None
             if number is None and not body_seen:
                 front.append(h.title)
             if h.kind == "plain" and h.title in toc_titles:
@@ -465,7 +474,7 @@ def parse_document(text: str, path: str = "<text>", layout=None, place: bool = T
         current.end = len(text)
     if not sections:
         raise IngestError(path, Errors.NO_SECTIONS)
-    doc = Document(path, text, sections, blocks, lang, content_hash(text), front, layout)
+    doc = Document(path, text, sections, blocks, lang, digest, front, layout, meta)
     if place:
         place_blocks(doc)
     return doc

@@ -17,6 +17,7 @@ class Errors:
     TOO_BIG = "the file is {size:,} bytes, above the {limit:,}-byte limit for one report"
     BINARY = "this is a binary file, not report text (NUL byte at offset {offset})"
     ENCODING = "the text is not UTF-8 (invalid byte 0x{byte:02x}); save it as UTF-8 and try again"
+    UTF16 = "the text starts with a UTF-16 byte-order mark but is not valid UTF-16 (cut short?); save it as UTF-8"
     NOT_FOUND = "no such file"
     NO_CLAIMS = "no recognisable claims (no market figures, growth rates, definitions or drivers) in this report"
     NO_SECTIONS = "no sections found: the report needs headings (numbered like '1.2 Title' or titled)"

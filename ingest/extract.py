@@ -25,9 +25,10 @@ from kg.namespaces import METRIC_CAGR, METRIC_GROWTH, METRIC_MARKET_SIZE, METRIC
 from .claims import (Chart, Claims, Definition, Driver, Evidence, Figure, Market, ReportInfo, Segment, Source,
                      Trend)
 from .document import Block, Document, Sentence
-from .frames import Frame, document_names, frames as sentence_frames
+from .frames import Frame, catalogue as frame_catalogue, document_names, frames as sentence_frames, verb_headed
+from .markup import dated_title, parse_date
 from .quantities import find_periods, find_quantities, find_years
-from .text import fold, has_cjk, replace_zh_years, squash, tokenizer_safe
+from .text import fold, has_cjk, is_traditional, replace_zh_years, squash, tokenizer_safe
 
 if not Doc.has_extension("quantities"):
     Doc.set_extension("quantities", default=None)
@@ -206,7 +207,14 @@ class Extractor:
                                     list(self.doc.front) + [s.title for s in self.doc.sections],
                                     {fold(l).lower() for c in self.lex.regions for l, _ in c.labels()})
         self._last_subject: dict[int, tuple[str, str, str | None]] = {}
+        dated = self.dateline()
+        self.dated_year = dated[0] if dated else None
+        runs = re.findall(r"[\u4e00-\u9fff]{2,}", self.doc.text[:20000])
+        self.roc = bool(runs) and sum(map(is_traditional, runs)) >= 0.2 * len(runs)   # Taiwan's 民國 years
         info = self.report_info()
+        # a market report: its title names a market (a PDF's title may wrap over its first lines)
+        titles = [info.title or "", " ".join(self.doc.front[:3]), (getattr(self.doc.layout, "meta", None) or {}).get("title", "")]
+        self.market_report = any(MARKET_IN_TITLE.search(fold(t)) for t in titles if t)
         self.claims = Claims(report=info)
         self.figures()
         self.resolve_markets()
@@ -286,11 +294,29 @@ class Extractor:
                     break
         if publisher is None and d.front and d.front[0] != title:
             publisher = d.front[0]
+        dated = self.dateline()
+        if d.meta.get("title"):
+            title = d.meta["title"]            # a saved page's front matter names it
+        if publisher is None and (d.meta.get("publisher") or d.meta.get("author")):
+            publisher = d.meta.get("publisher") or d.meta.get("author")
+        if year is None and dated:
+            year = dated[0]
         if year is None:
             m = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", title)
             year = int(m.group(1)) if m else None
         contact = sorted(set(EMAIL.findall(d.text)) | set(u.rstrip(".,;") for u in URL.findall(d.text)))
         return ReportInfo(title=title, publisher=publisher, year=year, contact=contact, lang=d.lang, evidence=ev)
+
+    def dateline(self) -> tuple[int, int | None] | None:
+        """(year, month) the document is dated: its front matter's date, a PDF's cover date."""
+        meta = self.doc.meta or (getattr(self.doc.layout, "meta", None) or {})
+        if meta.get("date"):
+            return parse_date(meta["date"])
+        for title in [meta.get("title", "")] + list(self.doc.front[:2]) + [s.title for s in self.doc.sections[:1]]:
+            dated = dated_title(title)          # '財經新聞（2025年2月27日）': a news item's day
+            if dated:
+                return dated
+        return None
 
     # ------------------------------------------------------------------ figures
     def market_phrases(self, text: str, a: _Annotated) -> list[tuple[int, int, str, str]]:
@@ -304,8 +330,8 @@ class Extractor:
             for m in re.finditer("|".join(MARKET_WORDS_ZH), text):
                 left = m.start()
                 i = left
-                while i > 0 and left - i < 24 and (i - 1 in inside_word or text[i - 1] not in
-                                                   "，,。：:；;、（）()\"“”「」|的在从和与及或对为是达至到占"):
+                cut = frame_catalogue().cut        # the claim frames' subject cuts (ingest/frames.toml)
+                while i > 0 and left - i < 24 and (i - 1 in inside_word or text[i - 1] not in cut):
                     i -= 1
                 chunk = self._trim_chunk(text, i, left, a)
                 said = text[i:left].strip()
@@ -314,12 +340,17 @@ class Extractor:
                     if VAGUE_SEGMENT_ZH.search(said if chunk else text[max(0, i - 12):left]):
                         out.append(_ranked_named(text, original, i, m.end()) or (i, m.end(), SEGMENT_WORD_ZH, "vague"))
                         continue
+                if chunk and verb_headed(text[chunk[0]:chunk[1]]):
+                    chunk = None                   # '正式投入市场': putting on the market, no market's name
                 if chunk:
                     cs, ce = chunk
                     label = _clean_label(original[cs:ce])
                     named = text[cs:ce].rstrip()
                     base = _clean_label(original[cs:cs + len(named) - len(SEGMENT_WORD_ZH)]) \
                         if named.endswith(SEGMENT_WORD_ZH) else ""
+                    if base and base.endswith(frame_catalogue().locatives):
+                        out.append((cs, m.end(), SEGMENT_WORD_ZH, "vague"))   # '数字产业化内部细分行业': within it
+                        continue
                     if base and squash(base) not in GENERIC_HEADS:     # '消费级细分市场': the segment '消费级'
                         out.append((cs, m.end(), base, "segment"))
                     else:
@@ -511,7 +542,7 @@ class Extractor:
         """The sentence's figures checked against its claim frames (ingest.frames): a figure no frame
         confirms (same value, a compatible measure, the same year) is dropped; a frame no figure states is
         added, where its subject and time are known."""
-        fr = sentence_frames(a.sent.text, a.sent.norm, self.names)
+        fr = sentence_frames(a.sent.text, a.sent.norm, self.names, self.dated_year, self.roc)
         carried = self._last_subject.get(id(a.block))
         for x in fr:          # a sentence that names no subject continues its paragraph's ('… It grew 8%.')
             if x.subject is None and carried is not None and x.kind not in ("rank",):
@@ -522,6 +553,7 @@ class Extractor:
             self._last_subject[id(a.block)] = (named[-1].subject, named[-1].subject_type, named[-1].company)
         used: set[int] = set()
         out = []
+        item = None                       # '（一）餐飲外送：…': the item's label names the segment (read after)
         for f in figs:
             j = next((j for j, x in enumerate(fr) if j not in used and _confirms(x, f)), None)
             if j is None:
@@ -530,9 +562,23 @@ class Extractor:
             x = fr[j]
             if x.year is not None and not f.period:
                 f.year = x.year
-            if x.subject and not x.company and not f.segment and not _words(f.market) & _words(x.subject) and \
-                    (x.explicit or not self._is_name(f.market) and self._is_name(x.subject)):
+            longer = x.subject and f.market and squash(f.market) != squash(x.subject) and \
+                squash(x.subject).startswith(squash(f.market)) and self._is_name(x.subject)   # '数字' of '数字产业化'
+            if x.subject and not x.company and not f.segment and (longer or not _words(f.market) & _words(x.subject) and
+                                                                  (x.explicit or not self._is_name(f.market) and self._is_name(x.subject))):
                 f.market = _clean_label(x.subject)      # the frame's subject, a name of the document, over a fragment
+            if (not f.market or f.market == ctx.market) and not f.segment and item is None:
+                item = self._item_segment(a) or ""
+            # the report's market: 'the market' named generically, or a region's ('In 2024, China alone reached …')
+            # (only in a report whose title names its market: news and essays have no market to credit)
+            generic = item or not f.market and self.market_report and (
+                x.subject is None and (GENERIC_MARKET.search(a.sent.norm) or a.regions) or
+                x.subject is not None and fold(x.subject).lower() in self.names.exclude)
+            if not (x.company or f.segment or self._is_name(f.market) or generic or
+                    f.market and (x.explicit or x.subject and _words(f.market) & _words(x.subject))):
+                if f.market:
+                    continue              # whose figure it is neither the sentence nor a name of the document says
+                f.unplaced = True         # unless a segment the document lists is named in its clause
             f.claim, f.company, f.subperiod, f.sign, f.form = (x.kind if x.kind != "listed" else None), x.company, x.subperiod, x.sign, x.form
             f.subject_type = x.subject_type if x.company else ("segment" if f.segment else "market")
             out.append(f)
@@ -548,6 +594,7 @@ class Extractor:
         """A name the document uses for what it measures (ingest.frames.Names), not a fragment of a clause."""
         if not label or re.search(r"\d", label):
             return False
+        label = _CJK_SPACES.sub("", label)          # PDF text's '在 線 教 育'
         found = self.names.find(fold(label).lower(), 0, len(label))
         return bool(found) and sum(b - a for a, b, _, _ in found) >= 0.6 * len(squash(label))
 
@@ -555,7 +602,8 @@ class Extractor:
         if x.subject is not None and x.company is None and not x.explicit and not self._is_name(x.subject):
             return None                   # a subject the document never names as a market: not trusted
         if x.subject is None and x.company is None:
-            if x.kind not in ("market_size", "cagr", "growth") or not GENERIC_MARKET.search(a.sent.norm):
+            if x.kind not in ("market_size", "cagr", "growth") or not GENERIC_MARKET.search(a.sent.norm) or \
+                    not self._is_name(ctx.market):
                 return None               # whose figure it is the sentence does not say: dropped, not guessed
         if x.kind == "listed":
             return None                   # a list item no figure reads: its list was not introduced
@@ -565,7 +613,8 @@ class Extractor:
             return None                   # a CAGR over 'the same period' is placed by the reader of lists, not here
         year = x.year
         if year is None and x.period is None:
-            year = ctx.year               # the year of the section's sentence before ('其中，消费级…为8亿美元')
+            year = ctx.year or self.dated_year    # the year of the section's sentence before ('其中，消费级…为8亿美元'),
+                                                  # else the dateline's ('恒指收市報23718點' in a dated news item)
         if year is None and x.period is None:
             return None
         regions = [m for m in a.regions if m.start <= x.start]
@@ -902,6 +951,8 @@ class Extractor:
             if f.segment:
                 f.segment_key = self.segment(mk, f.segment).key
         self._subject_segments(figs)
+        # a figure whose holder its sentence did not name, and no segment of the document claimed: dropped
+        figs = [f for f in figs if not f.unplaced or f.segment]
         text_keys = {_identity(f) for f in figs if not f.evidence.cell}
         self.claims.figures = figs = [f for f in figs if not f.evidence.cell or _identity(f) not in text_keys]
         for f in figs:   # a share held by something the lists named a segment
@@ -1179,6 +1230,7 @@ _CHANGE_AFTER = re.compile(r"\s*(?:from|over|versus|vs\.?|compared (?:with|to)|o
 _DOWN = re.compile(r"down|fell|falls|fallen|declin|decreas|dropped|contract|slipped|drop|fall|下降|减少|下滑|衰退", re.I)
 
 
+_CJK_SPACES = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 GENERIC_MARKET = re.compile(r"市场|行业|产业|market|industry|sector", re.I)
 _KIND_OF_LABEL = {"market size": {"market_size", "company_figure", "change"}, "CAGR": {"cagr"},
                   "market share": {"share"}, "penetration rate": {"share"}, "growth rate": {"growth"},

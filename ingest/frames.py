@@ -20,12 +20,13 @@ duplicates, tables) is the extractor's (ingest.extract); this module sees one se
 from __future__ import annotations
 
 import functools
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .quantities import NUM, _comparator, find_periods, find_quantities, find_years
+from .quantities import NUM, YearMention, _comparator, find_periods, find_quantities, find_years
 from .text import fold, parse_number
 
 CATALOGUE = Path(__file__).with_name("frames.toml")
@@ -102,8 +103,14 @@ class Catalogue:
     strip_en: frozenset[str]
     generic: frozenset[str]
     vague: tuple[str, ...] = ()
+    verb_heads: tuple[str, ...] = ()
+    zh_adverbs: tuple[str, ...] = ()
+    locatives: tuple[str, ...] = ()
+    comparisons: tuple[str, ...] = ()
     forms: list[dict] = field(default_factory=list)
     concept_of: dict[tuple[str, str], str] = field(default_factory=dict)   # (cue, kind) -> metric IRI
+    deictic: dict[str, int] = field(default_factory=dict)       # 'last year' -> -1 (from the dateline)
+    roc: dict = field(default_factory=dict)                      # Republic-of-China years (traditional text)
     cue_rx: re.Pattern = field(init=False, repr=False)
     cue_of: dict[str, list[Measure]] = field(init=False, repr=False)
 
@@ -137,10 +144,14 @@ def catalogue() -> Catalogue:
                                 frozenset(m.get("minus", ())), m.get("needs"), tuple(m.get("change_words", ())),
                                 tuple(m.get("level_words", ()))))
     t, s = data["time"], data["subjects"]
-    return Catalogue({k: (v[0], int(v[1])) for k, v in data["units"].items()}, dict(data["scales"]), measures,
-                     tuple(t["forecast"]), tuple(t["relative"]), tuple(t["year_before"]), dict(t["quarters"]), tuple(s["company_suffixes"]), s["cut"],
-                     frozenset(s["strip_en"]), frozenset(s["generic"]), tuple(s.get("vague", ())),
-                     data.get("forms", []), concept_of)
+    return Catalogue(units={k: (v[0], int(v[1])) for k, v in data["units"].items()}, scales=dict(data["scales"]),
+                     measures=measures, forecast=tuple(t["forecast"]), relative=tuple(t["relative"]),
+                     year_before=tuple(t["year_before"]), quarters=dict(t["quarters"]),
+                     company_suffixes=tuple(s["company_suffixes"]), cut=s["cut"], strip_en=frozenset(s["strip_en"]),
+                     generic=frozenset(s["generic"]), vague=tuple(s.get("vague", ())),
+                     verb_heads=tuple(s.get("verb_heads", ())), zh_adverbs=tuple(s.get("zh_adverbs", ())),
+                     comparisons=tuple(s.get("comparisons", ())), locatives=tuple(s.get("locatives", ())), forms=data.get("forms", []), concept_of=concept_of,
+                     deictic=dict(t.get("deictic", {})), roc=dict(t.get("roc", {})))
 
 
 # --------------------------------------------------------------------------- quantities
@@ -218,7 +229,16 @@ def quantities(t: str, original: str) -> list[_Q]:
             out.append(_Q(m.start(), m.end(), float(v), n, "rank", "rank", 0, None, "eq"))
             taken.append((m.start(), m.end()))
     out.sort(key=lambda q: q.start)
-    return [q for q in out if not _DATE_AFTER.match(t[q.end:]) or q.unit_class in ("percent", "money", "pp")]
+    return [q for q in out if _finite(q)
+            and (not _DATE_AFTER.match(t[q.end:]) or q.unit_class in ("percent", "money", "pp"))]
+
+
+def _finite(q: _Q) -> bool:
+    """'1000…0' past a float's range is no quantity (its RDF literal would be 'inf')."""
+    try:
+        return all(math.isfinite(v * 10 ** q.mult) for v in (q.value, q.value_high) if v is not None)
+    except OverflowError:
+        return False
 
 
 # --------------------------------------------------------------------------- clauses, cues, time
@@ -278,13 +298,26 @@ def _quarters(t: str) -> list[tuple[int, int, str, int | None]]:
 _ZH_LEAD = re.compile(r"^(?:全球|中国|我国|国内|整体|其中|而|并|但|也|还|都|已|据|由|按|截至|预计|目前|随着|(?:19|20)\d{2}年?)+")
 _EN_WORD = re.compile(r"[a-z0-9][a-z0-9\-&+.']*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK_SPACES = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+@functools.lru_cache(maxsize=256)
+def _glossary_positions(t: str) -> frozenset[int]:
+    """Positions inside the glossary's Chinese words (kg/vocab.ttl), which a cut character does not split:
+    '激光雷达' holds no verb '达', '在线教育' no preposition '在'."""
+    from kg.lexicon import load_lexicon
+    return frozenset(i for w in load_lexicon().zh_words.finditer(t) for i in range(w.start(), w.end()))
+
+
+def _cuts(t: str, i: int) -> bool:
+    return t[i] in catalogue().cut and i not in _glossary_positions(t)
 
 
 def _zh_phrase(t: str, end: int, limit: int = 14) -> tuple[int, str] | None:
     """The run of characters before `end` up to a cut character (the subject of '…市场规模为'), or None."""
     cat = catalogue()
     i = end
-    while i > 0 and end - i < limit and t[i - 1] not in cat.cut and not t[i - 1].isdigit() and \
+    while i > 0 and end - i < limit and not _cuts(t, i - 1) and not t[i - 1].isdigit() and \
             not (t[i - 1].isspace() and (i < 2 or t[i - 2].isspace() or t[i - 2] in cat.cut or t[i - 2].isdigit())):
         i -= 1
     if i > 0 and (t[i - 1].isdigit() or t[i - 1] == "%"):
@@ -314,6 +347,8 @@ def _en_phrase(t: str, end: int, limit: int = 5, start: int = 0) -> tuple[int, s
         keep.append(w)
     while keep and re.search(r"(?:ing|ed)$", keep[-1].group()) and len(keep[-1].group()) > 5:
         keep.pop()                     # 'raising| prices', 'remained| resilient': a verb, not the noun phrase
+    while keep and re.search(r"ed$", keep[0].group()) and len(keep[0].group()) > 5:
+        keep.pop(0)                    # 'Asia Pacific followed| with …': the verb after the noun phrase
     if not keep:
         return None
     a = keep[-1].start()
@@ -335,9 +370,16 @@ def _en_forward(t: str, a: int, b: int, limit: int = 5) -> tuple[int, str] | Non
         if lw in catalogue().strip_en:
             continue
         keep.append(w)
+    while keep and _VERB_FORM.search(keep[0].group()):
+        keep.pop(0)                    # ', expanding at a CAGR of …': a participle, no noun phrase
+    while keep and _VERB_FORM.search(keep[-1].group()) and keep[-1].group().endswith("ed"):
+        keep.pop()
     if not keep:
         return None
     return keep[0].start(), t[keep[0].start():keep[-1].end()]
+
+
+_VERB_FORM = re.compile(r"^[a-z]{3,}(?:ing|ed)$")
 
 
 _VERBS = frozenset("""expect expects push pushes raise raises brings bring sits sit build builds drive drives
@@ -346,7 +388,7 @@ is are was were be been will would could should may might can has have had reach
 grew grow grows rose rise rises increased increase decreased fell fall declined posted recorded accounted account
 accounts expected expects forecast projected estimated remained remain stood stands stand totalled totaled hit amounted
 saw see sees generated achieved delivered shipped sold up down by to from at of in on than over under about around
-approximately nearly almost more less""".split())
+approximately nearly almost more less followed follows follow led leads lead ranked ranks rank""".split())
 
 
 def _company(t: str, original: str, a: int, b: int) -> tuple[str, int] | None:
@@ -370,9 +412,11 @@ def _company(t: str, original: str, a: int, b: int) -> tuple[str, int] | None:
 
 # --------------------------------------------------------------------------- frames
 
-def frames(text: str, norm: str | None = None, names: "Names | None" = None) -> list[Frame]:
+def frames(text: str, norm: str | None = None, names: "Names | None" = None, dated: int | None = None,
+           roc: bool = False) -> list[Frame]:
     """The frames of one sentence (`text` as written; `norm` its fold(), same length; `names` the
-    document's names, when the sentence is read in its document)."""
+    document's names, when the sentence is read in its document; `dated` the year of the document's dateline,
+    which places 'last year' and '今年'; `roc`: the document counts Republic-of-China years ('107年')."""
     t = (norm if norm is not None else fold(text)).lower()
     if len(t) != len(text):
         t = fold(text).lower()
@@ -389,6 +433,7 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None) -> 
     cs = cues(t)
     periods = find_periods(t)
     years = [y for y in find_years(t, periods) if not any(q.start <= y.start < q.end for q in qs)]
+    years = sorted(years + _dated_years(t, dated, roc, years, qs), key=lambda y: y.start)
     quarters = _quarters(t)
     sentence_years = sorted({y.year for y in years})
     out: list[Frame] = []
@@ -431,13 +476,16 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None) -> 
                 measure = next(m for m in cat.measures if m.kind == "market_size")   # 'the largest segment, at $180 billion'
             if measure is not None:
                 form, ca = "continued", pa
-        if measure is None and q.unit_class == "money" and names is not None and _names_region(t[ca:q.start], names):
+        region = _region_in(t[ca:q.start], names) if names is not None and q.unit_class == "money" else None
+        if measure is None and region is not None:
             # 'Asia Pacific is the largest region with USD 4.4 billion, followed by Europe at USD 1.3 billion'
             measure, form = next(m for m in cat.measures if m.kind == "market_size"), "region-value"
         if measure is None:
             continue
         # subject
         subj = _subject(t, text, ca, cue, q, names) if form not in ("carried", "compared-base") else None
+        if form == "region-value" and (subj is None or not subj[0]):
+            subj = (text[ca + region[0]:ca + region[1]], "market", None)    # the region's market
         if form == "elliptical" and subj is None:
             continue                       # a clause naming nothing the document knows: no subject to carry
         if subj is None and carried_subject is not None:
@@ -487,8 +535,34 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None) -> 
         out.append(f)
         prev = f
     _respectively(out, t, periods)
+    _slashed(out, t)
     _from_to(out, t, periods)
     return out
+
+
+_SLASH_YEARS = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*/\s*((?:19|20)?\d{2})(?![\d.%])")
+
+
+def _slashed(out: list[Frame], t: str) -> None:
+    """'a deficit of 640kt/170kt in 2026/2027 (vs. 60kt/40kt)': each run of slash-joined values takes the
+    slash-joined years in order."""
+    m = _SLASH_YEARS.search(t)
+    if not m or len(out) < 2:
+        return
+    first, second = int(m.group(1)), int(m.group(2))
+    if second < 100:
+        second += first // 100 * 100
+    if second <= first:
+        return
+    i = 0
+    while i < len(out) - 1:
+        if out[i].kind == out[i + 1].kind and re.fullmatch(r"\s*/\s*", t[out[i].end:out[i + 1].start]) and \
+                not (out[i].start <= m.start() < out[i + 1].end):
+            out[i].year, out[i + 1].year = first, second
+            out[i].form = out[i + 1].form = "slashed"
+            i += 2
+        else:
+            i += 1
 
 
 LABEL_VALUE = re.compile(r"\s*(?:[-•*]\s*)?([^:：\d]{1,30}?)\s*[:：]\s*(?=(?:us\$|rmb|\$|€|¥|约|about|approximately)?\s*\d)")
@@ -526,8 +600,16 @@ _ELLIPTICAL = re.compile(r"\s*(?:the\s+)?(?:[a-z][\w\-]*\s+){1,4}|\s*[\u3400-\u9
 SAME_PERIOD = re.compile(r"same period|forecast period|同期|预测期内|预测期间")
 
 
-def _names_region(s: str, names: "Names") -> bool:
-    return any(re.search(rf"(?<![a-z]){re.escape(r)}(?![a-z])", s) for r in names.exclude if len(r) >= 2)
+def _region_in(s: str, names: "Names") -> tuple[int, int] | None:
+    """The span of the last region the text names ('Asia Pacific is the largest region with'), or None."""
+    best = None
+    for r in names.exclude:
+        if len(r) < 2 or r not in s:
+            continue
+        for m in re.finditer(rf"(?<![a-z]){re.escape(r)}(?![a-z])", s):
+            if best is None or (m.start(), m.end()) > best:
+                best = (m.start(), m.end())
+    return best
 
 
 RESPECTIVELY = re.compile(r"分别|respectively|各为|依次")
@@ -646,6 +728,20 @@ def _subject(t: str, text: str, ca: int, cue: _Cue | None, q: _Q,
     return _phrase_subject(t, text, ca, head_end, cue, q)
 
 
+def _strip_adverbs(phrase: str) -> str:
+    """'同比名义' -> '': the qualifiers at a Chinese phrase's ends stripped."""
+    words = sorted(catalogue().zh_adverbs, key=len, reverse=True)
+    changed = True
+    while phrase and changed:
+        changed = False
+        for w in words:
+            if phrase.startswith(w):
+                phrase, changed = phrase[len(w):].strip(), True
+            if phrase.endswith(w):
+                phrase, changed = phrase[:-len(w)].strip(), True
+    return phrase
+
+
 def _strip_cues(phrase: str) -> str:
     """'AI 推理芯片市场规模' -> 'AI 推理芯片': a measure's cue at the end of a subject phrase is no part of it."""
     rx = catalogue().cue_rx
@@ -664,8 +760,8 @@ _ZH_MARKET_END = re.compile(r"(?:市场|行业|产业|赛道|领域)$")
 def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None, q: _Q,
                     regions: set[str] = frozenset()) -> tuple[str, str, str | None] | None:
     cat = catalogue()
-    lead = t[max(ca, head_end - 16):head_end]
-    if any(re.search(rf"(?<![a-z]){re.escape(v)}(?![a-z])", lead) for v in cat.vague):
+    lead = t[max(ca, head_end - 24):head_end]
+    if any(re.search(rf"(?<![a-z\-]){re.escape(v)}(?![a-z\-])", lead) for v in cat.vague):
         return "", "vague", None          # 'the fastest-growing segment', '最大细分市场': not named
     zh = bool(_CJK.search(t[ca:head_end]))
     if zh:
@@ -681,8 +777,14 @@ def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None,
                         break
                     lead_n = len(p[1]) - len(_ZH_LEAD.sub("", p[1]))
                     p = (p[0] + lead_n + len(r), p[1][lead_n + len(r):])
+                if t[:p[0]].rstrip().endswith("占"):
+                    return None            # '占GDP比重达39.8%': the whole a share is of, not its holder
+                if p[1].startswith(cat.comparisons):
+                    return "", "vague", None       # '高于GDP名义增速3.4个百分点': a comparison's standard
                 s = _ZH_LEAD.sub("", p[1])
                 s = re.sub(r"(?:市场|行业|产业)$", "", s)
+                if not _strip_adverbs(s):
+                    return None            # '同比名义增长16.2%': the clause names no subject
                 if len(s) >= 2 and s not in cat.generic:
                     lead = len(p[1]) - len(_ZH_LEAD.sub("", p[1]))
                     return text[p[0] + lead:p[0] + len(p[1])].strip(), "market", None
@@ -758,6 +860,44 @@ def _time(f: Frame, q: _Q, t: str, ca: int, cb: int, periods, years, quarters, s
             f.year = sentence_years[0]
 
 
+@functools.lru_cache(maxsize=1)
+def _deictic_rx() -> re.Pattern:
+    words = sorted(catalogue().deictic, key=len, reverse=True)
+    return re.compile(rf"(?<![a-z])(?:{'|'.join(map(re.escape, words))})(?![a-z])")
+
+
+@functools.lru_cache(maxsize=1)
+def _roc_rx() -> re.Pattern:
+    r = catalogue().roc
+    era = "|".join(map(re.escape, r.get("era", ())))
+    return re.compile(rf"(?P<era>{era})?\s*(?<![\d.,])(?P<n>\d{{2,3}})\s*(?=年)")
+
+
+def _dated_years(t: str, dated: int | None, roc: bool, years, qs) -> list[YearMention]:
+    """Years the sentence gives against its document: 'last year' by the dateline, '107年' in the ROC era."""
+    cat = catalogue()
+    out = []
+    if dated:
+        for m in _deictic_rx().finditer(t):
+            if not any(y.start <= m.start() < y.end for y in years):
+                out.append(YearMention(m.start(), m.end(), dated + cat.deictic[m.group()], False))
+    if roc and cat.roc:
+        r = cat.roc
+        for m in _roc_rx().finditer(t):
+            n = int(m.group("n"))
+            after = t[m.end("n"):].lstrip()[1:]          # past '年'
+            before = t[max(0, m.start("n") - 3):m.start("n")]
+            if not (m.group("era") or r["first"] <= n <= r["last"]):
+                continue
+            if not m.group("era") and (any(before.endswith(w) for w in r["not_before"]) or
+                                       any(after.startswith(w) for w in r["not_after"])):
+                continue
+            if any(q.start <= m.start("n") < q.end for q in qs):
+                continue
+            out.append(YearMention(m.start("n"), m.end("n") + 1, r["offset"] + n, False))
+    return out
+
+
 def _status(f: Frame, t: str, ca: int, cb: int, years) -> str:
     cat = catalogue()
     clause = t[ca:cb]
@@ -775,6 +915,8 @@ _TICKER = re.compile(r"([\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z&.\- ]{1,20}?)\
                      r"[a-z]{1,5}\.(?:o|n|us|hk)|(?:nasdaq|nyse|hkex|sehk)\s*[:：]\s*[a-z0-9.]+|\d{4,5}\.hk)\s*[)）]", re.I)
 _QUOTED = re.compile(r"[「“\"《]([^」”\"》\n]{2,16})[」”\"》]")
 _ZH_MARKET = re.compile(r"([\u3400-\u9fffA-Za-z0-9]{2,14}?)(?:细分市场|市场|行业|产业|赛道|领域)")
+_ZH_MEASURED = re.compile(r"(?<![\u3400-\u9fff])([\u3400-\u9fff]{2,10}?)(?:规模|产值|增加值|营业收入|业务收入|零售额|销售额|出货量|销量|产量)"
+                          r"(?=\s*(?:达到|达|为|约|超过|突破|同比|增长|实现|累计|已|将|预计|\d))")
 _EN_MARKET = re.compile(r"\b((?:[a-z0-9][\w\-&+.']*\s){0,4}[a-z0-9][\w\-&+.']*)\s+(?:market|industry|sector|segment)s?\b")
 _EN_NAME = re.compile(r"\b([A-Z][\w&\-.]*(?:\s+[A-Z][\w&\-.]*){0,3})")
 
@@ -792,7 +934,7 @@ class Names:
         label = label.strip(" -·:：,，")
         key = fold(label).lower()
         cat = catalogue()
-        if any(re.search(rf"(?<![a-z]){re.escape(v)}(?![a-z])", key) for v in cat.vague):
+        if any(re.search(rf"(?<![a-z\-]){re.escape(v)}(?![a-z\-])", key) for v in cat.vague):
             return
         if key in self.exclude or any(key in r for r in self.exclude if len(r) <= 8 and _CJK.match(key[:1] or "a")):
             return                     # a region ('中国大陆' and its '大陆') is a place, not what is measured
@@ -819,11 +961,17 @@ class Names:
         return out
 
 
+def verb_headed(phrase: str) -> bool:
+    """'正式投入' before 市场: a verb's object, no market's name (folded text)."""
+    return fold(phrase).rstrip().endswith(catalogue().verb_heads)
+
+
 def document_names(texts: list[str], titles: list[str], exclude: set[str] = frozenset()) -> Names:
     """The names of a document from its sentences (`texts`) and its title and headings; `exclude`: folded
     lower-case labels that are no names of what is measured (the glossary's regions)."""
     cat = catalogue()
     names = Names(exclude=set(exclude))
+    regions = sorted((r for r in exclude if _CJK.search(r)), key=len, reverse=True)
     counts: dict[str, int] = {}
     for text in texts:
         t = fold(text)
@@ -844,16 +992,31 @@ def document_names(texts: list[str], titles: list[str], exclude: set[str] = froz
                 if p and len(_ZH_LEAD.sub("", p[1])) >= 2:
                     lead = len(p[1]) - len(_ZH_LEAD.sub("", p[1]))
                     names.add(text[p[0] + lead:m.end()], "company")
+        if _CJK_SPACES.search(t):
+            t = _CJK_SPACES.sub("", t)          # PDF text's '在 線 教 育市場': the name without its spaces
         for m in _ZH_MARKET.finditer(t):
             s = _ZH_LEAD.sub("", m.group(1))
-            if len(s) >= 2 and not any(ch in cat.cut for ch in s):
+            lead = next((r for r in regions if s.lower().startswith(r)), None)
+            if lead and len(s) - len(lead) >= 2:
+                s = s[len(lead):]          # '台湾外送平台': the region's market '外送平台' 
+            a = m.start(1) + len(m.group(1)) - len(s)
+            if len(s) >= 2 and not any(_cuts(t.lower(), j) for j in range(a, m.end(1))) and not verb_headed(s):
                 counts["\0" + s] = counts.get("\0" + s, 0) + 1
         for m in _EN_MARKET.finditer(tl):
             words = [w for w in m.group(1).split() if w not in cat.strip_en and w not in _VERBS]
             if words and not any(w in cat.cue_of for w in words):
                 counts["\1" + " ".join(words)] = counts.get("\1" + " ".join(words), 0) + 1
+        for m in _ZH_MEASURED.finditer(t):      # '数字经济规模达到45.5万亿元': what the document measures
+            s = _ZH_LEAD.sub("", m.group(1))
+            a = m.start(1) + len(m.group(1)) - len(s)
+            if len(s) >= 2 and s not in cat.generic and not any(_cuts(t.lower(), j) for j in range(a, m.end(1))) \
+                    and not verb_headed(s) and not _ZH_MARKET_END.search(s):
+                counts["\2" + s] = counts.get("\2" + s, 0) + 1
     for k, n in counts.items():
-        if k.startswith("\0"):
+        if k.startswith("\2"):
+            if n >= 2:                           # named so twice: a thing the document measures, no fragment
+                names.add(k[1:], "market")
+        elif k.startswith("\0"):
             names.add(k[1:], "market")
         elif k.startswith("\1"):
             names.add(k[1:], "market")

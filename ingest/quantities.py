@@ -37,7 +37,8 @@ QUANTITY = re.compile(
     rf"(?:(?P<pre>{_alt(PREFIX_CURRENCIES)})\s?)?(?P<num>{NUM})\s*(?:{_PCT}|{_EN_UNIT}|{_ZH_UNIT})?",
     re.I)
 FRACTION = re.compile(rf"(?<![a-z])(?P<frac>{_alt(FRACTIONS)})(?![a-z])", re.I)
-YEAR = re.compile(r"(?<![\d.$])(?<!\d,)(?:FY\s?)?(?P<y>(?:19|20)\d{2})(?P<e>\s?[EF](?![a-z]))?(?!\s*(?:\d|%|亿|万|billion|million|个|家|台|元|美元))",
+YEAR = re.compile(r"(?<![\d.$])(?<!\d,)(?:FY\s?)?(?P<y>(?:19|20)\d{2})(?P<e>\s?[EF](?![a-z]))?(?!\s*(?:\d|%|亿|億|万|萬|千|百|billion|million|thousand|个|個|家|台|辆|輛|人|名|件|套|只|颗|顆|片|张|張|吨|噸|"
+                  r"户|戶|座|艘|架|部|款|项|項|次|单|單|箱|份|例|元|美元|units?\b|people\b|vehicles\b|tonnes\b|tons\b))",
                   re.I)
 PERIOD = re.compile(
     r"(?:from\s+|between\s+|从\s*)?(?<![\d.])(?P<a>(?:19|20)\d{2})\s*(?:E|年)?\s*(?:至|到|~|-|to|through|and|until|～)\s*"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,6 +14,7 @@ from kg.namespaces import (DCTERMS, ID_BASE, OA, PROV, QB, RDF, RDFS, RK, SDMX_A
 
 from .claims import Claims, Evidence
 from .document import Document
+from .markup import parse_date
 from .text import has_cjk
 
 _N = ox.NamedNode
@@ -57,7 +59,9 @@ def _typed(value, dtype) -> ox.Literal:
 
 
 def _num(value: float) -> ox.Literal:
-    return _typed(repr(float(value)) if not float(value).is_integer() else f"{int(value)}.0", XSD.decimal)
+    """An xsd:decimal in plain notation: '0.00001', never repr's '1e-05' (no decimal lexical form)."""
+    text = format(Decimal(repr(float(value))), "f")
+    return _typed(text if "." in text else f"{text}.0", XSD.decimal)
 
 
 class _Builder:
@@ -91,6 +95,9 @@ def to_quads(doc: Document, claims: Claims, path: str | Path) -> tuple[str, list
     if info.evidence:
         _evidence(b, f"{rep}/about", rep, info.evidence)
     layout = doc.layout
+    dated = parse_date(doc.meta["date"]) if doc.meta.get("date") else None
+    if layout is None and dated and dated[1]:
+        b.add(rep, RK.documentDate, _typed("%04d-%02d" % dated, XSD.gYearMonth))
     if layout is not None:
         b.add(rep, RK.pages, _typed(layout.pages, XSD.integer))
         meta = layout.meta

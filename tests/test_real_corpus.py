@@ -16,8 +16,10 @@ HELD = split()["heldout"]
 
 # (recall, precision) of correct claims in running text; development and held-out documents.
 # Measured: before the claim frames dev 0.05 / 0.18 (10 text documents), held out 0.12 / 0.34; with them
-# dev 0.14 / 0.46 (19 documents with 5 zh-Hant news texts), held out 0.18 / 0.59 (10 documents).
-FLOORS = {"dev": (0.13, 0.44), "heldout": (0.17, 0.55)}
+# dev 0.14 / 0.46 (19 documents with 5 zh-Hant news texts), held out 0.18 / 0.59 (10 documents); with a
+# figure kept only when its subject is named (a document's name, the sentence's subject, a company) and HTML,
+# front matter and datelines read: dev 0.16 / 0.66, held out 0.17 / 0.73 (precision first).
+FLOORS = {"dev": (0.15, 0.63), "heldout": (0.15, 0.69)}
 
 
 def test_truth_files_are_well_formed():
