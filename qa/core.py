@@ -108,6 +108,12 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
                                             (fam.NAME in LISTING and _too_many(frame, ctx))):
                 ans = ask_which_market(frame, ctx)
                 break
+            if fam.matches(frame, ctx) and frame.leftover and _accountable(fam.NAME, frame):
+                ans = _unaccounted(frame, ctx)      # a word names what the report does not hold: no nearby figure
+                break
+            if fam.matches(frame, ctx) and frame.negated and fam.NAME in FIGURE_FAMILIES - NEGATION_AWARE:
+                ans = _negation_unread(frame, ctx)  # 'not', 'excluding …': a figure of the whole would be wrong
+                break
             if fam.matches(frame, ctx):
                 ans = fam.answer(frame, ctx)
                 if ans is not None:
@@ -236,6 +242,36 @@ def _unknown(frame: Frame, ctx: Context) -> Answer:
     return not_found(frame, f"报告没有提到{names}；报告涵盖的是：{cov}。",
                      f"The report does not mention {names}; it covers: {cov}.",
                      interpretation=f"unknown name(s): {', '.join(frame.unknown)}", ctx=ctx, family="unknown")
+
+
+# families answering with figures: every word of their question must be accounted for (qa/parse.py `accounted`);
+# the families answering in words (drivers, trends, metadata) read free text, a definition so when it names a term
+FIGURE_FAMILIES = {"lookup", "cagr", "rate", "share", "growth", "estimate", "compare", "superlative", "filter",
+                   "consistency", "parts"}
+
+
+# families that read what a question excludes ('global excluding China' compared with China is the difference)
+NEGATION_AWARE = {"parts", "compare", "share"}
+
+
+def _negation_unread(frame: Frame, ctx: Context) -> Answer:
+    cov = _coverage(ctx, frame.lang, near=frame.text)
+    return not_found(frame, f"报告没有给出除去所排除部分后的数据（问题含否定或排除）；报告涵盖的是：{cov}。",
+                     f"The report states no figure with that exclusion (the question negates or excludes something); "
+                     f"it covers: {cov}.", interpretation="negation not answered", ctx=ctx, family="negation")
+
+
+def _accountable(family: str, frame: Frame) -> bool:
+    return family in FIGURE_FAMILIES or family == "definition" and not (frame.markets or frame.segments)
+
+
+def _unaccounted(frame: Frame, ctx: Context) -> Answer:
+    words = list(dict.fromkeys(frame.leftover))
+    names = join([f"“{w}”" for w in words], frame.lang)
+    cov = _coverage(ctx, frame.lang, near=" ".join(words))
+    return not_found(frame, f"报告没有给出关于{names}的数据；报告涵盖的是：{cov}。",
+                     f"The report gives no figures about {names}; it covers: {cov}.",
+                     interpretation=f"not in the graph: {', '.join(words)}", ctx=ctx, family="unaccounted")
 
 
 def _unknown_market(frame: Frame, ctx: Context) -> Answer:

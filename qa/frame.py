@@ -19,6 +19,10 @@ class Frame:
     threshold: tuple[str, float] | None = None            # ("gt", 2e11) for "segments above 2,000 亿元"
     unknown: list[str] = field(default_factory=list)      # names the graph does not know ("AMD")
     unknown_market: str | None = None                     # "the training chip market": a market no report covers
+    leftover: list[str] = field(default_factory=list)     # content words nothing accounts for (qa/words.toml)
+    negated: bool = False                                 # 'non-cloud', '除中国以外', 'not': something is excluded
+    negated_segments: list[str] = field(default_factory=list)   # what is excluded (not in segments/regions)
+    negated_regions: list[str] = field(default_factory=list)
     followup: bool = False
     refers_back: bool = False                             # "that", "这", "该" point at the previous answer
     family: str | None = None

@@ -42,6 +42,14 @@ SELECT DISTINCT ?market ?report ?metric WHERE { ?obs rk:market ?market ; rk:repo
 REPORT_DATES = P + """
 SELECT ?report ?date WHERE { ?report a rk:Report ; dcterms:date ?date }"""
 
+PUBLISHERS = P + """
+SELECT DISTINCT ?name WHERE { ?report a rk:Report . { ?report dcterms:publisher ?name } UNION { ?report rk:consultant ?name } }"""
+
+# where a segment's products are used, as its definition says ('智能手机', 'data center'): words a question may
+# describe a segment by ('手机、汽车等终端设备上的AI推理芯片')
+DEPLOYMENTS = P + """
+SELECT DISTINCT ?place WHERE { ?def rk:deployment ?place }"""
+
 VERSION = P + "SELECT (COUNT(?r) AS ?n) (MAX(STR(?h)) AS ?h) WHERE { ?r a rk:Report ; rk:contentHash ?h }"
 
 
@@ -69,6 +77,8 @@ class QALexicon:
     version: tuple
     report_year: dict[str, int] = field(default_factory=dict)   # report IRI -> year of publication
     census: tuple | None = None                    # the reports counted when it was built (see lexicon_for)
+    publishers: tuple[str, ...] = ()               # who wrote the reports ('CIC 灼识咨询'): names a question may use
+    deployments: tuple[str, ...] = ()              # where the segments' products are used (their definitions)
     _patterns: list | None = field(default=None, repr=False)
 
     def of_kind(self, kind: str) -> list[Entity]:
@@ -113,7 +123,7 @@ class QALexicon:
         """Every Latin-script word of every label: names the graph knows."""
         words = set()
         texts = [t for t, _k, _i in self.patterns()] + [a for e in self.of_kind("Term") for a in e.aliases]
-        for text in texts:
+        for text in texts + list(self.publishers):      # 'CIC', who wrote the report, is no unknown name
             words.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9.&\-]*", text))
         return frozenset(words)
 
@@ -148,6 +158,26 @@ class QALexicon:
             for w in re.findall(r"[a-z][a-z0-9.&\-]*", text.lower()):
                 words.add(w[:-1] if len(w) > 3 and w.endswith("s") else w)
         return frozenset(words)
+
+    @functools.cached_property
+    def name_words(self) -> frozenset[str]:
+        """Latin-script words of the names the graph holds (markets, segments, publishers), singular: a word of a
+        question that is part of one is accounted for even where no whole label matched."""
+        words = set()
+        texts = [t for t, k, _i in self.patterns() if k in ("Market", "Segment")] + list(self.publishers) + list(self.deployments)
+        for text in texts:
+            if True:
+                for w in re.findall(r"[a-z][a-z0-9.&\-]*", text.lower()):
+                    words.add(w[:-1] if len(w) > 3 and w.endswith("s") else w)
+        return frozenset(words)
+
+    @functools.cached_property
+    def held_text(self) -> str:
+        """Every market and segment label and publisher the graph holds, squashed and joined: a Chinese word of a
+        question inside one is accounted for. (Glossary regions and terms are not: '上海', '训练芯片' are known
+        words, but the reports hold no figure of them.)"""
+        texts = [t for t, k, _i in self.patterns() if k in ("Market", "Segment")] + list(self.publishers) + list(self.deployments)
+        return "|".join(squash(fold(t).lower()) for t in texts)
 
     @functools.cached_property
     def label_text(self) -> str:
@@ -320,4 +350,6 @@ def build(store, version: tuple = ()) -> QALexicon:
         markets_with.setdefault(intern(r["metric"]), set()).add(market)
         reports_of.setdefault(market, set()).add(intern(r["report"]))
     years = {intern(r["report"]): r["date"] for r in store.rows(REPORT_DATES) if isinstance(r.get("date"), int)}
-    return QALexicon(ents, markets_with, reports_of, version, years)
+    publishers = tuple(sorted({str(r["name"]) for r in store.rows(PUBLISHERS) if r.get("name")}))
+    deployments = tuple(sorted({str(r["place"]) for r in store.rows(DEPLOYMENTS) if r.get("place")}))
+    return QALexicon(ents, markets_with, reports_of, version, years, publishers=publishers, deployments=deployments)

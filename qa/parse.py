@@ -9,8 +9,11 @@ Years, periods, units and thresholds are read by the shared number normaliser (i
 """
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
 import unicodedata
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -27,6 +30,7 @@ from .frame import Frame
 from .lexicon import QALexicon
 
 MAX_QUESTION = 2000
+WORDS = Path(__file__).with_name("words.toml")
 EN_STOP = set("""a an the of in on for to by at and or is are was were be been what which who whom whose how why when where
 much many did does do will would could should can shall may might this that these those it its their there here than then
 as with from into about over under between among per vs versus also just please tell me show give list i we you our your
@@ -175,10 +179,18 @@ class Parser:
         frame.unknown_market = _unknown_market(doc, lang, kept, self.lex)
         for span in kept:
             kind, iri = span.label_.split("|", 1)
+            if kind in ("Segment", "Region") and _negates(low, span.start_char, span.end_char):
+                # 'non-cloud', 'excluding China', '除中国以外', '不含云端': what the question takes out
+                frame.negated = True
+                out = frame.negated_segments if kind == "Segment" else frame.negated_regions
+                if iri not in out:
+                    out.append(iri)
+                continue
             target = {"Market": frame.markets, "Segment": frame.segments, "Region": frame.regions,
                       "Metric": frame.metrics}[kind]
             if iri not in target:
                 target.append(iri)
+        frame.negated = frame.negated or bool(NEGATION.search(low))
         cue_spans = []
         for key, start, end in self.cues[lang](doc):
             if lang == "zh" and _inside_ascii_word(low, doc[start:end].start_char, doc[start:end].end_char):
@@ -199,6 +211,7 @@ class Parser:
         frame.threshold = _threshold(text)
         frame.unknown = _unknown_names(question, self.lex) if lang == "en" else \
             _unknown_latin_names(text, kept, self.lex) + _unknown_zh_subject(text, kept, self.lex)
+        frame.leftover = accounted(low, lang, doc, kept, cue_spans, self.lex)
         frame.followup = bool(re.search(r"呢[?？]?\s*$|^(那|那么|and|what about|how about|same for|and in|and for)\b|^那", low))
         frame.refers_back = bool(re.search(r"\b(that|this|it)\b|这个|这一|该数|那个", low)) and lang == "en" or \
             bool(re.search(r"(这个|这一|该|那)(数字|数值|规模|值)?(占|是)", low))
@@ -220,6 +233,102 @@ class Parser:
 
 
 LATIN_RUN = re.compile(r"[a-z0-9][a-z0-9 .&/\-]*[a-z0-9]|[a-z]")
+
+
+# ------------------------------------------------------------------ negation
+
+_NEG_BEFORE = re.compile(r"(?:\bnon-?\s*|\bexcluding\s+|\bexcept(?:\s+for)?\s+|\bother\s+than\s+|\boutside(?:\s+of)?\s+|"
+                         r"\bwithout\s+|\bex-\s*|\bnot\s+(?:the\s+|in\s+)?|除了?|不含|不包括|不计|扣除|剔除|非)"
+                         r"(?:the\s+)?$")
+_NEG_AFTER = re.compile(r"^\s*(?:以外|之外)")
+# a negation no named segment or region carries ('not', '不是'): figure families do not answer it
+NEGATION = re.compile(r"\b(?:not|non|excluding|except|without|other than|outside)\b|不含|不包括|除了?.{1,12}?(?:以外|之外|外)|"
+                      r"扣除|剔除|(?<![\u4e00-\u9fff])非|不是")
+
+
+def _negates(low: str, start: int, end: int) -> bool:
+    """Is the name at low[start:end] excluded: 'non-cloud', 'global excluding China', '除中国以外', '不含中国'?"""
+    before = low[max(0, start - 14):start]
+    return bool(_NEG_BEFORE.search(before)) or (bool(_NEG_AFTER.match(low[end:])) and "除" in low[max(0, start - 6):start])
+
+
+# ------------------------------------------------------------------ accountable parsing
+
+@functools.lru_cache(maxsize=1)
+def function_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    """(English function words, Chinese ones longest first): qa/words.toml, the closed bilingual list."""
+    data = tomllib.loads(WORDS.read_text("utf-8"))
+    en = set(data["en"]["words"].split())
+    # two letters swapped ('teh', 'waht'): the speller leaves words this short alone
+    en |= {w[:i] + w[i + 1] + w[i] + w[i + 2:] for w in list(en) if w.isalpha() for i in range(len(w) - 1)}
+    en = frozenset(en)
+    zh = tuple(sorted({fold(w) for w in data["zh"]["words"].split()}, key=len, reverse=True))
+    return en, zh
+
+
+_NUMBERISH = re.compile(r"(?:us\$|rmb|nt\$|hk\$|\$|€|¥)?\d[\d,.]*\s*(?:%|e\b|f\b)?|(?:19|20)\d{2}\s*e?|"
+                        r"[一二三四五六七八九十两百千]+(?=年|个|大|家|种|类|项|成|倍|亿|万)")
+_UNIT_WORDS = re.compile(r"百分点|百分比|个百分点|万亿|兆|亿|万|千|百|元|人民币|美元|港元|新台币|欧元|日元|英镑|"
+                         r"\b(?:billions?|millions?|trillions?|thousands?|bn|mn|usd|rmb|cny|eur|hkd|twd|jpy|gbp|dollars?|yuan|"
+                         r"percent|percentage|points?|pp)\b")
+
+
+def accounted(low: str, lang: str, doc, spans, cue_spans, lex: QALexicon) -> list[str]:
+    """The content words of a question nothing accounts for: not a label the graph holds, a family's cue, a time,
+    a number or unit, nor a function word (qa/words.toml). Each names something the report does not hold."""
+    covered = bytearray(len(low))
+    for sp in list(spans) + list(cue_spans):
+        covered[sp.start_char:sp.end_char] = b"\1" * (sp.end_char - sp.start_char)
+    for rx in (_NUMBERISH, _UNIT_WORDS):
+        for m in rx.finditer(low):
+            covered[m.start():m.end()] = b"\1" * (m.end() - m.start())
+    en, zh = function_words()
+    out: list[str] = []
+    norms = {t.idx: t.norm_ for t in doc} if lang == "en" else {}
+    for m in re.finditer(r"[a-z][a-z0-9\-']*", low):
+        if any(covered[m.start():m.end()]):
+            continue
+        w = m.group().strip("'-").removesuffix("'s")
+        forms = {w, _singular(w), norms.get(m.start(), w)}        # the norm: singular, a typo corrected
+        if len(w) < 2 or forms & en or forms & lex.name_words:
+            continue
+        out.append(w)
+    for m in re.finditer(r"[\u4e00-\u9fff]+", low):
+        run = "".join(ch if not covered[i] else " " for i, ch in enumerate(m.group(), m.start()))
+        for piece in run.split():
+            rest = _strip_function_words(piece, zh)
+            if rest and squash(rest) not in lex.held_text and squash(piece) not in lex.held_text:
+                out.append(_trim_function_words(piece, zh))
+    return out
+
+
+def _trim_function_words(piece: str, zh: tuple[str, ...]) -> str:
+    """'帮我写一段快速' -> '写一段快速': function words off a piece's ends only (to name what is missing)."""
+    changed = True
+    while changed and piece:
+        changed = False
+        for w in zh:
+            if len(w) < 2:
+                continue
+            if len(w) < len(piece) and piece.startswith(w):
+                piece, changed = piece[len(w):], True
+            if len(w) < len(piece) and piece.endswith(w):
+                piece, changed = piece[:-len(w)], True
+    return piece
+
+
+def _strip_function_words(piece: str, zh: tuple[str, ...]) -> str:
+    """The characters of a Chinese run no function word covers, greedily from the left: '有多少家' -> '',
+    '企业' -> '企业', '一颗多少钱' -> '一颗钱'."""
+    out, i = [], 0
+    while i < len(piece):
+        w = next((w for w in zh if piece.startswith(w, i)), None)
+        if w:
+            i += len(w)
+        else:
+            out.append(piece[i])
+            i += 1
+    return "".join(out)
 
 
 def _inside_ascii_word(text: str, start: int, end: int) -> bool:
@@ -335,8 +444,8 @@ def _unknown_names(question: str, lex: QALexicon) -> list[str]:
 HOW_FAST = re.compile(r"how fast|how quickly|增长多快|增速(?:是)?多少|增长得多快|成长多快")
 _ZH_MARKET_WORD = re.compile(r"市场|行业|产业")
 _ZH_STOP = re.compile(r"^(?:的|全球|细分|整体|总体|整个|各|该|这个|这|其|国内|国际|全|总|中|在|和|与|及|或|哪个|哪些|什么|多少|是|年|"
-                      r"推动|驱动|带动|影响|促进|关于|对于|对|支撑|约占|占据|占|\d+|\s)+|"
-                      r"(?:的|整体|总体|细分|中|里)+$")
+                      r"推动|驱动|带动|影响|促进|关于|对于|对|支撑|约占|占据|占|除了?|不含|不包括|以外|之外|\d+|\s)+|"
+                      r"(?:的|整体|总体|细分|中|里|以外|之外)+$")
 _ZH_GENERIC_OWNER = re.compile(r"^(?:第?[一二三四五六七八九十两\d]+大|最大|最小|最快|前[一二三四五六七八九十\d]+|报告|地区|区域|"
                                r"国家|各地|部分|产品|类型|领域|板块|应用|下游|上游|本报告|该报告|未来|目前|当前|今年|明年|去年|近年|近几年|整体|总体|行业|市场|全球|"
                                r"国内|海外|各|所有|其中|其|它|他们|预测期|期间|同期|增速|增长|规模|份额|细分|哪个|哪些|什么)")

@@ -47,14 +47,29 @@ def _run(rows, store) -> list[tuple[str, str, list[str]]]:
     return failures
 
 
-@pytest.mark.parametrize("name,store_fixture,allowed", [
-    ("heldout-seed.jsonl", "seed_store", 1),
-    ("heldout-multi.jsonl", "multi_store", 3),
-    # a third reader's 159 analyst questions (calculations the QA does not do, follow-ups that lose their
-    # subject, …): 121 pass; the failures are the known gaps listed in docs/qa-gaps.md
-    ("heldout-seed-paraphrases.jsonl", "seed_store", 38),
+# Known failures, by id (docs/qa-gaps.md): a new failure fails the test, and so does a known one that now
+# passes (take it off the list). The paraphrase set is a third reader's 159 analyst questions; most of its
+# known failures ask in words (method, disclaimer, what chips balance), which the passage index will answer.
+KNOWN = {
+    "heldout-seed.jsonl": {"s58"},
+    "heldout-multi.jsonl": {"b20", "r6"},
+    "heldout-seed-paraphrases.jsonl": {
+        "h12", "h24", "h33", "h34", "h40", "h48", "h49", "h50", "h69", "h70", "h76", "h79", "h82", "h88", "h89",
+        "h91", "h92", "h95", "h96", "h97", "h98", "h100", "h103", "h104", "h106", "h107", "h108", "h109", "h135",
+        "h141", "h146", "h159"},
+}
+
+
+@pytest.mark.parametrize("name,store_fixture", [
+    ("heldout-seed.jsonl", "seed_store"),
+    ("heldout-multi.jsonl", "multi_store"),
+    ("heldout-seed-paraphrases.jsonl", "seed_store"),
 ])
-def test_heldout_questions(request, name, store_fixture, allowed):
+def test_heldout_questions(request, name, store_fixture):
     rows = [json.loads(l) for l in (HERE / name).read_text(encoding="utf-8").splitlines() if l.strip()]
     failures = _run(rows, request.getfixturevalue(store_fixture))
-    assert len(failures) <= allowed, "\n".join(f"{i} {q}: {w}" for i, q, w in failures)
+    failed = {i for i, _q, _w in failures}
+    new = [f"{i} {q}: {w}" for i, q, w in failures if i not in KNOWN[name]]
+    assert not new, "new failures:\n" + "\n".join(new)
+    fixed = KNOWN[name] - failed
+    assert not fixed, f"now passing, take off the known list: {sorted(fixed)}"
