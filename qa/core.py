@@ -38,7 +38,33 @@ def parser_for(store) -> tuple[QALexicon, Parser]:
         if not (hit and hit[0] is lex):
             hit = (lex, Parser(lex, FAMILIES))
             _PARSERS[key] = hit
+    passages_for(store, lex)       # built with the parser (the dictionary too): no question pays for it later
     return hit
+
+
+_PASSAGES: dict = {}
+
+
+def passages_for(store, lex: QALexicon):
+    """The store's passage index (qa/passages.py), rebuilt when its reports change (the lexicon's version)."""
+    from .parse import function_words
+    from .passages import PassageIndex
+    key = getattr(store, "uid", None) or id(store)
+    hit = _PASSAGES.get(key)
+    if hit and hit[0] is lex:
+        return hit[1]
+    from .passages import dictionary
+    dictionary()
+    with _LOCK:
+        hit = _PASSAGES.get(key)
+        if not (hit and hit[0] is lex):
+            en, zh = function_words()
+            # Chinese text is cut at multi-character function words and at particles only: a single
+            # character such as 据 or 达 is as often part of a word (数据, 达到)
+            cuts = tuple(w for w in zh if len(w) >= 2) + tuple("的了吗呢吧啊呀和与及或在对把被这那其该各每都也就还又才是")
+            hit = (lex, PassageIndex.from_store(store, en, cuts))
+            _PASSAGES[key] = hit
+    return hit[1]
 
 
 class Conversation:
@@ -120,6 +146,8 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
                     break
         else:
             frame.family = None
+    if (ans is None or ans.status == "not_found" and ans.family in PASSAGE_FALLBACK) and _asks_in_words(frame):
+        ans = _passage_answer(frame, ctx, store) or ans
     if ans is None:
         ans = _not_understood(frame, ctx)
     ans.question = question if len(question) <= MAX_QUESTION else question[:MAX_QUESTION]
@@ -259,6 +287,51 @@ def _negation_unread(frame: Frame, ctx: Context) -> Answer:
     return not_found(frame, f"报告没有给出除去所排除部分后的数据（问题含否定或排除）；报告涵盖的是：{cov}。",
                      f"The report states no figure with that exclusion (the question negates or excludes something); "
                      f"it covers: {cov}.", interpretation="negation not answered", ctx=ctx, family="negation")
+
+
+# not_found answers a passage of the report may still answer: no family, a word family, a word left over
+PASSAGE_FALLBACK = {"", "drivers", "trends", "definition", "metadata", "unaccounted"}
+# asking in words: why, how, what does, which kind, the difference, the effect
+_WORDS_ASK = re.compile(r"为什么|为何|如何|怎样|怎么|什么|哪些|哪类|哪一类|哪几类|区别|影响|作用|\bwhy\b|\bhow (?:does|do|is|are|can|will)\b|"
+                        r"\bwhat (?:does|do|is|are|kind)\b|\bwhich\b|\bexplain\b|\bdescribe\b|\bdifference\b|\bimpact\b|"
+                        r"\brole\b|\bis (?:this|the|it)\b", re.I)
+# asking for a figure: a passage holding numbers is no answer to these
+_FIGURE_ASK = re.compile(r"多少|多大|几[家个年倍]|规模|份额|占比|比例|增速|增长率|复合|cagr|how (?:much|many|big|large|fast)|"
+                         r"what (?:share|percentage|proportion)|market size|revenue|收入|营收|价格|price|\d{4}", re.I)
+PASSAGE_MIN_SCORE = 4.0       # BM25 score of the best sentence below which the report is taken not to say
+
+
+def _asks_in_words(frame: Frame) -> bool:
+    return bool(_WORDS_ASK.search(frame.text)) and not _FIGURE_ASK.search(frame.text) and not frame.years \
+        and not frame.period and not frame.unknown
+
+
+def _passage_answer(frame: Frame, ctx: Context, store) -> Answer | None:
+    from .passages import cite, query_terms
+    index = passages_for(store, ctx.lex)
+    terms = query_terms(frame.text, ctx.lex, index.stop, index.zh_words, topic=_topic(frame, ctx))
+    hits = index.search(terms, k=3)
+    if not hits or hits[0][0] < PASSAGE_MIN_SCORE:
+        return None
+    best = hits[0][0]
+    kept = [p for s, p in hits if s >= 0.6 * best][:2]
+    quotes = " ".join(f"“{p.text}”" for p in kept)
+    zh = f"报告写道：{quotes}"
+    en = f"The report says: {quotes}"
+    ans = Answer(question=frame.text, lang=frame.lang, status="answered", answer=zh if frame.lang == "zh" else en,
+                 citations=[cite(p) for p in kept], interpretation=f"passage search (score {best:.1f})",
+                 family="passage")
+    return ans
+
+
+def _topic(frame: Frame, ctx: Context) -> list[str]:
+    """The labels of what the question names (its markets, segments, regions): the topic, in every sentence."""
+    out = []
+    for iri in frame.markets + frame.segments + frame.regions:
+        e = ctx.lex.entities.get(iri)
+        if e:
+            out.extend([*e.labels.values(), *e.aliases])
+    return out
 
 
 def _accountable(family: str, frame: Frame) -> bool:

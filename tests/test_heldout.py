@@ -48,15 +48,18 @@ def _run(rows, store) -> list[tuple[str, str, list[str]]]:
 
 
 # Known failures, by id (docs/qa-gaps.md): a new failure fails the test, and so does a known one that now
-# passes (take it off the list). The paraphrase set is a third reader's 159 analyst questions; most of its
-# known failures ask in words (method, disclaimer, what chips balance), which the passage index will answer.
+# passes (take it off the list). The paraphrase set is a third reader's 159 analyst questions; many of its
+# known failures ask in words in English of the Chinese report (method, disclaimer, currency), where the
+# passage search's scores stay under its threshold.
 KNOWN = {
     "heldout-seed.jsonl": {"s58"},
     "heldout-multi.jsonl": {"b20", "r6"},
     "heldout-seed-paraphrases.jsonl": {
-        "h12", "h24", "h33", "h34", "h40", "h48", "h49", "h50", "h69", "h70", "h76", "h79", "h82", "h88", "h89",
-        "h91", "h92", "h95", "h96", "h97", "h98", "h100", "h103", "h104", "h106", "h107", "h108", "h109", "h135",
-        "h141", "h146", "h159"},
+        "h12", "h24", "h33", "h34", "h40", "h48", "h49", "h50", "h69", "h70", "h76", "h79", "h82", "h91", "h92",
+        "h95", "h96", "h97", "h98", "h103", "h104", "h106", "h107", "h108", "h109", "h135", "h141", "h146"},
+    # a second reader's 60 unanswerable and 30 answerable questions on the seed (written without the code):
+    # every unanswerable is not_found; two figure questions and a typo ('推里') are not answered
+    "heldout-trust.jsonl": {"t73", "t74", "t87"},
 }
 
 
@@ -64,6 +67,7 @@ KNOWN = {
     ("heldout-seed.jsonl", "seed_store"),
     ("heldout-multi.jsonl", "multi_store"),
     ("heldout-seed-paraphrases.jsonl", "seed_store"),
+    ("heldout-trust.jsonl", "seed_store"),
 ])
 def test_heldout_questions(request, name, store_fixture):
     rows = [json.loads(l) for l in (HERE / name).read_text(encoding="utf-8").splitlines() if l.strip()]

@@ -72,3 +72,29 @@ def test_function_words_are_data_and_hold_no_subject_matter():
     assert {"what", "the", "how"} <= en and "多少" in zh
     for word in ("chip", "inference", "cloud", "推理", "芯片", "云端", "china", "中国"):
         assert word not in en and word not in zh
+
+
+@pytest.mark.parametrize("question,words", [
+    ("数据合规对AI推理芯片有什么影响？", ["本地化"]),
+    ("哪些应用需要毫秒级处理？", ["智能驾驶"]),
+    ("边缘推理芯片需要在什么之间取得平衡？", ["平衡"]),
+    ("What does the disclaimer say?", ["免责声明"]),
+])
+def test_questions_asked_in_words_quote_the_report(seed_store, question, words):
+    """The passage index (qa/passages.py): the best sentences, quoted with their section and line."""
+    a = ask(question, store=seed_store)
+    assert a.status == "answered" and a.family == "passage", a.answer
+    assert all(c.line and c.section for c in a.citations)
+    assert any(w in a.answer or any(w in c.section_title for c in a.citations) for w in words), a.answer
+
+
+@pytest.mark.parametrize("question", ["What's Nvidia's share of the AI inference chip market?",
+                                      "Who are the top five players?", "今天天气怎么样？", "帮我写一段快速排序代码"])
+def test_no_passage_answers_what_the_report_does_not_say(seed_store, question):
+    assert ask(question, store=seed_store).status == "not_found"
+
+
+def test_english_reaches_chinese_text_through_the_dictionary():
+    from qa.passages import dictionary
+    en2zh, zh2en = dictionary()
+    assert "投资" in en2zh["investment"] and "免责声明" in en2zh["disclaimer"] and "compliance" in zh2en["合规"]
