@@ -25,7 +25,7 @@ from kg.namespaces import METRIC_CAGR, METRIC_GROWTH, METRIC_MARKET_SIZE, METRIC
 from .claims import (Chart, Claims, Definition, Driver, Evidence, Figure, Market, ReportInfo, Segment, Source,
                      Trend)
 from .document import Block, Document, Sentence
-from .frames import Frame, catalogue as frame_catalogue, document_names, frames as sentence_frames, verb_headed
+from .frames import _CJK_SPACES, Frame, catalogue as frame_catalogue, document_names, frames as sentence_frames, verb_headed
 from .markup import dated_title, parse_date
 from .quantities import find_periods, find_quantities, find_years
 from .text import fold, has_cjk, is_traditional, replace_zh_years, squash, tokenizer_safe
@@ -1230,7 +1230,6 @@ _CHANGE_AFTER = re.compile(r"\s*(?:from|over|versus|vs\.?|compared (?:with|to)|o
 _DOWN = re.compile(r"down|fell|falls|fallen|declin|decreas|dropped|contract|slipped|drop|fall|下降|减少|下滑|衰退", re.I)
 
 
-_CJK_SPACES = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 GENERIC_MARKET = re.compile(r"市场|行业|产业|market|industry|sector", re.I)
 _KIND_OF_LABEL = {"market size": {"market_size", "company_figure", "change"}, "CAGR": {"cagr"},
                   "market share": {"share"}, "penetration rate": {"share"}, "growth rate": {"growth"},
@@ -1439,7 +1438,7 @@ def _lcs(a: str, b: str) -> str:
 
 
 def _items(text: str) -> list[str]:
-    text = re.sub(r"^(?:靠近数据源的|the|a|an)\s*", "", text.strip())
+    text = re.sub(r"^(?:[\u4e00-\u9fff]{2,8}的|the|a|an)\s*", "", text.strip())     # a leading modifier ('…的')
     parts = re.split(r"[、,，;；/]|\s*(?:及|和|或|与|以及|以保障|and|or)\s*", text)
     return [p.strip(" 。.等") for p in parts if p and len(p.strip(" 。.等")) >= 2]
 

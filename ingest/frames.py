@@ -728,9 +728,14 @@ def _subject(t: str, text: str, ca: int, cue: _Cue | None, q: _Q,
     return _phrase_subject(t, text, ca, head_end, cue, q)
 
 
+@functools.lru_cache(maxsize=1)
+def _adverbs_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(catalogue().zh_adverbs, key=len, reverse=True))
+
+
 def _strip_adverbs(phrase: str) -> str:
     """'同比名义' -> '': the qualifiers at a Chinese phrase's ends stripped."""
-    words = sorted(catalogue().zh_adverbs, key=len, reverse=True)
+    words = _adverbs_longest_first()
     changed = True
     while phrase and changed:
         changed = False

@@ -99,7 +99,7 @@ def _chunks(xs: list[str], n: int = 200) -> Iterator[list[str]]:
 
 def describe(store, iris: Iterable[str]) -> dict[str, tuple[str, str]]:
     """``{iri: (label, kind)}`` for the given entities, read entity by entity. A figure reads
-    "2024 6,067 亿元人民币", a section "§1.3 title"; other labels are the first of ``LABEL_PREDICATES``
+    "2024 1,234 亿元", a section "§1.3 title"; other labels are the first of ``LABEL_PREDICATES``
     the entity has (Chinese first, English first for regions and metrics)."""
     iris = [i for i in dict.fromkeys(iris) if i]
     kinds: dict[str, str] = {}

@@ -160,24 +160,27 @@ class QALexicon:
         return frozenset(words)
 
     @functools.cached_property
+    def _held_labels(self) -> list[str]:
+        """The labels of what the graph holds figures about or names itself: markets, segments, the reports'
+        publishers and where the segments are deployed. (Glossary regions and terms are not: '上海', '训练芯片'
+        are known words, but the reports hold no figure of them.)"""
+        return [t for t, k, _i in self.patterns() if k in ("Market", "Segment")] + list(self.publishers) + \
+            list(self.deployments)
+
+    @functools.cached_property
     def name_words(self) -> frozenset[str]:
-        """Latin-script words of the names the graph holds (markets, segments, publishers), singular: a word of a
-        question that is part of one is accounted for even where no whole label matched."""
+        """Latin-script words of the held labels, singular: a word of a question that is part of one is accounted
+        for even where no whole label matched."""
         words = set()
-        texts = [t for t, k, _i in self.patterns() if k in ("Market", "Segment")] + list(self.publishers) + list(self.deployments)
-        for text in texts:
-            if True:
-                for w in re.findall(r"[a-z][a-z0-9.&\-]*", text.lower()):
-                    words.add(w[:-1] if len(w) > 3 and w.endswith("s") else w)
+        for text in self._held_labels:
+            for w in re.findall(r"[a-z][a-z0-9.&\-]*", text.lower()):
+                words.add(w[:-1] if len(w) > 3 and w.endswith("s") else w)
         return frozenset(words)
 
     @functools.cached_property
     def held_text(self) -> str:
-        """Every market and segment label and publisher the graph holds, squashed and joined: a Chinese word of a
-        question inside one is accounted for. (Glossary regions and terms are not: '上海', '训练芯片' are known
-        words, but the reports hold no figure of them.)"""
-        texts = [t for t, k, _i in self.patterns() if k in ("Market", "Segment")] + list(self.publishers) + list(self.deployments)
-        return "|".join(squash(fold(t).lower()) for t in texts)
+        """The held labels, squashed and joined: a Chinese word of a question inside one is accounted for."""
+        return "|".join(squash(fold(t).lower()) for t in self._held_labels)
 
     @functools.cached_property
     def label_text(self) -> str:

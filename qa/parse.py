@@ -317,18 +317,28 @@ def _trim_function_words(piece: str, zh: tuple[str, ...]) -> str:
     return piece
 
 
-def _strip_function_words(piece: str, zh: tuple[str, ...]) -> str:
-    """The characters of a Chinese run no function word covers, greedily from the left: '有多少家' -> '',
-    '企业' -> '企业', '一颗多少钱' -> '一颗钱'."""
-    out, i = [], 0
-    while i < len(piece):
-        w = next((w for w in zh if piece.startswith(w, i)), None)
+def split_at_words(run: str, words: tuple[str, ...]) -> list[str]:
+    """A Chinese run cut at the given words (longest first, from the left), the pieces between them:
+    '有多少家' -> [], '一颗推理芯片多少钱' with 推理芯片 covered elsewhere -> ['一颗', '钱']."""
+    out, cur, i = [], [], 0
+    while i < len(run):
+        w = next((w for w in words if run.startswith(w, i)), None)
         if w:
+            if cur:
+                out.append("".join(cur))
+                cur = []
             i += len(w)
         else:
-            out.append(piece[i])
+            cur.append(run[i])
             i += 1
-    return "".join(out)
+    if cur:
+        out.append("".join(cur))
+    return out
+
+
+def _strip_function_words(piece: str, zh: tuple[str, ...]) -> str:
+    """The characters of a Chinese run no function word covers: '有多少家' -> '', '企业' -> '企业'."""
+    return "".join(split_at_words(piece, zh))
 
 
 def _inside_ascii_word(text: str, start: int, end: int) -> bool:

@@ -21,6 +21,7 @@ from kg.namespaces import sparql_prefixes
 
 from .answer import Citation
 from .lexicon import QALexicon
+from .parse import split_at_words
 
 SECTIONS = sparql_prefixes() + """
 SELECT ?report ?reportTitle ?sec ?id ?title ?text ?line ?page WHERE {
@@ -59,7 +60,7 @@ def terms(text: str, stop: frozenset[str], zh_words: tuple[str, ...] = ()) -> li
             continue
         out.append(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
     for run in _CJK.findall(t):
-        for piece in _pieces(run, zh_words):
+        for piece in (split_at_words(run, zh_words) if zh_words else [run]):
             if len(piece) == 1:
                 out.append(piece)
             out.extend(piece[i:i + 2] for i in range(len(piece) - 1))
@@ -69,26 +70,6 @@ def terms(text: str, stop: frozenset[str], zh_words: tuple[str, ...] = ()) -> li
 def _is_title_line(s: str, title: str) -> bool:
     t, x = re.sub(r"\W", "", fold(title)), re.sub(r"\W", "", fold(s))
     return bool(t) and t in x and len(x) - len(t) <= 8
-
-
-def _pieces(run: str, zh_words: tuple[str, ...]) -> list[str]:
-    """A Chinese run cut at its function words (longest first, from the left)."""
-    if not zh_words:
-        return [run]
-    out, cur, i = [], [], 0
-    while i < len(run):
-        w = next((w for w in zh_words if run.startswith(w, i)), None) if len(run) - i >= 1 else None
-        if w:
-            if cur:
-                out.append("".join(cur))
-                cur = []
-            i += len(w)
-        else:
-            cur.append(run[i])
-            i += 1
-    if cur:
-        out.append("".join(cur))
-    return out
 
 
 class PassageIndex:
