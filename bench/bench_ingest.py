@@ -33,7 +33,7 @@ t0 = time.perf_counter()
 from kg.store import open_store
 from ingest.pipeline import ingest_file
 t1 = time.perf_counter()
-store = open_store(sys.argv[1], fill=False)
+store = open_store(sys.argv[1])
 t2 = time.perf_counter()
 r = ingest_file(store, sys.argv[2])
 t3 = time.perf_counter()
@@ -63,7 +63,7 @@ def warm(repeats: int = 20) -> dict:
     from ingest.pipeline import ingest_file
     from kg.store import open_store
     with tempfile.TemporaryDirectory() as d:
-        store = open_store(str(Path(d) / "s"), fill=False)
+        store = open_store(str(Path(d) / "s"))
         ingest_file(store, SEED)
         times = []
         for _ in range(repeats):
@@ -90,7 +90,7 @@ def stages(files: list[Path]) -> dict:
     pyshacl = 0.0
     quads_n = 0
     with tempfile.TemporaryDirectory() as d:
-        store = open_store(str(Path(d) / "s"), fill=False)
+        store = open_store(str(Path(d) / "s"))
         for f in files:
             a = time.perf_counter()
             doc, claims = read_claims(f)
@@ -124,7 +124,7 @@ def throughput(files: list[Path], workers: int) -> dict:
     from ingest.bulk import bulk_ingest
     from kg.store import open_store
     with tempfile.TemporaryDirectory() as d:
-        store = open_store(str(Path(d) / "s"), fill=False)
+        store = open_store(str(Path(d) / "s"))
         with TreeRSS() as mem:
             c0 = time.process_time()
             res = bulk_ingest(store, files, workers=workers, progress=False)

@@ -225,7 +225,7 @@ def _build(size: int, workers: int) -> None:
     t0 = time.perf_counter()
     from ingest.bulk import bulk_ingest
     from kg.store import open_store
-    store = open_store(str(store_dir(size)), fill=False)
+    store = open_store(str(store_dir(size)))
     files = store_files(size)
     with TreeRSS() as mem:
         res = bulk_ingest(store, files, workers=workers, progress=sys.stderr.isatty())

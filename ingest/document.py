@@ -19,7 +19,7 @@ from .markup import front_matter, strip_html
 # The graph model a report's graph is built with: bump it when the RDF a report becomes changes (2: Data
 # Cube slices; 3: segments named in a sentence), so that resumed ingests rebuild reports an older model built
 # though their text is the same.
-GRAPH_MODEL = 10
+GRAPH_MODEL = 11
 
 
 def content_hash(text: str) -> str:

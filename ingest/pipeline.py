@@ -1,6 +1,7 @@
 """Ingest one report (or many) into a store: read -> parse -> extract -> RDF -> validate -> replace graph."""
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -12,7 +13,7 @@ from kg.store import Store
 
 from .budget import DEFAULT as budget
 from .claims import Claims
-from .document import Document, content_hash, parse_document, place_blocks, read_report, read_source
+from .document import GRAPH_MODEL, Document, content_hash, parse_document, place_blocks, read_report, read_source
 from .errors import Errors, IngestError
 from .extract import extract
 from .to_rdf import report_iri, to_quads
@@ -114,3 +115,38 @@ def ingest_bundled(store: Store, only_stale: bool = False) -> list[IngestResult]
                 continue
         out.append(ingest_file(store, p))
     return out
+
+
+def open_store(spec: str | Path | None = None, *, read_only: bool = False, fill: bool | None = None) -> Store:
+    """:func:`kg.store.open_store`, and the bundled reports: only the per-user default store (no ``spec`` and
+    no ``$REPORTKG_STORE``) receives them, once, when it is first opened empty. A store the user names starts
+    empty, and a default store whose reports were all removed stays empty. ``fill`` forces either way. A
+    bundled report that an older graph model built is rebuilt in any writable store that holds it."""
+    from kg.store import SEEDED
+    from kg.store import open_store as open_graph_store
+    named = bool(spec) or bool(os.environ.get("REPORTKG_STORE"))
+    store = open_graph_store(spec, read_only=read_only)
+    if getattr(store, "read_only", False):
+        return store
+    has = store.has_reports()
+    if fill if fill is not None else not (named or has or store.flag(SEEDED)):
+        ingest_bundled(store)
+        store.set_flag(SEEDED)
+    elif fill is not False and has:
+        ingest_bundled(store, only_stale=True)
+    return store
+
+
+def report_status(row: dict) -> str:
+    """A stored report's status, from a :meth:`kg.store.Store.reports_page` row: ``current``, or ``stale``
+    when an older graph model built it (ingesting the file again rebuilds it)."""
+    return "current" if row.get("graphModel") == GRAPH_MODEL else "stale"
+
+
+def list_reports(store: Store, limit: int = 100, offset: int = 0, search: str | None = None) -> list[dict]:
+    """A page of the store's reports (:meth:`kg.store.Store.reports_page`), each with its ``status``."""
+    rows = store.reports_page(limit, offset, search)
+    for r in rows:
+        r["id"] = r["report"].rsplit("/", 1)[-1]
+        r["status"] = report_status(r)
+    return rows

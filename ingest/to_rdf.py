@@ -13,7 +13,7 @@ from kg.namespaces import (DCTERMS, ID_BASE, OA, PROV, QB, RDF, RDFS, RK, SDMX_A
                            slice_iri)
 
 from .claims import Claims, Evidence
-from .document import Document
+from .document import GRAPH_MODEL, Document
 from .markup import parse_date
 from .text import has_cjk
 
@@ -92,6 +92,7 @@ def to_quads(doc: Document, claims: Claims, path: str | Path) -> tuple[str, list
         b.add(rep, RK.contact, ox.Literal(c))
     b.add(rep, RK.contentHash, ox.Literal(doc.content_hash))
     b.add(rep, RK.sourceFile, ox.Literal(Path(path).name))
+    b.add(rep, RK.graphModel, _typed(GRAPH_MODEL, XSD.integer))
     if info.evidence:
         _evidence(b, f"{rep}/about", rep, info.evidence)
     layout = doc.layout

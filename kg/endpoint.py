@@ -46,6 +46,7 @@ import time
 from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import Any, Iterable
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
@@ -1135,7 +1136,10 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
-def to_table(result: Result, prefixes: Iterable[tuple[str, str]] = ()) -> Table:
+def to_table(result: Result, prefixes: Iterable[tuple[str, str]] = (), plain: bool = False) -> Table:
+    """``plain`` (for reading, as the app shows it): literals as their text, without language tag or datatype,
+    and IRIs' percent-encoded local names decoded (``rkid:market/AI推理芯片``); otherwise cells as SPARQL
+    writes terms (``"China"@en`` as ``China@en``), which the CLI keeps for scripts."""
     if result.form in ("CONSTRUCT", "DESCRIBE"):
         return Table([], [], result.truncated, result.body.decode("utf-8"), result.seconds)
     doc = json.loads(result.body)
@@ -1152,12 +1156,18 @@ def to_table(result: Result, prefixes: Iterable[tuple[str, str]] = ()) -> Table:
             for k, ns in pre:
                 if v.startswith(ns) and re.fullmatch(r"[\w.-]*", v[len(ns):]):
                     return f"{k}:{v[len(ns):]}"
+            if plain:
+                for k, ns in pre:
+                    if v.startswith(ns) and re.fullmatch(r"[\w.%/-]+", v[len(ns):]):
+                        return f"{k}:{unquote(v[len(ns):])}"
             return v
         if t["type"] == "bnode":
             return "_:" + t["value"]
         if t["type"] == "triple":
             s = t["value"]
             return f"<< {show(s['subject'])} {show(s['predicate'])} {show(s['object'])} >>"
+        if plain:
+            return t["value"]
         return t["value"] + (f"@{t['xml:lang']}" if t.get("xml:lang") else "")
 
     rows = [[show(b.get(c)) for c in cols] for b in doc["results"]["bindings"]]

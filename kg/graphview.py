@@ -10,6 +10,7 @@ grow with the store (no graph of the whole store is built). All text placed in S
 """
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
@@ -323,17 +324,62 @@ class Evidence:
             head += '<div class="rk-ev-miss">The quote is not in the cited section’s text; shown where the report has it.</div>'
         pre = 'style="white-space: pre-wrap; line-height: 1.6"'
         ctx = self.around()
+        paged = self.page is not None          # a PDF's text layer: shown as laid out, never read as markdown
         if ctx is None:
             head += f'<div class="rk-ev-miss">Quoted: “{esc(self.quote)}” (not found verbatim in the section text)</div>'
-            return head + f'<div class="rk-ev-text" {pre}>{esc(self.text)}</div></div>'
+            body = f'<div class="rk-ev-text" {pre}>{esc(self.text)}</div>' if paged else \
+                f'<div class="rk-ev-text rk-md">{rendered(self.text)}</div>'
+            return head + body + "</div>"
         before, quote, after = ctx
         a, b = self.span
-        excerpt = (f'<div class="rk-ev-context" {pre}>{esc(before)}<mark class="rk-quote">{esc(quote)}</mark>'
-                   f'{esc(after)}</div>')
-        whole = (esc(self.text[:a]) + '<mark class="rk-quote-in-section">' + esc(self.text[a:b]) + "</mark>"
-                 + esc(self.text[b:]))
+        if paged:
+            excerpt = (f'<div class="rk-ev-context" {pre}>{esc(before)}<mark class="rk-quote">{esc(quote)}</mark>'
+                       f'{esc(after)}</div>')
+            whole = (esc(self.text[:a]) + '<mark class="rk-quote-in-section">' + esc(self.text[a:b]) + "</mark>"
+                     + esc(self.text[b:]))
+            whole = f'<div class="rk-ev-text" {pre}>{whole}</div>'
+        else:
+            excerpt = (f'<div class="rk-ev-context rk-md">'
+                       f'{rendered(before + quote + after, (len(before), len(before) + len(quote)), "rk-quote")}</div>')
+            whole = f'<div class="rk-ev-text rk-md">{rendered(self.text, self.span, "rk-quote-in-section")}</div>'
         return (head + excerpt + f'<details class="rk-ev-section"><summary>The whole section</summary>'
-                f'<div class="rk-ev-text" {pre}>{whole}</div></details></div>')
+                f'{whole}</details></div>')
+
+
+_OPEN, _CLOSE = "\ue000", "\ue001"         # where the highlight starts and ends, carried through the renderer
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+@functools.lru_cache(maxsize=1)
+def _markdown():
+    from markdown_it import MarkdownIt
+    # CommonMark with tables and strikethrough; raw HTML in a report is shown as text, never as markup
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(["table", "strikethrough"])
+
+
+def rendered(text: str, span: tuple[int, int] | None = None, cls: str = "rk-quote") -> str:
+    """Markdown as the report reads (headings, bold, lists, tables) in HTML, with ``text[a:b]`` highlighted by
+    ``<mark class=cls>`` on the rendered text: the highlight is closed and reopened around every tag it would
+    cross, so it never breaks the markup ('**端侧推理:** 2,916 亿元' quoted from inside the bold)."""
+    text = text.replace(_OPEN, "").replace(_CLOSE, "")
+    if span:
+        a, b = span
+        text = text[:a] + _OPEN + text[a:b] + _CLOSE + text[b:]
+    out, inside = [], False
+    for part in _TAG.split(_markdown().render(text)):
+        if part.startswith("<"):
+            out.append(f'</mark>{part}<mark class="{cls}">' if inside else part)
+            continue
+        for ch in re.split(f"([{_OPEN}{_CLOSE}])", part):
+            if ch == _OPEN:
+                out.append(f'<mark class="{cls}">')
+                inside = True
+            elif ch == _CLOSE:
+                out.append("</mark>")
+                inside = False
+            else:
+                out.append(ch)
+    return re.sub(r'<mark class="[^"]*"></mark>', "", "".join(out))
 
 
 # where one sentence ends: a CJK end mark (with closing quotes or brackets), a Latin one before a space, or a

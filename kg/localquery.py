@@ -150,12 +150,12 @@ def render(result: Result, fmt: str) -> bytes:
         elif result.form == "ASK":
             body = table.rows[0][0].encode("utf-8")
         else:
-            lines = ["\t".join(table.columns)] + ["\t".join(map(_cell, row)) for row in table.rows]
+            lines = ["\t".join(table.columns)] + ["\t".join(map(cell, row)) for row in table.rows]
             body = "\n".join(lines).encode("utf-8", "backslashreplace")
     return body if not body or body.endswith(b"\n") else body + b"\n"
 
 
-def _cell(value: str) -> str:
+def cell(value: str) -> str:
     """A table cell on one line: backslash, tab and line breaks escaped."""
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 

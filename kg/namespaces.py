@@ -88,6 +88,7 @@ class RK(DefinedNamespace):
     code: URIRef
     unitKind: URIRef
     sourceFile: URIRef
+    graphModel: URIRef
     sliceByMarketMetricArea: URIRef
     # units
     CNY: URIRef

@@ -2,8 +2,8 @@
 
 Both speak the same small interface. Queries take ``bindings`` (variable name -> RDF term): the
 embedded store passes them as Oxigraph substitutions; the remote store writes them, serialised as RDF
-terms by pyoxigraph, into a ``VALUES`` block at the template's ``#BIND`` marker (or the end of the query). User
-text never becomes query text.
+terms by pyoxigraph, into a ``VALUES`` block at the template's ``#BIND`` marker (or the top of its WHERE
+group). User text never becomes query text.
 """
 from __future__ import annotations
 
@@ -144,6 +144,17 @@ class Store:
     def report_hashes(self) -> dict[str, str]:
         return {r["report"]: r.get("hash") for r in self.reports()}
 
+    def flag(self, name: str) -> bool:
+        """Whether the store's bookkeeping graph holds the flag ``name`` (an IRI), e.g. :data:`SEEDED`."""
+        return self.ask_query(f"ASK {{ GRAPH <{CATALOG}> {{ <{CATALOG}> <{name}> ?v }} }}")
+
+    def set_flag(self, name: str) -> None:
+        self.update(f"INSERT DATA {{ GRAPH <{CATALOG}> {{ <{CATALOG}> <{name}> true }} }}")
+
+    def update(self, text: str) -> None:
+        """Run a SPARQL update of the store's own making (never user text) in one transaction."""
+        raise NotImplementedError
+
     def has_reports(self) -> bool:
         return self.ask_query(PREFIXES + "ASK { ?r a rk:Report }")
 
@@ -154,10 +165,12 @@ class Store:
         return int(rows[0]["n"]) if rows else 0
 
     def reports_page(self, limit: int = 100, offset: int = 0, search: str | None = None) -> list[dict[str, Any]]:
-        """At most ``limit`` reports (as :meth:`reports` gives them) in IRI order, their details read report
-        by report (at 10,000 reports a page costs ~13 ms, the sort of the IRIs: stable pages on any engine)."""
+        """At most ``limit`` reports in IRI order: ``report``, ``title``, ``publisher``, ``date``, ``hash``,
+        ``file``, ``language``, ``pages`` (PDFs), ``graphModel`` (the model that built it) and ``figures`` (how
+        many). Details are read report by report (at 10,000 reports a page costs ~13 ms, the sort of the IRIs:
+        stable pages on any engine); the figures of the page's reports are counted by one grouped query."""
         rows = self.select(PREFIXES + f"""
-            SELECT ?report ?title ?publisher ?date ?hash ?file WHERE {{
+            SELECT ?report ?title ?publisher ?date ?hash ?file ?language ?pages ?graphModel WHERE {{
               {{ SELECT ?report ?title WHERE {{ ?report a rk:Report ; dcterms:title ?title . {contains_filter("?title", search)} }}
                  ORDER BY ?report LIMIT {int(limit)} OFFSET {int(offset)} }}
               LATERAL {{
@@ -166,9 +179,44 @@ class Store:
                 OPTIONAL {{ ?report dcterms:date ?date }}
                 OPTIONAL {{ ?report rk:contentHash ?hash }}
                 OPTIONAL {{ ?report rk:sourceFile ?file }}
+                OPTIONAL {{ ?report dcterms:language ?language }}
+                OPTIONAL {{ ?report rk:pages ?pages }}
+                OPTIONAL {{ ?report rk:graphModel ?graphModel }}
               }}
             }}""")
-        return sorted(rows, key=lambda r: r["report"])
+        rows = sorted(rows, key=lambda r: r["report"])
+        if rows:
+            values = " ".join(str(ox.NamedNode(r["report"])) for r in rows)
+            counts = {c["report"]: int(c["n"]) for c in self.select(PREFIXES + f"""
+                SELECT ?report (COUNT(?o) AS ?n) WHERE {{ VALUES ?report {{ {values} }}
+                  ?o rk:report ?report ; a qb:Observation }} GROUP BY ?report""")}
+            for r in rows:
+                r["figures"] = counts.get(r["report"], 0)
+                for key in ("pages", "graphModel"):
+                    if key in r:
+                        r[key] = int(r[key])
+        return rows
+
+    def find_reports(self, name: str) -> list[str]:
+        """The reports ``name`` designates: a report IRI, the last segment of one (its id), its source file's
+        name, or its exact title (several reports may share a title or a file name)."""
+        rows = self.select(PREFIXES + """
+            SELECT DISTINCT ?report WHERE {
+              ?report a rk:Report .
+              OPTIONAL { ?report rk:sourceFile ?file }
+              OPTIONAL { ?report dcterms:title ?title }
+              FILTER(STR(?report) = ?name || STRAFTER(STR(?report), "/id/report/") = ?name
+                     || STR(?file) = ?name || STR(?title) = ?name)
+            } ORDER BY ?report""", {"name": ox.Literal(name)})
+        return [r["report"] for r in rows]
+
+    def remove_report(self, report: str) -> bool:
+        """Remove one report (its named graph: figures, sections, quotes) in one transaction; the markets,
+        segments and labels other reports state stay. False if ``report`` is no report of the store."""
+        if not self.ask_query(PREFIXES + "ASK { ?r a rk:Report }", {"r": ox.NamedNode(report)}):
+            return False
+        self.drop_graph(report)
+        return True
 
     def literals_of(self, iris: Iterable[str], predicates: Iterable[str], chunk: int = 400) -> list[dict[str, Any]]:
         """``{x, p, value}`` rows (``value`` a pyoxigraph Literal) of the given subjects and predicates,
@@ -224,6 +272,7 @@ def describe_query(nodes: Iterable[tuple[str, str]], predicates: Iterable[str] |
 
 CATALOG = ID_BASE + "graph/catalog"
 REVISION = ID_BASE.replace("/id/", "/ns#") + "revision"
+SEEDED = ID_BASE.replace("/id/", "/ns#") + "seeded"       # the default store received the bundled reports once
 
 
 def _bump() -> str:
@@ -309,9 +358,12 @@ class OxigraphStore(Store):
             self.generation += 1
 
     def drop_graph(self, graph):
+        self.update(f"DROP SILENT GRAPH <{graph}> ; {_bump()}")
+
+    def update(self, text):
         self._writable()
         with self._lock:
-            self.db.update(f"DROP SILENT GRAPH <{graph}> ; {_bump()}")
+            self.db.update(text)
             self.generation += 1
 
     def dump(self, fmt):
@@ -441,6 +493,9 @@ class RemoteStore(Store):
 
     The endpoint must expose the union of named graphs as its default graph (Oxigraph:
     ``--union-default-graph``; Fuseki: ``tdb2:unionDefaultGraph true``; GraphDB and Virtuoso do so by default).
+    Queries go as URL-encoded POSTs (Virtuoso 7 never answers a query POSTed as ``application/sparql-query``),
+    updates as ``application/sparql-update``. Results are read as SPARQL JSON and their literals put in canonical
+    form (:func:`_canonical`), so every engine gives the embedded store's values.
     """
 
     def __init__(self, query_url: str, update_url: str | None = None, timeout: float = 30.0):
@@ -453,19 +508,31 @@ class RemoteStore(Store):
         self.http = httpx.Client(timeout=timeout)
         self.read_only = False
         self._lateral: bool | None = None
+        self._virtuoso = False               # known from the LATERAL probe's answer (its Server header)
+
+    def _send_query(self, query: str, accept: str):
+        """POST one query (form-encoded ``query=``: the SPARQL 1.1 Protocol form every engine reads)."""
+        from urllib.parse import urlencode
+        try:
+            return self.http.post(self.query_url, content=urlencode({"query": query}).encode("ascii"),
+                                  headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+        except Exception as e:  # httpx.HTTPError and socket errors: one line for the user
+            raise StoreError(f"cannot reach the SPARQL endpoint {self.query_url}: {type(e).__name__}") from None
 
     def _post_query(self, query: str, bindings, accept: str, template: bool = True):
         if template and _LATERAL.search(query) and not self.supports_lateral():
             query = _LATERAL.sub("{", query)          # same answers as a plain join, planned by the engine
+            if self._virtuoso:
+                # LATERAL said "the left side's rows first, then the group for each"; Virtuoso's optimizer
+                # searches join orders instead, ~12 s (default MaxOptimizeLayouts) to compile the figures
+                # page's 20 patterns, again for every new text (each page): the option keeps the written order
+                query = _VIRTUOSO_WRITTEN_ORDER + query
         if bindings:
             query = _with_values(query, bindings)
-        try:
-            r = self.http.post(self.query_url, content=query.encode("utf-8"),
-                               headers={"Content-Type": "application/sparql-query", "Accept": accept})
-        except Exception as e:  # httpx.HTTPError and socket errors: one line for the user
-            raise StoreError(f"cannot reach the SPARQL endpoint {self.query_url}: {type(e).__name__}") from None
+        r = self._send_query(query, accept)
         if r.status_code >= 400:
             raise StoreError(f"the SPARQL endpoint answered {r.status_code}: {_first_line(r.text)}")
+        _refuse_partial(r)
         return r
 
     def supports_lateral(self) -> bool:
@@ -473,12 +540,8 @@ class RemoteStore(Store):
         error that names the syntax) to a probe says no; any other failure (401, 503, no answer) is raised
         as the StoreError it is and asked again next time, not taken for an answer."""
         if self._lateral is None:
-            try:
-                r = self.http.post(self.query_url, content=_LATERAL_PROBE.encode(),
-                                   headers={"Content-Type": "application/sparql-query",
-                                            "Accept": "application/sparql-results+json"})
-            except Exception as e:
-                raise StoreError(f"cannot reach the SPARQL endpoint {self.query_url}: {type(e).__name__}") from None
+            r = self._send_query(_LATERAL_PROBE, "application/sparql-results+json")
+            self._virtuoso = r.headers.get("server", "").startswith("Virtuoso/")
             if r.status_code < 400:
                 self._lateral = True
             elif r.status_code == 400 or (r.status_code >= 500 and _SYNTAX_ERROR.search(r.text)):
@@ -487,17 +550,18 @@ class RemoteStore(Store):
                 raise StoreError(f"the SPARQL endpoint answered {r.status_code}: {_first_line(r.text)}")
         return self._lateral
 
-    def select(self, query, bindings=None):
+    def _solutions(self, query: str, bindings) -> tuple[list[str], list[dict[str, Any]]]:
+        """The variables and rows (name -> canonical term; unbound ones left out) of a SELECT."""
         r = self._post_query(query, bindings, "application/sparql-results+json")
         sols = ox.parse_query_results(r.content, ox.QueryResultsFormat.JSON)
         names = [v.value for v in sols.variables]
-        return [{n: py(s[n]) for n in names if s[n] is not None} for s in sols]
+        return names, [{n: _canonical(s[n]) for n in names if s[n] is not None} for s in sols]
+
+    def select(self, query, bindings=None):
+        return [{n: py(t) for n, t in row.items()} for row in self._solutions(query, bindings)[1]]
 
     def select_terms(self, query, bindings=None):
-        r = self._post_query(query, bindings, "application/sparql-results+json")
-        sols = ox.parse_query_results(r.content, ox.QueryResultsFormat.JSON)
-        names = [v.value for v in sols.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in sols]
+        return self._solutions(query, bindings)[1]
 
     def ask_query(self, query, bindings=None):
         r = self._post_query(query, bindings, "application/sparql-results+json")
@@ -510,38 +574,137 @@ class RemoteStore(Store):
         except Exception as e:
             raise StoreError(f"cannot reach the SPARQL update endpoint {self.update_url}: {type(e).__name__}") from None
         if r.status_code >= 400:
-            raise StoreError(f"the SPARQL update endpoint answered {r.status_code}")
+            raise StoreError(f"the SPARQL update endpoint answered {r.status_code}: {_first_line(r.text)}")
 
     def replace_graph_ntriples(self, graph, ntriples):
         self._update(_replace_update(graph, ntriples))
         self.generation += 1
 
     def drop_graph(self, graph):
-        self._update(f"DROP SILENT GRAPH <{graph}> ; {_bump()}")
+        self.update(f"DROP SILENT GRAPH <{graph}> ; {_bump()}")
+
+    def update(self, text):
+        self._update(text)
         self.generation += 1
 
     def dump(self, fmt):
+        # The graphs reportkg writes (under ID_BASE), not the catalog: an endpoint may hold graphs of its own
+        # (Virtuoso: virtrdf#, ldp#, …) or of other applications. Read as SELECT results: Virtuoso's CONSTRUCT
+        # output says nothing when ResultSetMaxRows cuts it short, and its literals need _canonical too.
         f = FORMATS[fmt]
+        ours = f"FILTER(STRSTARTS(STR(?g), {ox.Literal(ID_BASE)}) && ?g != <{CATALOG}>)"
         if f in QUAD_FORMATS:
-            rows = self.select_terms(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{CATALOG}>) }}")
+            rows = self.select_terms(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {ours} }}")
             return ox.serialize([ox.Quad(x["s"], x["p"], x["o"], x["g"]) for x in rows], format=f)
-        r = self._post_query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{CATALOG}>) }}", None,
-                             "application/n-triples")
-        triples = list(ox.parse(r.content, ox.RdfFormat.N_TRIPLES))
-        return ox.serialize(triples, format=f)
+        rows = self.select_terms(f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {ours} }}")
+        return ox.serialize([ox.Triple(x["s"], x["p"], x["o"]) for x in rows], format=f)
 
     def raw_query(self, query, accept):
         r = self._post_query(query, None, accept, template=False)
-        return r.content, r.headers.get("content-type", accept).split(";")[0]
+        media = r.headers.get("content-type", accept).split(";")[0].strip()
+        return _canonical_body(r.content, media), media
 
     def close(self):
         self.http.close()
 
 
 _BIND = re.compile(r"#BIND\b")
+_GROUP_START = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.I)
 _LATERAL = re.compile(r"\bLATERAL\s*\{")
 _LATERAL_PROBE = "SELECT ?y WHERE { BIND(1 AS ?x) LATERAL { BIND(?x AS ?y) } }"
 _SYNTAX_ERROR = re.compile(r"syntax|parse|pars(ing|er)|malformed|lateral|SP030|37000", re.I)   # Virtuoso: SP030
+_VIRTUOSO_WRITTEN_ORDER = 'DEFINE sql:select-option "order"\n'      # Virtuoso's pragma: join in the written order
+
+
+def _refuse_partial(r) -> None:
+    """A StoreError for a result the endpoint cut short but answered 200 to (Virtuoso): ``X-SPARQL-MaxRows``
+    when it stopped at ``[SPARQL] ResultSetMaxRows`` rows (sent only when the rows reached it), ``X-SQL-State:
+    S1TAT`` when an "anytime" query stopped at ``MaxQueryExecutionTime`` with what it had. Part of a result
+    would be a wrong answer (a lexicon missing names, an export missing triples)."""
+    cap = r.headers.get("x-sparql-maxrows")
+    if cap:
+        raise StoreError(f"the SPARQL endpoint stopped at its limit of {cap} result rows "
+                         "(Virtuoso: raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)")
+    if r.headers.get("x-sql-state", "").strip().upper() == "S1TAT":
+        raise StoreError("the SPARQL endpoint ran out of time and returned part of the result "
+                         f"({_first_line(r.headers.get('x-sql-message', ''))}); raise its query time limit")
+
+
+_LEXICAL = {_XSD + "boolean": "boolean", _XSD + "decimal": "decimal", _XSD + "integer": "integer",
+            _XSD + "double": "double", _XSD + "float": "double"}
+
+
+def _canonical(term):
+    """A term as the embedded store gives it (see :func:`_canonical_text`)."""
+    if type(term) is not ox.Literal or not (term.language or term.datatype.value in _LEXICAL):
+        return term
+    text, lang = _canonical_text(term.value, term.datatype.value, term.language)
+    if (text, lang) == (term.value, term.language):
+        return term
+    return ox.Literal(text, language=lang) if lang else ox.Literal(text, datatype=term.datatype)
+
+
+def _canonical_text(text: str, datatype: str | None, lang: str | None) -> tuple[str, str | None]:
+    """A literal's lexical form and language tag as Oxigraph writes them. Engines write the same value
+    differently, and reportkg compares and prints lexical forms: Virtuoso sends booleans as "1"/"0", doubles
+    in C's %g ("1.1664e+12", "100.0", "1e-07"; Oxigraph: "1166400000000", "100", "0.0000001") and lower-cases
+    language tags as Oxigraph does ("zh-Hant" -> "zh-hant"). Numbers get Oxigraph's canonical forms (no
+    exponent, no trailing fractional zeros, no leading zeros or "+"); a form that is no number is left as it is.
+    Not recoverable here: Virtuoso 7.2 writes a double with 6 significant digits in every SELECT result format
+    (openlink/virtuoso-opensource#1006). reportkg's figures are exact decimals (rk:value); the double is
+    rk:normalizedValue, used to compare figures."""
+    from decimal import Decimal, InvalidOperation
+    if lang:
+        return text, lang.lower()
+    kind = _LEXICAL.get(datatype or "")
+    try:
+        if kind == "boolean":
+            return {"1": "true", "0": "false"}.get(text.strip(), text), None
+        if kind == "integer":
+            return str(int(text)), None
+        if kind == "decimal":
+            return _plain_number(Decimal(text.strip())), None
+        if kind == "double":
+            value = float(text)
+            if value != value or value in (float("inf"), float("-inf")):
+                return ("NaN" if value != value else "INF" if value > 0 else "-INF"), None
+            return ("-0" if value == 0 and repr(value)[0] == "-" else _plain_number(Decimal(repr(value)))), None
+    except (ValueError, InvalidOperation):
+        pass
+    return text, lang
+
+
+def _plain_number(d) -> str:
+    """A Decimal's digits without exponent or trailing fractional zeros ("1.50" -> "1.5", "6067.0" -> "6067",
+    "1E-7" -> "0.0000001"); any zero is "0"."""
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _canonical_body(body: bytes, media: str) -> bytes:
+    """SPARQL JSON results or N-Triples (what ``raw_query`` is asked for) with their literals in canonical
+    form; anything else, or anything unreadable, as it came (the caller reports unreadable results)."""
+    import json
+    try:
+        if media in ("application/sparql-results+json", "application/json"):
+            data = json.loads(body)
+            for row in data.get("results", {}).get("bindings", []):
+                for cell in row.values():
+                    if cell.get("type") in ("literal", "typed-literal"):
+                        text, lang = _canonical_text(cell["value"], cell.get("datatype"), cell.get("xml:lang"))
+                        cell["value"] = text
+                        if lang:
+                            cell["xml:lang"] = lang
+            return json.dumps(data, ensure_ascii=False).encode("utf-8")
+        if media in ("application/n-triples", "text/plain"):
+            triples = [ox.Triple(t.subject, t.predicate, _canonical(t.object))
+                       for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+            return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    except (ValueError, SyntaxError, AttributeError, KeyError, TypeError):
+        pass
+    return body
 
 
 def _first_line(text: str) -> str:
@@ -550,11 +713,17 @@ def _first_line(text: str) -> str:
 
 
 def _with_values(query: str, bindings: dict[str, Any]) -> str:
+    """The bound terms as a one-row VALUES block at the ``#BIND`` marker, else at the top of the query's WHERE
+    (or ASK) group: the embedded store binds them before evaluating too, and Virtuoso refuses a trailing VALUES
+    block of a variable the SELECT does not project ("SQ200: No column report")."""
     names = list(bindings)
     row = " ".join(str(_term(bindings[n])) for n in names)
     block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}"
     if _BIND.search(query):
         return _BIND.sub(lambda _: block, query, count=1)
+    m = _GROUP_START.search(query)
+    if m:
+        return f"{query[:m.end()]} {block}\n{query[m.end():]}"
     return query + "\n" + block
 
 
@@ -563,12 +732,11 @@ def default_store_dir() -> Path:
     return Path(base) / "reportkg" / "store"
 
 
-def open_store(spec: str | Path | None = None, *, read_only: bool = False, fill: bool = True) -> Store:
-    """Open the store named by ``spec`` (a directory, ``:memory:`` or an http(s) SPARQL endpoint).
-
-    With no spec: ``$REPORTKG_STORE``, else the per-user data directory. A local store that holds no
-    report is filled from the bundled reports (``data/reports/``) when ``fill`` is true.
-    """
+def open_store(spec: str | Path | None = None, *, read_only: bool = False) -> Store:
+    """Open the store named by ``spec`` (a directory, ``:memory:`` or an http(s) SPARQL endpoint); with no
+    spec ``$REPORTKG_STORE``, else the per-user data directory (:func:`default_store_dir`). The ontology and
+    glossary graphs are loaded into a writable store; reports are not (``ingest.pipeline.open_store`` gives the
+    default store the bundled reports)."""
     spec = str(spec) if spec else os.environ.get("REPORTKG_STORE") or str(default_store_dir())
     if spec.startswith(("http://", "https://")):
         q, _, u = spec.partition(" ")
@@ -579,8 +747,4 @@ def open_store(spec: str | Path | None = None, *, read_only: bool = False, fill:
         store = OxigraphStore(spec, read_only=read_only)
     if not getattr(store, "read_only", False):
         store.ensure_vocab()
-        if fill:
-            # an empty store gets the bundled reports; a bundled report an older graph model built is rebuilt
-            from ingest.pipeline import ingest_bundled
-            ingest_bundled(store, only_stale=store.has_reports())
     return store

@@ -18,6 +18,7 @@ class Value:
     period: list[int] | None = None
     normalized: float | None = None
     report: str | None = None
+    text: str | None = None         # the value as the answer phrases it, in its language ('RMB 606.7 billion')
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Answer:
     family: str = ""
     formula: str | None = None       # for derived answers: how the number was computed
     used: list = field(default_factory=list, repr=False, compare=False)   # the stated figures behind it (not serialised)
+    options: list[str] = field(default_factory=list)   # a question back: the markets one of which is meant
 
     def to_json(self) -> dict:
         d = {
@@ -69,6 +71,8 @@ class Answer:
         }
         if self.formula:
             d["formula"] = self.formula
+        if self.options:
+            d["options"] = list(self.options)
         return d
 
     def render(self) -> str:

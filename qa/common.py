@@ -263,7 +263,8 @@ class Context:
         return Value(label=label or self.describe(f, lang), value=_num(f.value), unit=f.unit, year=f.year,
                      market=self.label(f.market, lang), region=self.label(f.region, lang),
                      segment=self.label(f.segment, lang) if f.segment else None, comparator=f.comparator,
-                     status=f.status, period=list(f.period) if f.period else None, normalized=f.norm, report=f.report)
+                     status=f.status, period=list(f.period) if f.period else None, normalized=f.norm, report=f.report,
+                     text=written(f, lang))
 
 
 def _contains(a: str, b: str) -> bool:
@@ -287,10 +288,14 @@ COMPARATOR_WORDS = {"zh": {"lt": "不足", "gt": "超过", "approx": "约", "eq"
 
 
 def written(f: Fig, lang: str) -> str:
-    """The value as the report writes it, with its bound: '128.6 亿美元', 'less than 2%'."""
+    """The value in the answer's language, with its bound: '128.6 亿美元' and 'less than 2%' as written; an
+    amount whose unit is in the other language normalised into this one ('6,067 亿元人民币' is 'RMB 606.7
+    billion' in English, '$13.7 billion' is '137亿美元' in Chinese). The quote keeps the report's own words."""
     cmp = COMPARATOR_WORDS[lang][f.comparator]
     if f.percent:
         return f"{cmp}{f.value_text}%"
+    if f.currency and _other_script(f.unit, lang):
+        return f"{cmp}{normalised(f.norm, f.currency, lang)}"
     unit = f.unit
     if unit.startswith(("USD", "CNY", "EUR", "TWD")) and " " in unit:
         cur, scale = unit.split(" ", 1)
@@ -298,6 +303,12 @@ def written(f: Fig, lang: str) -> str:
         return f"{cmp}{sym}{f.value_text} {scale}" if sym else f"{cmp}{cur} {f.value_text} {scale}"
     sep = "" if lang == "zh" else " "
     return f"{cmp}{f.value_text}{sep}{unit}"
+
+
+def _other_script(unit: str, lang: str) -> bool:
+    """Whether a unit is written in the other language than the answer's ('亿元' in an English answer)."""
+    from ingest.text import has_cjk
+    return has_cjk(unit) != (lang == "zh")
 
 
 def _precise(x: float, max_dec: int = 4) -> str:
@@ -326,34 +337,21 @@ def normalised(value: float, currency: str | None, lang: str) -> str:
 
 
 def both(f: Fig, lang: str) -> str:
-    """As written plus normalised: '6,067亿元人民币（RMB 606.7 billion）', '$13.7 billion（137亿美元）'."""
-    w = written(f, lang)
-    if f.percent or not f.currency:
-        return w
-    from ingest.text import has_cjk
-    other_lang = "en" if has_cjk(f.unit) else ("zh" if lang == "zh" else None)
-    if other_lang is None:
-        return w
-    other = normalised(f.norm, f.currency, other_lang)
-    return f"{w}（{other}）" if lang == "zh" else f"{w} ({other})"
+    """An answer's figure: :func:`written` (one language per answer; the cited quote shows the report's own
+    form)."""
+    return written(f, lang)
 
 
 def scaled(value: float, currency: str | None, mult: int, unit: str, lang: str) -> str:
-    """A computed amount in the unit of the figures it came from, plus the normalised form."""
-    from ingest.text import has_cjk
+    """A computed amount: in the unit of the figures it came from, or normalised into the answer's language
+    when that unit is in the other one."""
+    if currency and _other_script(unit, lang):
+        return normalised(value * 10 ** mult, currency, lang)
     num = fmt_number(value, 1 if not float(round(value, 1)).is_integer() else 0)
     cur, _, scale = unit.partition(" ")
     if cur in ("USD", "EUR") and scale:
-        w = f"{'$' if cur == 'USD' else '€'}{num} {scale}"
-    else:
-        w = f"{num}{'' if lang == 'zh' else ' '}{unit}"
-    if not currency:
-        return w
-    other_lang = "en" if has_cjk(unit) else ("zh" if lang == "zh" else None)
-    if other_lang is None:
-        return w
-    other = normalised(value * 10 ** mult, currency, other_lang)
-    return f"{w}（{other}）" if lang == "zh" else f"{w} ({other})"
+        return f"{'$' if cur == 'USD' else '€'}{num} {scale}"
+    return f"{num}{'' if lang == 'zh' else ' '}{unit}"
 
 
 def _display(template: str, terms: dict) -> str:

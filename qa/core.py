@@ -22,7 +22,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def default_store():
     global _DEFAULT_STORE
     if _DEFAULT_STORE is None:
-        from kg.store import open_store
+        from ingest.pipeline import open_store
         _DEFAULT_STORE = open_store()
     return _DEFAULT_STORE
 
@@ -78,6 +78,7 @@ class Conversation:
         self.figs: list[Fig] = []
         self.turns: list[Answer] = []     # the last HISTORY turns that used figures (all a follow-up reads)
         self.traditional = False
+        self.pending: Frame | None = None  # a question answered by a question back ("which market?")
 
     HISTORY = 2
 
@@ -114,7 +115,9 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
                        "please ask in Chinese or English.")
     lex, parser = parser_for(store)
     frame = parser.parse(question)
-    if conversation is not None and conversation.frame is not None:
+    if conversation is not None and conversation.pending is not None and _names_only_a_market(frame):
+        frame = resume(conversation.pending, frame)         # "光互连" after "which market?": the question asked
+    elif conversation is not None and conversation.frame is not None:
         frame = merge(frame, conversation.frame)
     ctx = Context(store, lex, previous=conversation.answer if conversation else None,
                   previous_frame=conversation.frame if conversation else None)
@@ -146,7 +149,8 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
                     break
         else:
             frame.family = None
-    if (ans is None or ans.status == "not_found" and ans.family in PASSAGE_FALLBACK) and _asks_in_words(frame):
+    if (ans is None or ans.status == "not_found" and ans.family in PASSAGE_FALLBACK and not ans.options) \
+            and _asks_in_words(frame):
         ans = _passage_answer(frame, ctx, store) or ans
     if ans is None:
         ans = _not_understood(frame, ctx)
@@ -158,6 +162,8 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
         ans.answer = re.sub(r"(?<=[\u4e00-\u9fff])(?=[\d$])", " ", ans.answer)     # "为 6,067亿元", as reports write
         if conversation is not None:
             conversation.traditional = traditional
+    if conversation is not None:
+        conversation.pending = frame if ans.options else None
     if conversation is not None and (frame.has_content() or ans.status != "not_found"):
         conversation.frame = frame          # an off-topic turn ("今天天气怎么样？") leaves the context as it was
         if ans.status != "not_found":
@@ -170,16 +176,23 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
 COMPUTING = {"estimate", "growth", "share", "compare", "consistency"}
 
 
-# families that list a figure per market when the question names none: up to a handful, else they ask
-LISTING = {"lookup", "cagr", "rate", "superlative", "filter"}
+# families whose answer is about one market: when the question (and the conversation) names none and several
+# markets hold what they read, they ask which one is meant instead of giving a list that mixes markets (the
+# reports of one market are still listed side by side, each named)
+LISTING = {"lookup", "cagr", "rate", "superlative", "filter", "drivers", "trends"}
+
+
+# what these families read is stated per report (a report's drivers, its trends), not per market
+PER_REPORT = {"drivers", "trends"}
 
 
 def _too_many(frame: Frame, ctx: Context) -> bool:
     if frame.markets or frame.segments:
         return False
-    from .common import MAX_REPORTS_LISTED
+    if frame.family in PER_REPORT:
+        return len({r for rs in ctx.lex.reports_of.values() for r in rs}) > 1
     from .resolve import target_metric
-    return len(ctx.markets_for(frame, target_metric(frame))) > MAX_REPORTS_LISTED
+    return len(ctx.markets_for(frame, target_metric(frame))) > 1
 
 
 def _ambiguous(frame: Frame, ctx: Context) -> bool:
@@ -205,10 +218,29 @@ def ask_which_market(frame: Frame, ctx: Context) -> Answer:
         opts.append(f"{ctx.label(m, lang)}（{'、'.join(titles)}）" if lang == "zh" else f"{ctx.label(m, lang)} ({', '.join(titles)})")
     more = len(candidates) - len(shown)
     more_zh, more_en = (f"；另有 {more} 个" if more else ""), (f"; and {more} more" if more else "")
-    return not_found(frame, f"图谱中有多个市场，请指明是哪一个：{'；'.join(opts)}{more_zh}。",
-                     f"Several markets could be meant; which one? {'; '.join(opts)}{more_en}.",
-                     interpretation=f"{frame.family}: market not named and {len(opts)} markets hold figures", ctx=ctx,
-                     family=frame.family or "")
+    ans = not_found(frame, f"图谱中有多个市场，请指明是哪一个：{'；'.join(opts)}{more_zh}。",
+                    f"Several markets could be meant; which one? {'; '.join(opts)}{more_en}.",
+                    interpretation=f"{frame.family}: market not named and {len(opts)} markets hold figures", ctx=ctx,
+                    family=frame.family or "")
+    ans.options = [ctx.label(m, lang) for m in shown]
+    return ans
+
+
+def _names_only_a_market(frame: Frame) -> bool:
+    """A reply to "which market?": a market (or a segment) named, and no cue or measure of its own."""
+    return bool(frame.markets or frame.segments) and not frame.cues - {"lookup"} and not frame.metrics \
+        and not frame.unknown and not frame.leftover
+
+
+def resume(pending: Frame, reply: Frame) -> Frame:
+    """The pending question, about the market the reply names (and its region, segment or years, if given)."""
+    merged = pending.copy()
+    merged.markets, merged.segments = list(reply.markets), list(reply.segments)
+    if reply.regions:
+        merged.regions = list(reply.regions)
+    if reply.years or reply.period:
+        merged.years, merged.period = list(reply.years), reply.period
+    return merged
 
 
 def merge(new: Frame, prev: Frame) -> Frame:
@@ -217,7 +249,12 @@ def merge(new: Frame, prev: Frame) -> Frame:
                                                      and not new.markets
                                                      and len(new.regions) + len(new.segments) + len(new.years) <= 2)
     if not elliptical:
-        return new
+        if new.markets or new.segments or not prev.markets or new.unknown or new.unknown_market \
+                or not (new.has_content() or new.cues - {"lookup"}):
+            return new
+        topical = new.copy()            # a new question that names no market stays in the conversation's market
+        topical.markets = list(prev.markets)
+        return topical
     merged = new.copy()
     if not new.markets and not new.segments:
         merged.markets = list(prev.markets)

@@ -72,6 +72,16 @@ def _is_title_line(s: str, title: str) -> bool:
     return bool(t) and t in x and len(x) - len(t) <= 8
 
 
+_TOC_LEADER = re.compile(r"(?:\.{4,}|…{2,}|·{4,})\s*\d{1,4}\s*$")        # '（一）核心驱动因素 ....... 7'
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|第?[一二三四五六七八九十\d]+[章节、．]|"
+                        r"[（(][\d一二三四五六七八九十]+[)）]|[A-Z]\.|[IVX]+\.)\s*")
+
+
+def _heading_key(s: str) -> str:
+    """A line compared as a heading: numbering ('2.1', '（一）', '二、', 'Chapter') and punctuation left out."""
+    return re.sub(r"\W", "", fold(_NUMBERING.sub("", s, count=1)))
+
+
 class PassageIndex:
     def __init__(self, passages: list[Passage], stop: frozenset[str], zh_words: tuple[str, ...]):
         self.passages = passages
@@ -89,15 +99,22 @@ class PassageIndex:
 
     @classmethod
     def from_store(cls, store, stop: frozenset[str], zh_words: tuple[str, ...]) -> "PassageIndex":
+        rows = list(store.rows(SECTIONS))
+        headings: dict[str, set[str]] = defaultdict(set)      # each report's section titles, as headings
+        for r in rows:
+            headings[str(r["report"])].add(_heading_key(str(r["title"])))
         passages = []
-        for r in store.rows(SECTIONS):
+        for r in rows:
             text, line0 = str(r["text"]), r.get("line")
+            own = headings[str(r["report"])]
             for m in _SENT.finditer(text):
                 s = m.group().strip(" \t#*-|>")
                 if len(re.findall(r"[\w\u4e00-\u9fff]", s)) < 6:
                     continue                   # a heading, a bullet mark, a lone number
                 if _is_title_line(s, str(r["reportTitle"])):
                     continue                   # a running header: the report's title, its publisher
+                if _TOC_LEADER.search(s) or _heading_key(s) in own:
+                    continue                   # a heading of the report (in its section or a contents list)
                 line = int(line0) + text.count("\n", 0, m.start()) if line0 is not None else None
                 passages.append(Passage(str(r["report"]), str(r["reportTitle"]), str(r["id"]), str(r["title"]),
                                         s[:MAX_SENTENCE], line, int(r["page"]) if r.get("page") is not None else None))

@@ -20,7 +20,7 @@ def seed_store(tmp_path_factory):
     """A store holding only the seed report (session-wide, read by many tests)."""
     from ingest.pipeline import ingest_file
     from kg.store import open_store
-    store = open_store(str(tmp_path_factory.mktemp("seed-store")), fill=False)
+    store = open_store(str(tmp_path_factory.mktemp("seed-store")))
     ingest_file(store, SEED)
     return store
 
@@ -30,7 +30,7 @@ def multi_store(tmp_path_factory):
     """The seed plus the three fixture reports of other industries."""
     from ingest.pipeline import ingest_file
     from kg.store import open_store
-    store = open_store(str(tmp_path_factory.mktemp("multi-store")), fill=False)
+    store = open_store(str(tmp_path_factory.mktemp("multi-store")))
     for p in ALL_REPORTS:
         ingest_file(store, p)
     return store
@@ -39,4 +39,4 @@ def multi_store(tmp_path_factory):
 @pytest.fixture
 def empty_store(tmp_path):
     from kg.store import open_store
-    return open_store(str(tmp_path / "store"), fill=False)
+    return open_store(str(tmp_path / "store"))

@@ -64,7 +64,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(tmp: Path, env_extra: dict[str, str] | None = None, timeout: float = 120.0) -> LiveServer:
+def start_server(tmp: Path, env_extra: dict[str, str] | None = None, timeout: float = 120.0,
+                 bundled: bool = True) -> LiveServer:
+    """`reportkg serve` on a free port over the store ``tmp/store`` (a store named by --store starts empty:
+    ``bundled`` ingests the bundled report into it first)."""
     port = free_port()
     store = tmp / "store"
     log = tmp / "server.log"
@@ -72,8 +75,13 @@ def start_server(tmp: Path, env_extra: dict[str, str] | None = None, timeout: fl
     env["GRADIO_ANALYTICS_ENABLED"] = "False"
     env.pop("REPORTKG_STORE", None)
     exe = Path(sys.executable).with_name("reportkg")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "ui.cli"]
-    cmd += ["--store", str(store), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    base = [str(exe)] if exe.exists() else [sys.executable, "-m", "ui.cli"]
+    if bundled:
+        r = subprocess.run([*base, "--store", str(store), "ingest", "--bundled", "-q"], cwd=str(ROOT), env=env,
+                           capture_output=True, text=True, timeout=timeout)
+        if r.returncode:
+            raise RuntimeError(f"reportkg ingest --bundled failed: {r.stderr}")
+    cmd = [*base, "--store", str(store), "serve", "--host", "127.0.0.1", "--port", str(port)]
     fh = open(log, "wb")
     proc = subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdout=fh, stderr=subprocess.STDOUT,
                             start_new_session=True)

@@ -322,7 +322,7 @@ def endpoint(tmp_path_factory):
     from ingest.pipeline import ingest_file
     from kg.endpoint import Endpoint, Limits
     from kg.store import open_store
-    store = open_store(str(tmp_path_factory.mktemp("fuzz-store")), fill=False)
+    store = open_store(str(tmp_path_factory.mktemp("fuzz-store")))
     ingest_file(store, SEED)
     ep = Endpoint(store, Limits(deadline=5.0, row_limit=50, workers=2))
     ep.start()

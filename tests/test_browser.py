@@ -18,6 +18,7 @@ import pytest
 pytest_plugins = ["server_fixtures"]
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "reports"
 CHROMIUM = os.environ.get("REPORTKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -95,6 +96,7 @@ def ask(pg, question: str, expect: str) -> None:
 def new_conversation(pg) -> None:
     """Start afresh and wait until the reset has landed (it clears the status line), so it cannot
     race the next question."""
+    tab(pg, "Chat")
     pg.click("#rk-new")
     pg.wait_for_function("() => !document.querySelector('#rk-status .rk-status')")
     pg.locator("#rk-chat [data-testid='user']").first.wait_for(state="detached")
@@ -119,7 +121,7 @@ def test_chat_in_chinese_and_english_with_citations(page):
     assert chat.get_by_text("行业规模与增长", exact=False).count() >= 1
     page.locator("#rk-status [data-status='answered']").wait_for()
     shot(page, "chat-zh")
-    ask(page, "What was the global AI inference chip market size in 2030?", "30,696")
+    ask(page, "What was the global AI inference chip market size in 2030?", "RMB 3,069.6 billion")
     chat.get_by_text("How this was answered").last.click()
     chat.get_by_text("SPARQL that ran", exact=False).last.wait_for()
     shot(page, "chat-en")
@@ -129,7 +131,7 @@ def test_chat_in_chinese_and_english_with_citations(page):
 
 def test_not_found_feedback(page):
     new_conversation(page)
-    ask(page, "What is the weather like in Paris?", "Not found in the graph")
+    ask(page, "What is the weather like in Paris?", "Not found in the reports")
     page.locator("#rk-status [data-status='not_found']").wait_for()
     shot(page, "chat-not-found")
 
@@ -145,6 +147,52 @@ def test_evidence_highlights_the_quote(page):
     shot(page, "evidence")
 
 
+def test_chinese_answer_is_chinese_throughout_and_evidence_reads_as_the_report(page):
+    """One language per answer (labels included), every citation naming its report; the evidence renders the
+    section's markdown (bold as bold, no '**') with the quote highlighted inside it."""
+    new_conversation(page)
+    ask(page, "2024年全球云端推理芯片市场规模是多少？", "2,275")
+    chat = page.locator("#rk-chat")
+    text = chat.inner_text()
+    assert "来源" in text and "Sources" not in text and "全球 AI 推理芯片行业报告" in text
+    page.locator("#rk-status [data-status='answered']").get_by_text("依据报告回答", exact=False).wait_for()
+    page.click("#rk-open-evidence")
+    ev = page.locator("#rk-evidence")
+    ev.locator(".rk-ev-context mark.rk-quote").first.wait_for()
+    context = ev.locator(".rk-ev-context")
+    assert "**" not in context.inner_text()
+    assert context.locator("strong", has_text="云端推理").count() == 1         # bold as the report has it
+    assert "云端推理" in context.locator("strong mark.rk-quote").first.inner_text()   # highlighted inside the bold
+    assert "2,275" in context.inner_text()
+    shot(page, "evidence-rendered")
+
+
+def test_answer_downloads_with_its_sources(page):
+    """After an answer, one click downloads it as Markdown (answer, figures, sources) and as CSV."""
+    new_conversation(page)
+    ask(page, "2024年全球AI推理芯片市场规模是多少？", "6,067")
+    with page.expect_download() as got:
+        page.click("#rk-answer-md")
+    body = Path(got.value.path()).read_text(encoding="utf-8")
+    assert body.startswith("## 2024年全球AI推理芯片市场规模是多少？") and "6,067" in body
+    assert "### 来源" in body and "§1.3" in body and "全球 AI 推理芯片行业报告" in body
+    with page.expect_download() as got:
+        page.click("#rk-answer-csv")
+    lines = Path(got.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("question,status,answer,row,figure,value,unit")
+    assert any(",figure," in ln and "6067" in ln for ln in lines) and any(",source," in ln for ln in lines)
+
+
+def test_example_chip_asks_and_an_empty_question_says_so(page):
+    new_conversation(page)
+    page.fill("#rk-question textarea", "")
+    page.click("#rk-ask")
+    page.locator("#rk-status [data-status='empty']").wait_for()
+    page.get_by_text("Who published the report?", exact=True).first.click()
+    page.locator("#rk-status [data-status='answered']").wait_for()
+    assert "CIC" in page.locator("#rk-chat").inner_text()
+
+
 def test_sparql_tab_runs_a_query(page):
     tab(page, "SPARQL")
     editor = page.locator("#rk-sparql-editor .cm-content")
@@ -157,6 +205,39 @@ def test_sparql_tab_runs_a_query(page):
     page.locator("#rk-sparql-info").get_by_text("rows in", exact=False).wait_for()
     page.locator("#rk-sparql-result").get_by_text("行业规模与增长").first.wait_for()
     shot(page, "sparql")
+
+
+def test_sparql_results_read_cleanly_errors_too_and_a_link_reruns_the_query(page):
+    """Literals without '@en', IRIs as prefixed names (decoded), an error as one readable line and no stale
+    table; the link under a result opens the app with the query run."""
+    from playwright.sync_api import expect
+    tab(page, "SPARQL")
+    query = "SELECT ?m ?label WHERE { ?m a rk:Market ; skos:prefLabel ?label } ORDER BY ?label"
+    editor = page.locator("#rk-sparql-editor .cm-content")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    editor.type(query)
+    page.click("#rk-sparql-run")
+    info = page.locator("#rk-sparql-info")
+    info.get_by_text("rows in", exact=False).wait_for()
+    result = page.locator("#rk-sparql-result")
+    expect(result).to_contain_text("AI inference chip")
+    cells = result.inner_text()
+    assert "@en" not in cells and "%E" not in cells and "rkid:market/" in cells
+    link = info.locator("a", has_text="Link to this query").get_attribute("href")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    editor.type("SELECT WHERE {")
+    page.click("#rk-sparql-run")
+    info.get_by_text("refused", exact=False).wait_for()
+    assert "AI inference chip" not in result.inner_text()
+    other = page.context.new_page()
+    other.goto(page.url.split("?")[0].split("#")[0] + link)
+    expect(other.locator("#rk-sparql-result")).to_contain_text("AI inference chip")
+    assert "SELECT ?m ?label" in other.locator("#rk-sparql-editor").inner_text()
+    other.close()
 
 
 def test_figures_chart_and_table(page):
@@ -196,26 +277,64 @@ def test_figures_filter_by_typed_name(page):
 
 
 def test_reports_tab_refuses_a_bad_upload(page, tmp_path):
+    from playwright.sync_api import expect
     tab(page, "Reports")
-    page.locator("#rk-reports table").first.wait_for()
-    assert "全球 AI 推理芯片行业报告" in page.locator("#rk-reports").inner_text()
+    expect(page.locator("#rk-reports")).to_contain_text("全球 AI 推理芯片行业报告")
     bad = tmp_path / "broken.md"
     bad.write_bytes(b"\x00\x01\x02 binary, not a report")
     page.locator("#rk-upload input[type=file]").set_input_files(str(bad))
-    page.locator("#rk-upload").get_by_text("broken.md").first.wait_for()
+    expect(page.locator("#rk-upload")).to_contain_text("broken.md")
     page.click("#rk-ingest")
     page.get_by_text("binary file", exact=False).first.wait_for()
     assert page.get_by_text("graph is unchanged", exact=False).count() >= 1
     shot(page, "reports-bad-upload")
 
 
+def test_add_then_remove_a_report_refreshes_every_view(pdf_page):
+    """A report added in the Reports tab shows in its table, the remove list and the figure filters; removed,
+    it leaves all three (no reload), and a question about it is no longer answered."""
+    from playwright.sync_api import expect
+    pg = pdf_page
+    report = FIXTURES / "en-battery-recycling.md"
+    title = "Global Lithium-ion Battery Recycling Market Outlook 2025"
+    tab(pg, "Reports")
+    pg.locator("#rk-upload input[type=file]").set_input_files(str(report))
+    expect(pg.locator("#rk-upload")).to_contain_text(report.name)
+    pg.click("#rk-ingest")
+    status = pg.locator("#rk-upload-status")
+    status.get_by_text(report.name, exact=False).wait_for()
+    table = pg.locator("#rk-reports")
+    expect(table).to_contain_text(title)
+    text = table.inner_text()
+    assert "en-battery-recycling" in text and "current" in text    # its id and status
+    pg.locator("#rk-remove-pick input").click()
+    pg.get_by_role("option").filter(has_text="en-battery-recycling").first.click()
+    pg.click("#rk-remove")
+    status.get_by_text("Removed", exact=False).wait_for()
+    expect(table).not_to_contain_text(title)
+    pg.locator("#rk-remove-pick input").click()
+    assert pg.get_by_role("option").filter(has_text="en-battery-recycling").count() == 0
+    pg.keyboard.press("Escape")
+    tab(pg, "Figures")
+    pg.locator("#rk-filter-report input").click()
+    assert pg.get_by_role("option").filter(has_text="Battery Recycling").count() == 0
+    pg.keyboard.press("Escape")
+    shot(pg, "reports-removed")
+    tab(pg, "Chat")
+    pg.fill("#rk-question textarea", "What was the global lithium-ion battery recycling market size in 2024?")
+    pg.click("#rk-ask")
+    pg.locator("#rk-status [data-status='not_found']").wait_for()
+    assert not pg.errors, pg.errors
+
+
 def test_upload_a_pdf_then_ask_about_it(pdf_page, prospectus):
     """A PDF uploaded in the Reports tab is ingested (in the worker) and answered in the chat, the answer
     citing its page; the evidence shows that page and the sentences around the quote."""
+    from playwright.sync_api import expect
     pg = pdf_page
     tab(pg, "Reports")
     pg.locator("#rk-upload input[type=file]").set_input_files(str(prospectus))
-    pg.locator("#rk-upload").get_by_text(prospectus.name).first.wait_for()
+    expect(pg.locator("#rk-upload")).to_contain_text(prospectus.name)
     pg.click("#rk-ingest")
     status = pg.locator("#rk-upload-status")
     status.get_by_text("figures)", exact=False).wait_for(timeout=180_000)   # "… added: N claims (M figures) …"

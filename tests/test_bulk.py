@@ -52,7 +52,7 @@ def test_directory_ingest_reports_the_bad_file_and_stores_the_rest(reports, tmp_
     errors = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert len(errors) == 1 and "zz-broken.md" in errors[0] and "binary" in errors[0], r.stderr
     assert f"ingested {N} reports" in r.stdout and "0 unchanged, 1 failed" in r.stdout, r.stdout
-    store = open_store(str(store_dir), fill=False)
+    store = open_store(str(store_dir))
     files = [p for p in report_files([reports]) if p.name != "zz-broken.md"]
     assert {x["report"] for x in store.reports()} == {report_iri(p) for p in files}
     sizes = _graph_sizes(store)
@@ -69,7 +69,7 @@ def test_directory_ingest_reports_the_bad_file_and_stores_the_rest(reports, tmp_
 
 def test_changed_report_is_reingested_without_duplicates(reports, tmp_path):
     files = [p for p in report_files([reports]) if p.name != "zz-broken.md"]
-    store = open_store(str(tmp_path / "store"), fill=False)
+    store = open_store(str(tmp_path / "store"))
     res = bulk_ingest(store, files, workers=2, progress=False)
     assert not res.failed and len(res.ingested) == N
     before = _graph_sizes(store)
@@ -105,7 +105,7 @@ def test_parallel_and_serial_ingest_build_the_same_graph(reports, tmp_path):
     files = [p for p in report_files([reports]) if p.name != "zz-broken.md"][:12]
     dumps = []
     for workers in (1, 2):
-        store = open_store(str(tmp_path / f"s{workers}"), fill=False)
+        store = open_store(str(tmp_path / f"s{workers}"))
         res = bulk_ingest(store, files, workers=workers, progress=False)
         assert len(res.ingested) == 12 and res.workers == workers
         dumps.append(sorted(store.dump("nq").decode("utf-8").splitlines()))
@@ -118,7 +118,7 @@ def test_same_file_name_twice_is_refused(reports, tmp_path):
     (tmp_path / "b").mkdir()
     for d in ("a", "b"):
         (tmp_path / d / src.name).write_text(src.read_text("utf-8"), encoding="utf-8")
-    store = open_store(":memory:", fill=False)
+    store = open_store(":memory:")
     err = io.StringIO()
     res = bulk_ingest(store, report_files([tmp_path / "a", tmp_path / "b"]), stream=err, progress=False)
     assert len(res.ingested) == 1 and len(res.failed) == 1
@@ -144,7 +144,7 @@ def test_a_report_built_by_an_older_graph_model_is_rebuilt_on_resume(tmp_path, m
     import ingest.document
     from ingest.bulk import bulk_ingest
     from kg.store import open_store
-    store = open_store(str(tmp_path / "store"), fill=False)
+    store = open_store(str(tmp_path / "store"))
     folder = tmp_path / "reports"
     folder.mkdir()
     (folder / SEED.name).write_text(SEED.read_text("utf-8"), encoding="utf-8")
@@ -161,7 +161,7 @@ def test_a_large_bulk_load_compacts_the_store_and_loses_nothing(reports, tmp_pat
     report's graph is still whole."""
     import ingest.bulk
     monkeypatch.setattr(ingest.bulk, "OPTIMIZE_AFTER", 2)
-    store = open_store(str(tmp_path / "store"), fill=False)
+    store = open_store(str(tmp_path / "store"))
     calls = []
     real = store.optimize
     monkeypatch.setattr(store, "optimize", lambda: (calls.append(1), real())[1])

@@ -287,7 +287,7 @@ def test_remote_store_is_screened_too(tmp_path, capsys, listener):
                 pass
             assert proc.poll() is None and time.monotonic() < deadline, "oxigraph serve did not start"
             time.sleep(0.1)
-        store = open_store(url, fill=False)
+        store = open_store(url)
         seg = "https://w3id.org/reportkg/id/segment/x"
         store.replace_graph_ntriples("urn:x:g", (f"<{seg}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
                                                  f"<https://w3id.org/reportkg/ns#Segment> .\n").encode())

@@ -65,7 +65,7 @@ def test_company_quarter_and_range_figures_reach_the_graph(tmp_path):
     quarter = next(r for r in rows if r["value"] == 230)
     assert quarter["subperiod"] == "Q3" and quarter["year"] == 2025
     from kg.store import open_store
-    store = open_store(str(tmp_path / "store"), fill=False)
+    store = open_store(str(tmp_path / "store"))
     ingest_file(store, p)
     got = store.select("""PREFIX rk: <https://w3id.org/reportkg/ns#>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

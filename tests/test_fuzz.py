@@ -162,7 +162,7 @@ def store():
     from ingest.pipeline import ingest_file
     from kg.store import open_store
     from qa import ask
-    s = open_store(":memory:", fill=False)
+    s = open_store(":memory:")
     ingest_file(s, SEED)
     for q in ("2024年全球AI推理芯片市场规模是多少？", "What was the global AI inference chip market size in 2024?"):
         ask(q, store=s)              # load both spaCy pipelines before any question is timed

@@ -199,9 +199,9 @@ def test_ntriples_are_stored_as_replace_graph_stores_quads(empty_store):
 
 def test_opening_a_store_rebuilds_a_bundled_report_an_older_graph_model_built(tmp_path, monkeypatch):
     import ingest.document
-    from kg.store import open_store
+    from ingest.pipeline import open_store
     path = str(tmp_path / "store")
-    store = open_store(path)                                   # empty: filled with the bundled report
+    store = open_store(path, fill=True)                        # filled with the bundled report on request
     assert store.has_reports()
     rev = store.revision()
     store.close()
@@ -209,3 +209,65 @@ def test_opening_a_store_rebuilds_a_bundled_report_an_older_graph_model_built(tm
     assert open_store(path).revision() == rev                  # unchanged: not rebuilt
     monkeypatch.setattr(ingest.document, "GRAPH_MODEL", ingest.document.GRAPH_MODEL + 1)
     assert open_store(path).revision() != rev                  # built by an older model: rebuilt
+
+
+def test_only_the_default_store_receives_the_bundled_report_and_only_once(tmp_path, monkeypatch):
+    """A store the user names starts empty; the per-user default store gets the bundled report when it is
+    first opened, and once its reports are removed it stays empty (the bundle is first content, not a floor)."""
+    from ingest.pipeline import open_store
+    monkeypatch.delenv("REPORTKG_STORE", raising=False)
+    named = open_store(str(tmp_path / "mine"))
+    assert not named.has_reports()
+    named.close()
+    monkeypatch.setenv("REPORTKG_STORE", str(tmp_path / "by-env"))
+    assert not open_store().has_reports()
+    monkeypatch.delenv("REPORTKG_STORE")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    default = open_store()
+    reports = [r["report"] for r in default.reports()]
+    assert len(reports) == 1
+    for r in reports:
+        default.drop_graph(r)
+    default.close()
+    del default
+    assert not open_store().has_reports()
+
+
+def _rk(store, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ui.cli", "--store", str(store), *args], capture_output=True,
+                          text=True, input=stdin, timeout=180)
+
+
+def test_cli_lists_removes_and_reingests_reports(tmp_path):
+    """`reports` lists id, title, publisher, date, pages, figures and status; `remove` takes an id or a file
+    name and refuses a name that designates nothing; ingesting the file again brings the report back."""
+    import json
+    store = tmp_path / "s"
+    assert "no reports" in _rk(store, "reports").stdout                       # a named store starts empty
+    others = sorted(p for p in ALL_REPORTS if p != SEED)[:2]
+    r = _rk(store, "ingest", "--bundled", *map(str, others), "-q")
+    assert r.returncode == 0, r.stderr
+    lines = _rk(store, "reports").stdout.splitlines()
+    assert lines[0].split("\t") == ["id", "title", "publisher", "date", "pages", "figures", "status"]
+    seed = next(ln.split("\t") for ln in lines if ln.startswith("cic-global-ai-inference-chips-2026"))
+    assert seed[1:] == ["全球 AI 推理芯片行业报告", "CIC 灼识", "2026", "-", "15", "current"]
+    listed = json.loads(_rk(store, "reports", "--json").stdout)
+    assert listed["total"] == 3 and all(x["status"] == "current" for x in listed["reports"])
+    bad = _rk(store, "remove", "no-such-report")
+    assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "no-such-report" in bad.stderr
+    gone = _rk(store, "remove", others[0].name)                                # by file name
+    assert gone.returncode == 0 and others[0].stem in gone.stdout
+    assert json.loads(_rk(store, "reports", "--json").stdout)["total"] == 2
+    assert _rk(store, "remove", "cic-global-ai-inference-chips-2026").returncode == 0
+    ask = json.loads(_rk(store, "ask", "--json", "2024年全球AI推理芯片市场规模是多少？").stdout)
+    assert ask["status"] == "not_found"                                         # not re-filled with the bundle
+    assert _rk(store, "ingest", str(SEED), "-q").returncode == 0                  # re-ingest: back again
+    ask = json.loads(_rk(store, "ask", "--json", "2024年全球AI推理芯片市场规模是多少？").stdout)
+    assert ask["status"] == "answered" and "6,067" in ask["answer"]
+
+
+def test_cli_output_into_a_closed_pipe_is_quiet(tmp_path):
+    """`reportkg claims report.md | head -1`: no broken-pipe message, exit 0."""
+    r = subprocess.run(f"{sys.executable} -m ui.cli claims {SEED} | head -1", shell=True, capture_output=True,
+                       text=True, timeout=120)
+    assert r.stdout.count("\n") == 1 and r.stderr == "", r.stderr

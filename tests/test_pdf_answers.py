@@ -37,7 +37,7 @@ def pdf_pages(prospectus):
 def pdf_store(tmp_path_factory, prospectus):
     from ingest.pipeline import ingest_file
     from kg.store import open_store
-    store = open_store(str(tmp_path_factory.mktemp("pdf-store")), fill=False)
+    store = open_store(str(tmp_path_factory.mktemp("pdf-store")))
     ingest_file(store, prospectus)
     return store
 

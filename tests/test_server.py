@@ -399,8 +399,8 @@ def test_endpoint_over_a_remote_store(tmp_path):
     import shutil
     import subprocess
     import sys
+    from ingest.pipeline import open_store
     from kg.endpoint import Endpoint, EndpointError, Limits
-    from kg.store import open_store
     from server_fixtures import free_port
     exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     if not Path(exe).exists():
@@ -415,7 +415,7 @@ def test_endpoint_over_a_remote_store(tmp_path):
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        ep = Endpoint(open_store(f"http://127.0.0.1:{port}/query"), Limits(deadline=2, row_limit=50))
+        ep = Endpoint(open_store(f"http://127.0.0.1:{port}/query", fill=True), Limits(deadline=2, row_limit=50))
         r = ep.query(SECTIONS, fmt="csv")
         assert not r.truncated and b"1.3" in r.body
         t0 = time.monotonic()
@@ -757,7 +757,7 @@ def test_api_ask_with_follow_up(live_server):
 def test_api_ask_english_and_not_found(live_server):
     a = httpx.post(live_server.url + "/api/ask", json={"question": "What was the global AI inference chip market "
                                                                    "size in 2024?"}).json()
-    assert a["lang"] == "en" and a["status"] == "answered" and "6,067" in a["answer"]
+    assert a["lang"] == "en" and a["status"] == "answered" and "RMB 606.7 billion" in a["answer"]   # one language
     n = httpx.post(live_server.url + "/api/ask", json={"question": "What is the weather like in Paris?"}).json()
     assert n["status"] == "not_found" and n["citations"] == []
 
@@ -807,16 +807,20 @@ def test_api_figures_and_reports_are_paged(live_server):
 def test_gradio_client_chat_with_follow_up(live_server):
     from gradio_client import Client
     c = Client(live_server.url + "/", verbose=False)
-    _, history, _, _, status, evidence = c.predict("2024年全球AI推理芯片市场规模是多少？", [], api_name="/chat")
+    _, history, _, _, status, evidence, md_file, csv_file = c.predict("2024年全球AI推理芯片市场规模是多少？", [],
+                                                                      api_name="/chat")
     text = json.dumps(history, ensure_ascii=False)
-    assert "6,067" in text and "§1.3" in text and "How this was answered" in text
+    assert "6,067" in text and "§1.3" in text and "回答过程" in text          # in the question's language
     assert 'data-status="answered"' in status
     assert '<mark class="rk-quote">' in evidence and "6,067" in evidence       # the first citation, highlighted
-    _, history, _, _, _, _ = c.predict("那中国呢？", history, api_name="/chat")
+    # the answer with its sources (the client hands the buttons' updates over as they are)
+    assert "### 来源" in Path(md_file["value"]).read_text(encoding="utf-8")
+    assert ",source," in Path(csv_file["value"]).read_text(encoding="utf-8")
+    _, history, *_ = c.predict("那中国呢？", history, api_name="/chat")
     assert "1,608" in json.dumps(history[-2:], ensure_ascii=False)
     fresh = Client(live_server.url + "/", verbose=False)           # a new session: a new conversation
-    _, history, _, _, status, _ = fresh.predict("今天天气怎么样？", [], api_name="/chat")
-    assert 'data-status="not_found"' in status and "Not found" in json.dumps(history[-2:])
+    _, history, _, _, status, *_ = fresh.predict("今天天气怎么样？", [], api_name="/chat")
+    assert 'data-status="not_found"' in status and "报告中未找到" in json.dumps(history[-2:], ensure_ascii=False)
     assert "报告" in json.dumps(history[-2:], ensure_ascii=False)      # says what the report does cover
 
 
@@ -826,7 +830,7 @@ def test_gradio_client_ask_endpoint(live_server):
     a = c.predict("What was the global AI inference chip market size in 2024?", None, api_name="/ask")
     assert a["status"] == "answered" and a["citations"]
     b = c.predict("And in 2030?", a["conversation_id"], api_name="/ask")
-    assert "30,696" in b["answer"]
+    assert "RMB 3,069.6 billion" in b["answer"]
 
 
 def test_gradio_client_sparql_tab(live_server):
@@ -836,7 +840,7 @@ def test_gradio_client_sparql_tab(live_server):
     assert "rows" in info and table["data"]
     assert Path(csv_file).read_text(encoding="utf-8").startswith("id,title")
     info, *_ = c.predict("DROP ALL", api_name="/sparql_query")
-    assert "Refused (403)" in info
+    assert "refused (403)" in info and "read-only" in info
 
 
 def test_gradio_client_bad_upload(live_server, tmp_path):
@@ -899,3 +903,29 @@ def test_upload_report_then_query_it(live_server):
                    headers=live_server.write_headers, timeout=60)
     assert r.status_code == 201 and r.json()["replaced"] is True
     assert len(httpx.get(live_server.url + "/api/reports").json()["reports"]) == 2
+
+
+def test_remove_a_report_over_the_api(live_server):
+    """DELETE /api/reports/{id}: refused without the token or for a name that designates no report; removed,
+    the report leaves the list, the SPARQL endpoint's snapshot and the answers."""
+    src = FIXTURE_REPORTS / "en-battery-recycling.md"
+    r = httpx.post(live_server.url + "/api/reports", files={"file": (src.name, src.read_bytes(), "text/markdown")},
+                   headers=live_server.write_headers, timeout=60)
+    assert r.status_code == 201, r.text
+    iri = r.json()["report"]
+    listed = {x["id"]: x for x in httpx.get(live_server.url + "/api/reports").json()["reports"]}
+    row = listed["en-battery-recycling"]
+    assert (row["status"], row["figures"], row["publisher"]) == ("current", 11, "Meridian Research Partners")
+    question = {"question": "What was the global lithium-ion battery recycling market size in 2024?"}
+    assert httpx.post(live_server.url + "/api/ask", json=question).json()["status"] == "answered"
+    url = live_server.url + "/api/reports/en-battery-recycling"
+    assert httpx.delete(url).status_code == 403                                  # no token
+    missing = httpx.delete(live_server.url + "/api/reports/no-such-report", headers=live_server.write_headers)
+    assert missing.status_code == 404 and "no-such-report" in missing.json()["error"]
+    gone = httpx.delete(url, headers=live_server.write_headers)
+    assert gone.status_code == 200 and gone.json()["report"] == iri
+    assert "en-battery-recycling" not in {x["id"] for x in httpx.get(live_server.url + "/api/reports").json()["reports"]}
+    r = httpx.get(live_server.sparql, params={"query": f"ASK {{ <{iri}> ?p ?o }}"})
+    assert r.json()["boolean"] is False
+    assert httpx.post(live_server.url + "/api/ask", json=question).json()["status"] == "not_found"
+    assert httpx.delete(url, headers=live_server.write_headers).status_code == 404  # removed once

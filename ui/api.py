@@ -10,7 +10,7 @@ import json
 import logging
 from urllib.parse import parse_qsl
 
-from fastapi import FastAPI, File, Header, Query, Request, UploadFile
+from fastapi import FastAPI, File, Header, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -175,6 +175,21 @@ def install(app: FastAPI, services: Services) -> None:
         data = await file.read(limit + 1)
         try:
             return await run_in_threadpool(services.ingest_upload, file.filename or "", data)
+        except ServiceError as e:
+            return _error(e.status, e.message)
+
+    @app.delete("/api/reports/{report_id}", tags=["reports"],
+                responses={403: {"description": "writes off, no or wrong X-Reportkg-Token, or a cross-site request"},
+                           404: {"description": "no such report"},
+                           409: {"description": "the name designates several reports, or the store is read-only"}})
+    def api_remove(report_id: str = Path(..., max_length=500, description="the report's id (as GET /api/reports "
+                                         "gives it, the last segment of its IRI), its file name or its title"),
+                   x_reportkg_token: str | None = Header(None, description="the server's write token")):
+        """Remove one report: its figures, sections and quotes. Off unless the server runs with
+        `--allow-uploads`; the request must carry the server's token."""
+        try:
+            services.check_write(x_reportkg_token)
+            return services.remove_report(report_id)
         except ServiceError as e:
             return _error(e.status, e.message)
 

@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 import uuid
+from urllib.parse import urlencode
 from typing import Any
 
 import gradio as gr
@@ -99,18 +100,25 @@ CSS = """
 .rk-ev-context { border-left: 3px solid #e0c060; padding: 4px 10px; margin: 6px 0 10px; }
 .rk-ev-section summary { cursor: pointer; color: #5e81ac; margin-bottom: 6px; }
 .rk-evidence mark.rk-quote-in-section { background: #fff1b8; padding: 1px 0; }
+.rk-md h1, .rk-md h2, .rk-md h3, .rk-md h4 { font-size: 1.05em; margin: 0.6em 0 0.3em; }
+.rk-md p, .rk-md ul, .rk-md ol { margin: 0.3em 0; }
+.rk-md table { border-collapse: collapse; } .rk-md td, .rk-md th { border: 1px solid #ddd; padding: 2px 6px; }
 """
 
 STATUS_TEXT = {
-    "answered": "Answered from the report, with citations.",
-    "derived": "Derived: computed from the cited figures (see how below).",
-    "not_found": "Not found: the graph does not hold this. The answer says what the reports do cover.",
+    "en": {"answered": "Answered from the report, with citations.",
+           "derived": "Derived: computed from the cited figures (see how below).",
+           "not_found": "Not found: the graph does not hold this. The answer says what the reports do cover."},
+    "zh": {"answered": "依据报告回答，附出处。",
+           "derived": "推算：由所引数据计算得出（计算方法见下）。",
+           "not_found": "未找到：图谱中没有这项内容。回答说明了报告涵盖的内容。"},
 }
 FIGURE_COLUMNS = ["reportTitle", "metric", "market", "region", "segment", "year", "period", "valueText", "unit",
                   "comparator", "status", "section", "sectionTitle"]
 FILTERS = ["report", "market", "metric", "region", "segment", "year", "status"]
 SEARCHED = {"report", "market", "segment"}      # too many to list: text typed in searches the store
-REPORT_COLUMNS = ["title", "publisher", "date", "file", "report"]
+REPORT_COLUMNS = {"id": "ID", "title": "Title", "publisher": "Publisher", "date": "Date", "pages": "Pages",
+                  "figures": "Figures", "status": "Status"}
 UPLOAD_TYPES = [".pdf", ".md", ".markdown", ".txt"]
 
 
@@ -145,55 +153,123 @@ def _fmt_number(v: Any) -> str:
     return f"{v:,}" if isinstance(v, (int, float)) else str(v)
 
 
+ANSWER_TEXT = {
+    "en": {"not_found": "**Not found in the reports.** ", "derived": "Derived", "sources": "Sources",
+           "cell": "table cell", "understood": "Understood as", "sparql": "SPARQL that ran",
+           "how": "How this was answered", "actual": "stated", "forecast": "forecast", "status_derived": "computed"},
+    "zh": {"not_found": "**报告中未找到。** ", "derived": "推算", "sources": "来源", "cell": "表格单元",
+           "understood": "理解为", "sparql": "所运行的 SPARQL", "how": "回答过程", "actual": "已披露",
+           "forecast": "预测", "status_derived": "计算值"},
+}
+
+
 def render_answer(out: dict) -> list[dict]:
-    """An answer as Chatbot messages: the answer with values and citations, then a collapsible
-    "How this was answered" (interpretation and SPARQL)."""
+    """An answer as Chatbot messages, all in the answer's language: the answer with values and citations
+    (each naming its report), then a collapsible "How this was answered" (interpretation and SPARQL)."""
+    t = ANSWER_TEXT["zh" if out.get("lang") == "zh" else "en"]
     status = out.get("status", "answered")
     lines = []
     if status == "not_found":
-        lines.append("**Not found in the graph.** " + md(out.get("answer", "")))
+        lines.append(t["not_found"] + md(out.get("answer", "")))
     else:
         lines.append(md(out.get("answer", "")))
     vals = out.get("values") or []
     if vals and status != "not_found":
         lines.append("")
         for v in vals[:8]:
+            st = v.get("status") or ""
             bits = [b for b in (str(v.get("year") or ""), v.get("region") or "", v.get("segment") or "",
-                                v.get("status") or "") if b]
+                                t.get("status_" + st, t.get(st, st))) if b]
             cmp_ = {"lt": "< ", "gt": "> ", "approx": "≈ "}.get(v.get("comparator") or "eq", "")
-            lines.append(f"- **{cmp_}{md(_fmt_number(v.get('value')))} {md(v.get('unit') or '')}**"
-                         + (f" · {md(' · '.join(bits))}" if bits else ""))
+            shown = v.get("text") or f"{cmp_}{_fmt_number(v.get('value'))} {v.get('unit') or ''}"
+            lines.append(f"- **{md(shown.strip())}**" + (f" · {md(' · '.join(bits))}" if bits else ""))
     if status == "derived" and out.get("formula"):
-        lines.append(f"\n*Derived:* {md(out['formula'])}")
+        lines.append(f"\n*{t['derived']}:* {md(out['formula'])}")
     cites = out.get("citations") or []
     if cites:
-        lines.append("\n**Sources**")
+        lines.append(f"\n**{t['sources']}**")
         for i, c in enumerate(cites, 1):
             sec = c.get("section") or ""
             title = c.get("section_title") or ""
             head = f"§{sec} {title}" if sec and sec != title else (title or sec)
-            cell = f" (table cell {md(c['cell'])})" if c.get("cell") else ""
+            report = c.get("report_title") or str(c.get("report") or "").rsplit("/", 1)[-1]
+            cell = f" ({t['cell']} {md(c['cell'])})" if c.get("cell") else ""
             page = page_text(c.get("page"), c.get("page_label"))
-            lines.append(f"{i}. {md(head)}{f' · {md(page)}' if page else ''} — “{md(c.get('quote', ''))}”{cell}")
+            lines.append(f"{i}. *{md(report)}* · {md(head)}{f' · {md(page)}' if page else ''} — "
+                         f"“{md(c.get('quote', ''))}”{cell}")
     msgs = [{"role": "assistant", "content": "\n".join(lines)}]
     how = []
     if out.get("interpretation"):
-        how.append(f"**Understood as:** {md(out['interpretation'])}")
+        how.append(f"**{t['understood']}:** {md(out['interpretation'])}")
     if out.get("sparql"):
-        how.append("**SPARQL that ran:**\n```sparql\n" + out["sparql"].replace("```", "` ` `") + "\n```")
+        how.append(f"**{t['sparql']}:**\n```sparql\n" + out["sparql"].replace("```", "` ` `") + "\n```")
     if how:
         msgs.append({"role": "assistant", "content": "\n\n".join(how),
-                     "metadata": {"title": "How this was answered", "status": "done"}})
+                     "metadata": {"title": t["how"], "status": "done"}})
     return msgs
+
+
+def answer_markdown(out: dict) -> str:
+    """An answer with its sources, as Markdown to paste into a note: the question, the answer (marked derived
+    with its formula), its figures, and every citation with report, section, page, line and quote."""
+    zh = out.get("lang") == "zh"
+    lines = [f"## {out.get('question', '')}", "", str(out.get("answer", "")), ""]
+    if out.get("status") == "derived" and out.get("formula"):
+        lines += [("**推算：** " if zh else "**Derived:** ") + str(out["formula"]), ""]
+    for v in out.get("values") or []:
+        shown = v.get("text") or f"{_fmt_number(v.get('value'))} {v.get('unit') or ''}".strip()
+        lines.append(f"- {v.get('label')}: {shown}" + (f" ({v['status']})" if v.get("status") else ""))
+    if out.get("values"):
+        lines.append("")
+    cites = out.get("citations") or []
+    if cites:
+        lines.append("### 来源" if zh else "### Sources")
+        for i, c in enumerate(cites, 1):
+            where = ", ".join(x for x in (f"§{c.get('section')} {c.get('section_title') or ''}".strip(),
+                                          page_text(c.get("page"), c.get("page_label")),
+                                          f"line {c['line']}" if c.get("line") is not None else "") if x)
+            lines.append(f"{i}. *{c.get('report_title') or c.get('report')}*, {where}: “{c.get('quote', '')}”")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+ANSWER_CSV_COLUMNS = ["question", "status", "answer", "row", "figure", "value", "unit", "value_as_answered", "year",
+                      "period", "region", "segment", "figure_status", "formula", "report", "report_title",
+                      "section", "section_title", "page", "line", "quote"]
+
+
+def answer_csv(out: dict) -> str:
+    """An answer as CSV: a ``figure`` row for each of its figures (a derived one with the formula), then a
+    ``source`` row for each citation (report, section, page, line, quote); an answer with neither is one row."""
+    import csv
+    import io
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, ANSWER_CSV_COLUMNS, extrasaction="ignore")
+    w.writeheader()
+    base = {"question": out.get("question"), "status": out.get("status"), "answer": out.get("answer")}
+    rows = []
+    for v in out.get("values") or []:
+        rows.append({**base, "row": "figure", "figure": v.get("label"), "value": v.get("value"), "unit": v.get("unit"),
+                     "value_as_answered": v.get("text"), "year": v.get("year"),
+                     "period": "-".join(map(str, v["period"])) if v.get("period") else None,
+                     "region": v.get("region"), "segment": v.get("segment"), "figure_status": v.get("status"),
+                     "formula": out.get("formula") if v.get("status") == "derived" else None})
+    for c in out.get("citations") or []:
+        rows.append({**base, "row": "source", "report": c.get("report"), "report_title": c.get("report_title"),
+                     "section": c.get("section"), "section_title": c.get("section_title"), "page": c.get("page"),
+                     "line": c.get("line"), "quote": c.get("quote")})
+    w.writerows(rows or [base])
+    return buf.getvalue()
 
 
 def status_html(out: dict | None) -> str:
     if not out:
         return ""
     st = out.get("status", "answered")
+    zh = out.get("lang") == "zh"
     n = len(out.get("citations") or [])
-    extra = f" {n} citation{'s' if n != 1 else ''}." if st != "not_found" else ""
-    return f'<div class="rk-status {html.escape(st)}" data-status="{html.escape(st)}">{html.escape(STATUS_TEXT.get(st, st))}{extra}</div>'
+    extra = "" if st == "not_found" else (f" 共 {n} 处出处。" if zh else f" {n} citation{'s' if n != 1 else ''}.")
+    text = STATUS_TEXT["zh" if zh else "en"].get(st, st)
+    return f'<div class="rk-status {html.escape(st)}" data-status="{html.escape(st)}">{html.escape(text)}{extra}</div>'
 
 
 def _download(name: str, data: bytes | str) -> str:
@@ -218,15 +294,22 @@ def _remove(path: str) -> None:
 # ------------------------------------------------------------------------------------------ figures
 
 
+FIGURE_HEADERS = {"reportTitle": "Report", "metric": "Metric", "market": "Market", "region": "Region",
+                  "segment": "Segment", "year": "Year", "period": "Period", "valueText": "Value", "unit": "Unit",
+                  "comparator": "Bound", "status": "Status", "section": "Section", "sectionTitle": "Section title"}
+BOUNDS = {"eq": "", "approx": "about", "gt": "more than", "lt": "less than"}
+
+
 def _figure_frame(rows: list[dict]) -> pd.DataFrame:
+    """The figures as the table shows them: human column names, the value as the report writes it."""
     recs = []
     for r in rows:
-        rec = {k: r.get(k) for k in FIGURE_COLUMNS}
-        rec["period"] = f"{r['start']}–{r['end']}" if r.get("start") else ""
-        rec["year"] = str(r["year"]) if r.get("year") is not None else ""
-        rec["value"] = r.get("value")
+        rec = {FIGURE_HEADERS[k]: r.get(k) for k in FIGURE_COLUMNS}
+        rec["Period"] = f"{r['start']}–{r['end']}" if r.get("start") else ""
+        rec["Year"] = str(r["year"]) if r.get("year") is not None else ""
+        rec["Bound"] = BOUNDS.get(r.get("comparator") or "eq", r.get("comparator"))
         recs.append(rec)
-    return pd.DataFrame(recs, columns=FIGURE_COLUMNS + ["value"])
+    return pd.DataFrame(recs, columns=[FIGURE_HEADERS[k] for k in FIGURE_COLUMNS])
 
 
 def _empty_chart() -> pd.DataFrame:
@@ -276,11 +359,23 @@ def _too_many_series(data: list[dict]) -> bool:
 
 
 def _line_frame(rows: list[dict], metric: str | None) -> pd.DataFrame:
-    """One line per region × segment across the stated years."""
+    """One line per region × segment across the stated years, on a time axis (2023, 2024 and 2030 spaced as
+    the years are, not evenly)."""
     data = _chart_rows(rows, metric)
     if not data or _too_many_series(data):
-        return _empty_chart()
-    return pd.DataFrame(data).sort_values(["series", "year"])
+        frame = _empty_chart()
+        frame["year"] = pd.Series([], dtype="datetime64[ns]")
+        return frame
+    frame = pd.DataFrame(data)
+    frame["year"] = pd.to_datetime(frame["year"].astype(str) + "-01-01")
+    return frame.sort_values(["series", "year"])
+
+
+def axis_title(frame: pd.DataFrame, metric: str | None) -> str:
+    """The value axis' title: the metric and the unit the chart draws ('market size (亿元人民币)')."""
+    unit = str(frame["unit"].iloc[0]) if "unit" in frame and len(frame) else ""
+    what = metric or "value"
+    return f"{what} ({unit})" if unit else what
 
 
 def _bar_frame(rows: list[dict], metric: str | None, year: str | None) -> pd.DataFrame:
@@ -342,8 +437,13 @@ def build_blocks(services: Services) -> gr.Blocks:
 
     def reports_view(search: str | None = None) -> tuple[pd.DataFrame, str]:
         rows, total = services.reports_page(search)
-        frame = pd.DataFrame([{k: r.get(k) for k in REPORT_COLUMNS} for r in rows], columns=REPORT_COLUMNS)
+        frame = pd.DataFrame([{name: "" if r.get(k) is None else str(r[k]) for k, name in REPORT_COLUMNS.items()}
+                              for r in rows], columns=list(REPORT_COLUMNS.values()))
         return frame, page_note(len(rows), total, "report", "type part of a title to find the others")
+
+    def report_choices() -> list[tuple[str, str]]:
+        rows, _ = services.reports_page()
+        return [(f"{r.get('title')} ({r['id']})", r["id"]) for r in rows]
 
     def header_md() -> str:
         rows, n = services.reports_page(limit=6)
@@ -376,8 +476,13 @@ def build_blocks(services: Services) -> gr.Blocks:
                     open_btn = gr.Button("Show evidence", scale=1, elem_id="rk-open-evidence")
                     new_btn = gr.Button("New conversation", scale=1, elem_id="rk-new")
                 with gr.Row():
-                    gr.Examples(EXAMPLES_ZH, inputs=question, label="示例（中文）")
-                    gr.Examples(EXAMPLES_EN, inputs=question, label="Examples (English)")
+                    ans_md = gr.DownloadButton("Download answer (Markdown)", value=None, interactive=False,
+                                               elem_id="rk-answer-md", size="sm")
+                    ans_csv = gr.DownloadButton("Download answer (CSV)", value=None, interactive=False,
+                                                elem_id="rk-answer-csv", size="sm")
+                with gr.Row():
+                    ex_zh = gr.Examples(EXAMPLES_ZH, inputs=question, label="示例（中文）")
+                    ex_en = gr.Examples(EXAMPLES_EN, inputs=question, label="Examples (English)")
             # ---------------------------------------------------------------------------- evidence
             with gr.Tab("Evidence", id="evidence"):
                 ev_pick = gr.Dropdown(label="Citation", choices=[], elem_id="rk-ev-pick", interactive=True)
@@ -456,12 +561,18 @@ def build_blocks(services: Services) -> gr.Blocks:
                 write_token = gr.Textbox(services.write_token if uploads else "", visible=False)
                 up_status = gr.Markdown("" if uploads else "Uploads are turned off on this server (whoever runs it "
                                         "can start it with `reportkg serve --allow-uploads`).", elem_id="rk-upload-status")
+                with gr.Row(visible=uploads):
+                    rm_pick = gr.Dropdown(report_choices(), label="Remove a report", value=None, scale=4,
+                                          elem_id="rk-remove-pick", filterable=True)
+                    rm_btn = gr.Button("Remove report", variant="stop", scale=1, elem_id="rk-remove")
 
         # -------------------------------------------------------------------------------- callbacks
         def respond(message: str, history: list, cid: str | None, known: list):
             message = (message or "").strip()
             if not message:
-                return gr.update(), history, cid, known, gr.update(), gr.update(), gr.update(), gr.update()
+                return (gr.update(), history, cid, known, gr.update(), gr.update(),
+                        '<div class="rk-status empty" data-status="empty">Type a question first. / 请先输入问题。</div>',
+                        gr.update(), gr.update(), gr.update())
             try:
                 out = services.ask(message, cid)
             except ServiceError as e:
@@ -482,18 +593,25 @@ def build_blocks(services: Services) -> gr.Blocks:
             # string keys: a dropdown value of 0 reads as "nothing chosen" in the browser
             choices = [(cite_label(c), f"c{i}") for i, c in enumerate(known)]
             pick = f"c{new_idx[0]}" if new_idx else None
+            stem = "answer-" + uuid.uuid4().hex[:8]
             return ("", history, cid, known, gr.update(choices=choices, value=pick),
                     gr.update(choices=choices, value=pick), status_html(out),
-                    show_evidence(pick, known) if pick else gr.update())
+                    show_evidence(pick, known) if pick else gr.update(),
+                    gr.update(value=_download(stem + ".md", answer_markdown(out)), interactive=True),
+                    gr.update(value=_download(stem + ".csv", answer_csv(out)), interactive=True))
 
         chat_io = dict(inputs=[question, chatbot, conv_id, cites],
-                       outputs=[question, chatbot, conv_id, cites, cite_pick, ev_pick, status, ev_html])
+                       outputs=[question, chatbot, conv_id, cites, cite_pick, ev_pick, status, ev_html, ans_md,
+                                ans_csv])
         ask_btn.click(respond, api_name="chat", **chat_io)
         question.submit(respond, api_visibility="undocumented", **chat_io)
+        for ex in (ex_zh, ex_en):               # an example chip asks its question, not only fills the box
+            ex.load_input_event.then(respond, api_visibility="undocumented", **chat_io)
 
         def new_conversation():
-            return [], None, [], gr.update(choices=[], value=None), gr.update(choices=[], value=None), ""
-        new_btn.click(new_conversation, outputs=[chatbot, conv_id, cites, cite_pick, ev_pick, status],
+            return ([], None, [], gr.update(choices=[], value=None), gr.update(choices=[], value=None), "",
+                    gr.update(value=None, interactive=False), gr.update(value=None, interactive=False))
+        new_btn.click(new_conversation, outputs=[chatbot, conv_id, cites, cite_pick, ev_pick, status, ans_md, ans_csv],
                       api_visibility="undocumented")
 
         def show_evidence(key, known):
@@ -520,7 +638,9 @@ def build_blocks(services: Services) -> gr.Blocks:
             *filters, metric, year = vals
             page = services.figure_page(dict(zip(FILTERS, filters)))
             line, bar = _line_frame(page.rows, metric), _bar_frame(page.rows, metric, year)
-            return figures_note(page, metric), _figure_frame(page.rows), line, bar, legends(line, bar)
+            return (figures_note(page, metric), _figure_frame(page.rows),
+                    gr.update(value=line, y_title=axis_title(line, metric)),
+                    gr.update(value=bar, y_title=axis_title(bar, metric)), legends(line, bar))
 
         fig_inputs = f_inputs + [chart_metric, chart_year]
         fig_outputs = [fig_note, fig_table, chart, bars, chart_legends]
@@ -572,16 +692,19 @@ def build_blocks(services: Services) -> gr.Blocks:
                       api_visibility="undocumented")
 
         def run_query(text: str):
+            no_rows = pd.DataFrame({"(no result)": []})
             try:
                 res = services.endpoint.query(text or "", fmt="json")
             except EndpointError as e:
-                return f"**Refused ({e.status}):** {md(e.message)}", None, gr.update(visible=False, value=""), None, None
-            t = to_table(res, services.prefixes)
+                return (f"**The query was refused ({e.status}):** {md(e.message)}", no_rows,
+                        gr.update(visible=False, value=""), None, None)
+            t = to_table(res, services.prefixes, plain=True)
             note = " **Truncated** at the row limit: " \
                    f"{services.settings.limits.row_limit:,} rows shown." if t.truncated else ""
+            note += f" [Link to this query](?{urlencode({'sparql': text})}#sparql)" if len(text) <= 4000 else ""
             if t.text is not None:
                 info = f"{res.rows:,} triples in {t.seconds * 1000:.0f} ms.{note}"
-                return info, None, gr.update(visible=True, value=t.text), _download("result.ttl", t.text), None
+                return info, no_rows, gr.update(visible=True, value=t.text), _download("result.ttl", t.text), None
             frame = pd.DataFrame(t.rows, columns=t.columns)
             info = f"{len(t.rows):,} row{'s' if len(t.rows) != 1 else ''} in {t.seconds * 1000:.0f} ms.{note}"
             try:
@@ -593,6 +716,16 @@ def build_blocks(services: Services) -> gr.Blocks:
 
         run_btn.click(run_query, inputs=editor, outputs=[q_info, q_table, q_graph, q_csv, q_json],
                       api_name="sparql_query")
+
+        def shared_query(request: gr.Request):
+            """A link with ?sparql=… opens the SPARQL tab with that query, run."""
+            text = (request.query_params.get("sparql") or "") if request is not None else ""
+            if not text.strip():
+                return (gr.update(),) * 7
+            return (gr.Tabs(selected="sparql"), text, *run_query(text))
+
+        demo.load(shared_query, outputs=[tabs, editor, q_info, q_table, q_graph, q_csv, q_json],
+                  api_visibility="undocumented")
 
         # graph
         def draw(iri: str | None, radius: int):
@@ -639,15 +772,33 @@ def build_blocks(services: Services) -> gr.Blocks:
             progress(1.0, desc="done")
             msg = (f"**{md(res['file'])}** {'replaced' if res['replaced'] else 'added'}: {res['claims']} claims "
                    f"({res['figures']} figures), {res['triples']:,} triples in {res['milliseconds']} ms.")
+            return [msg, None, *refreshed()]             # the file is in the graph: the upload box is cleared
+
+        def remove(name: str | None, token: str):
+            try:
+                services.check_write(token)
+                if not name:
+                    raise ServiceError(400, "Choose the report to remove first.")
+                res = services.remove_report(name)
+            except ServiceError as e:
+                raise gr.Error(e.message + (" The graph is unchanged." if e.status != 403 else "")) from None
+            return [f"Removed **{md(res['id'])}**; {res['reports']:,} report{'s' if res['reports'] != 1 else ''} "
+                    "left.", *refreshed()]
+
+        def refreshed() -> list:
+            """What shows the store's content, read again after a report is added or removed."""
             ch = figure_choices()
             page = services.figure_page()
             frame, note = reports_view()
-            return ([msg, frame, note, header_md(), _figure_frame(page.rows), figures_note(page, "market size"),
-                     gr.update(choices=services.entity_choices())] + [gr.update(choices=ch[k]) for k in FILTERS])
+            return ([frame, note, header_md(), _figure_frame(page.rows), figures_note(page, "market size"),
+                     gr.update(choices=services.entity_choices()), gr.update(choices=report_choices(), value=None)]
+                    + [gr.update(choices=ch[k]) for k in FILTERS])
 
-        ingest_btn.click(ingest, inputs=[upload, write_token],
-                         outputs=[up_status, rep_table, rep_note, header, fig_table, fig_note, ent_pick] + f_inputs,
+        store_views = [rep_table, rep_note, header, fig_table, fig_note, ent_pick, rm_pick] + f_inputs
+        ingest_btn.click(ingest, inputs=[upload, write_token], outputs=[up_status, upload] + store_views,
                          api_name="upload_report", concurrency_limit=1)
+        rm_btn.click(remove, inputs=[rm_pick, write_token], outputs=[up_status] + store_views,
+                     api_name="remove_report", concurrency_limit=1)
 
         rep_search.submit(reports_view, inputs=rep_search, outputs=[rep_table, rep_note], api_visibility="undocumented")
         rep_search.input(reports_view, inputs=rep_search, outputs=[rep_table, rep_note], show_progress="hidden",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 def _store(args, **kw):
-    from kg.store import open_store
+    from ingest.pipeline import open_store
     return open_store(args.store, **kw)
 
 
@@ -22,6 +22,12 @@ def cmd_ingest(args) -> int:
     from kg.store import StoreError
 
     store = _store(args, fill=False)
+    if args.bundled:
+        from ingest.pipeline import BUNDLED
+        args.paths = [*args.paths, str(BUNDLED)]
+    if not args.paths:
+        print("reportkg: name the report files or directories to ingest (or --bundled)", file=sys.stderr)
+        return 2
     files = report_files(args.paths)
     if not files:
         print("reportkg: no report files found in " + " ".join(args.paths), file=sys.stderr)
@@ -40,6 +46,55 @@ def cmd_ingest(args) -> int:
         if not args.quiet:
             what = "unchanged, skipped" if r.skipped else f"{r.claims} claims ({r.figures} figures), {r.triples} triples, {r.seconds * 1000:.0f} ms"
             print(f"ingested {f}: {what}")
+    return 1 if failed else 0
+
+
+def cmd_reports(args) -> int:
+    """List the stored reports (title, publisher, date, pages, figures, status), a page at a time."""
+    from ingest.pipeline import list_reports
+    store = _store(args, fill=False)
+    rows = list_reports(store, limit=args.limit, offset=args.offset, search=args.search)
+    total = store.report_count(args.search)
+    if args.json:
+        print(json.dumps({"reports": rows, "total": total}, ensure_ascii=False, indent=1))
+        return 0
+    if not rows:
+        print("no reports" + (f" whose title contains {args.search!r}" if args.search else "") + " in the store")
+        return 0
+    header = ("id", "title", "publisher", "date", "pages", "figures", "status")
+    table = [(r["report"].rsplit("/", 1)[-1], r.get("title", ""), r.get("publisher", "") or "-",
+              str(r.get("date", "") or "-"), str(r.get("pages", "-")), str(r["figures"]), r["status"]) for r in rows]
+    _print_table(header, table)
+    if total > args.offset + len(rows):
+        print(f"({len(rows)} of {total}; --offset {args.offset + len(rows)} for more)")
+    return 0
+
+
+def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """Tab-separated rows under a header, as `reportkg sparql` prints them (cells on one line)."""
+    from kg.localquery import cell
+    for row in (header, *rows):
+        print("\t".join(cell(x) for x in row))
+
+
+def cmd_remove(args) -> int:
+    """Remove reports by id, IRI, file name or exact title; a name that designates nothing is an error."""
+    store = _store(args, fill=False)
+    failed = 0
+    for name in args.reports:
+        found = store.find_reports(name)
+        if not found:
+            print(f"reportkg: no report {name!r} in the store (`reportkg reports` lists them)", file=sys.stderr)
+            failed += 1
+        elif len(found) > 1 and not args.all:
+            ids = ", ".join(f.rsplit("/", 1)[-1] for f in found)
+            print(f"reportkg: {name!r} names {len(found)} reports ({ids}): give an id, or --all", file=sys.stderr)
+            failed += 1
+        else:
+            for report in found:
+                store.remove_report(report)
+                if not args.quiet:
+                    print(f"removed {report.rsplit('/', 1)[-1]}")
     return 1 if failed else 0
 
 
@@ -108,17 +163,32 @@ def cmd_check(args) -> int:
         out["shacl"].append({"report": rep, "conforms": ok, "detail": detail})
         if not args.json:
             print(f"SHACL {'ok  ' if ok else 'FAIL'} {rep}{'' if ok else ': ' + detail}")
-    for f in segment_sums(store) + implied_cagrs(store):
+    found = segment_sums(store) + implied_cagrs(store)
+    names = _market_names(store, {f.market for f in found if f.market})
+    for f in found:
         out["consistency"].append({"kind": f.kind, "consistent": f.ok, "report": f.report, "market": f.market,
                                    "region": f.region, "year": f.year, "stated": f.stated, "computed": f.computed,
                                    "unit": f.unit, "detail": f.detail})
         if not args.json:
             label = "consistent  " if f.ok else "MISMATCH    "
-            where = (f.region or "").rsplit("/", 1)[-1]
-            print(f"{label}{f.kind:<18} {where:<16} {f.year or ''} {f.detail}")
+            where = (f.region or "").rsplit("/", 1)[-1].removeprefix("region-")
+            market = names.get(f.market, (f.market or "").rsplit("/", 1)[-1])
+            scope = " · ".join(str(x) for x in (market, where, f.year) if x)
+            print(f"{label}{f.kind:<18} {scope}: {f.detail} [{(f.report or '').rsplit('/', 1)[-1]}]")
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
     return 0 if ok_all else 1
+
+
+def _market_names(store, markets: set[str]) -> dict[str, str]:
+    """A label of each market (the English one where there is one), for messages."""
+    from kg.namespaces import SKOS
+    names: dict[str, str] = {}
+    for r in store.literals_of(markets, [str(SKOS.prefLabel)]):
+        lit = r["value"]
+        if r["x"] not in names or lit.language == "en":
+            names[r["x"]] = lit.value
+    return names
 
 
 def cmd_sparql(args) -> int:
@@ -217,10 +287,20 @@ def build_parser() -> argparse.ArgumentParser:
         return sp
 
     sp = add("ingest", cmd_ingest, "add or replace reports (files or directories) in the store")
-    sp.add_argument("paths", nargs="+")
+    sp.add_argument("paths", nargs="*")
+    sp.add_argument("--bundled", action="store_true", help="also ingest the bundled reports (data/reports/)")
     sp.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     sp.add_argument("--skip-unchanged", action="store_true", help="skip reports whose content hash is already stored")
     sp.add_argument("--workers", type=int, default=0, help="parallel workers for many reports (default: cores)")
+    sp.add_argument("-q", "--quiet", action="store_true")
+    sp = add("reports", cmd_reports, "list the stored reports: title, publisher, date, pages, figures, status")
+    sp.add_argument("search", nargs="?", help="only reports whose title contains this")
+    sp.add_argument("--limit", type=int, default=100)
+    sp.add_argument("--offset", type=int, default=0)
+    sp.add_argument("--json", action="store_true")
+    sp = add("remove", cmd_remove, "remove reports from the store (by id, IRI, file name or title)")
+    sp.add_argument("reports", nargs="+")
+    sp.add_argument("--all", action="store_true", help="remove every report a name designates")
     sp.add_argument("-q", "--quiet", action="store_true")
     sp = add("claims", cmd_claims, "print the claims extracted from one report, without storing them")
     sp.add_argument("path")
@@ -259,6 +339,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args) or 0
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:             # `reportkg claims x.md | head`: the reader has all it wants
+        _silence_stdout()
+        return 0
     except (StoreError, OSError) as e:  # one line, no traceback, for store and I/O failures
         print(f"reportkg: {e}", file=sys.stderr)
         return 1

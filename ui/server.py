@@ -103,6 +103,9 @@ class Msg:
     BAD_TOKEN = "a write needs this server's token in the X-Reportkg-Token header (printed when it starts)"
     CROSS_SITE = "a write must come from this server's own pages (cross-site request refused)"
     BAD_TEXT = "the {what} holds characters that are not valid Unicode (a lone surrogate)"
+    NO_SUCH_REPORT = "no report {name!r} in the store (GET /api/reports lists them)"
+    AMBIGUOUS_REPORT = "{name!r} names {n} reports ({ids}): give a report's id"
+    REMOVE_READ_ONLY = "the store is read-only here, so reports cannot be removed"
 
 
 # ----------------------------------------------------------------------------------- conversations
@@ -270,8 +273,31 @@ class Services:
     # reports
     def reports_page(self, search: str | None = None, limit: int | None = None, offset: int = 0) -> tuple[list[dict], int]:
         """(at most ``limit`` reports whose title contains ``search``, how many there are in all)."""
+        from ingest.pipeline import list_reports
         limit = self.settings.report_rows if limit is None else limit
-        return self.store.reports_page(limit, offset, search), self.store.report_count(search)
+        return list_reports(self.store, limit, offset, search), self.store.report_count(search)
+
+    def remove_report(self, name: str) -> dict:
+        """Remove the one report ``name`` designates (its id, IRI, file name or title). Raises ServiceError."""
+        from kg.store import StoreError
+        if not self.settings.allow_uploads:
+            raise ServiceError(403, Msg.UPLOADS_OFF)
+        if getattr(self.store, "read_only", False):
+            raise ServiceError(409, Msg.REMOVE_READ_ONLY)
+        with self._ingest_lock:
+            found = self.store.find_reports(name)
+            if not found:
+                raise ServiceError(404, Msg.NO_SUCH_REPORT.format(name=name))
+            if len(found) > 1:
+                raise ServiceError(409, Msg.AMBIGUOUS_REPORT.format(
+                    name=name, n=len(found), ids=", ".join(f.rsplit("/", 1)[-1] for f in found)))
+            try:
+                self.store.remove_report(found[0])
+            except StoreError:
+                raise ServiceError(500, Msg.STORE_FAILED) from None
+        self.endpoint.invalidate()
+        return {"report": found[0], "id": found[0].rsplit("/", 1)[-1], "removed": True,
+                "reports": self.store.report_count()}
 
     def report_count(self) -> int:
         return self.store.report_count()
@@ -380,7 +406,8 @@ def create_app(store=None, settings: Settings | None = None):
     import gradio as gr
     from fastapi import FastAPI
 
-    from kg.store import Store, open_store
+    from ingest.pipeline import open_store
+    from kg.store import Store
 
     from . import api
     from .app import CSS, build_blocks, theme
@@ -473,7 +500,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, store=None, read_only: bool
               file=sys.stderr)
         return 1
     if read_only and not hasattr(store, "select"):
-        from kg.store import open_store
+        from ingest.pipeline import open_store
         store = open_store(store, read_only=True)
     settings = Settings.from_env()
     if allow_uploads is not None:

@@ -46,6 +46,7 @@ def answer(frame: Frame, ctx: Context, *, explicit: bool = True):
           f"{ctx.label(c.market, 'en')} market in {year} comes to about {scaled(value, base.currency, base.mult, base.unit, 'en')}"
           f" (an estimate, not stated in the report: {formula}).")
     v = Value(label=f"estimate {year}", value=round(value, 1), unit=base.unit, year=year, status="derived",
-              region=ctx.label(c.region, lang), market=ctx.label(c.market, lang), normalized=value * 10 ** base.mult)
+              region=ctx.label(c.region, lang), market=ctx.label(c.market, lang), normalized=value * 10 ** base.mult,
+              text=scaled(value, base.currency, base.mult, base.unit, lang))
     return build(frame, ctx, status="derived", zh=zh, en=en, figs=[base, c],
                  values=[v, ctx.value_of(base, lang), ctx.value_of(c, lang)], family=NAME, formula=formula)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from kg.namespaces import METRIC_CAGR, METRIC_MARKET_SIZE, REGION_GLOBAL
 
 from ..answer import Value
-from ..common import Context, build, fmt_number, not_found
+from ..common import Context, build, fmt_number, not_found, scaled
 from ..frame import Frame
 from ..resolve import select
 
@@ -69,10 +69,11 @@ def _sum(frame: Frame, ctx: Context):
     where_zh = f"{key[2] or ''}年{ctx.label(key[1], 'zh')}"
     where_en = f"{ctx.label(key[1], 'en')} {key[2] or ''}".strip()
     unit = used[0].unit
-    zh = f"{where_zh}{names_zh}合计为{fmt_number(total)}{unit}（计算值：{formula}）。"
-    en = f"{where_en}: {names_en} together come to {fmt_number(total)} {unit} (computed: {formula})."
+    f0 = used[0]
+    zh = f"{where_zh}{names_zh}合计为{scaled(total, f0.currency, f0.mult, unit, 'zh')}（计算值：{formula}）。"
+    en = f"{where_en}: {names_en} together come to {scaled(total, f0.currency, f0.mult, unit, 'en')} (computed: {formula})."
     vals = [Value(label="sum", value=round(total, 6), unit=unit, year=key[2], region=ctx.label(key[1], lang),
-                  status="derived")] + [ctx.value_of(f, lang) for f in used]
+                  status="derived", text=scaled(total, f0.currency, f0.mult, unit, lang))] + [ctx.value_of(f, lang) for f in used]
     return build(frame, ctx, status="derived", zh=zh, en=en, values=vals, figs=used, family=NAME, formula=formula)
 
 
@@ -109,10 +110,10 @@ def _complement(frame: Frame, ctx: Context):
     formula = f"{w.value_text} - {p.value_text} = {fmt_number(rest)}"
     whole_zh = f"{w.year or ''}年{ctx.label(w.region, 'zh')}{ctx.label(w.segment or w.market, 'zh')}"
     whole_en = f"the {ctx.label(w.region, 'en')} {ctx.label(w.segment or w.market, 'en')} market in {w.year or ''}".strip()
-    zh = f"{whole_zh}扣除{what_zh}后为{fmt_number(rest)}{w.unit}（计算值：{formula}）。"
-    en = f"Excluding {what_en}, {whole_en} comes to {fmt_number(rest)} {w.unit} (computed: {formula})."
+    zh = f"{whole_zh}扣除{what_zh}后为{scaled(rest, w.currency, w.mult, w.unit, 'zh')}（计算值：{formula}）。"
+    en = f"Excluding {what_en}, {whole_en} comes to {scaled(rest, w.currency, w.mult, w.unit, 'en')} (computed: {formula})."
     vals = [Value(label="complement", value=round(rest, 6), unit=w.unit, year=w.year, region=ctx.label(w.region, lang),
-                  status="derived"), ctx.value_of(w, lang), ctx.value_of(p, lang)]
+                  status="derived", text=scaled(rest, w.currency, w.mult, w.unit, lang)), ctx.value_of(w, lang), ctx.value_of(p, lang)]
     return build(frame, ctx, status="derived", zh=zh, en=en, values=vals, figs=[w, p], family=NAME, formula=formula)
 
 
