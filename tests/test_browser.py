@@ -241,11 +241,18 @@ def test_sparql_results_read_cleanly_errors_too_and_a_link_reruns_the_query(page
 
 
 def test_figures_chart_and_table(page):
+    from playwright.sync_api import expect
     tab(page, "Figures")
     page.locator("#rk-figures-table").get_by_text("6,067").first.wait_for()
-    assert re.fullmatch(r"\d+ figures\.", page.locator("#rk-figures-note").inner_text().strip())   # all shown
+    expect(page.locator("#rk-figures-note")).to_have_text(re.compile(r"^\s*\d+ figures\.\s*$"))   # all shown
     page.locator("#rk-chart canvas, #rk-chart svg").first.wait_for(state="visible")
     page.locator("#rk-chart-bars canvas, #rk-chart-bars svg").first.wait_for(state="visible")
+    assert "Value" in page.locator("#rk-figures-table").inner_text()          # human column names
+    assert "valueText" not in page.locator("#rk-figures-table").inner_text()
+    with page.expect_download() as got:                                         # one click: every figure, as CSV
+        page.click("#rk-figures-csv a")
+    lines = Path(got.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("report,reportTitle,metric") and len(lines) == 16
     shot(page, "figures")
 
 

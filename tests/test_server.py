@@ -381,6 +381,46 @@ class TestBoundedViews:
         assert line.empty and str(line["year"].dtype) != "float64"             # typed, so axes stay nominal
         assert legends(line, line) == ([], [])
 
+    def test_line_chart_is_on_a_time_axis_with_its_unit(self):
+        from ui.app import _line_frame, axis_title
+        rows = [{"report": "r", "reportTitle": "A", "market": "m", "region": "Global", "year": y, "value": v,
+                 "metric": "market size", "unit": "亿元人民币", "comparator": "eq"}
+                for y, v in ((2023, 1.0), (2024, 2.0), (2030, 9.0))]
+        line = _line_frame(rows, "market size")
+        assert str(line["year"].dtype).startswith("datetime64")               # 2024→2030 spaced as six years
+        assert (line["year"].iloc[2] - line["year"].iloc[1]).days > 5 * 365
+        assert axis_title(line, "market size") == "market size (亿元人民币)"
+
+    def test_figures_csv_is_one_link_carrying_the_filters(self):
+        from ui.app import figures_csv_link
+        link = figures_csv_link({"market": ["AI 推理芯片"], "year": ["2024", "2030"], "region": []})
+        href = re.search(r'href="([^"]+)"', link).group(1)
+        assert href.startswith("api/figures?format=csv&amp;market=AI+%E6") and "year=2024%2C2030" in href
+        assert "region" not in href and 'download="figures.csv"' in link
+
+    def test_an_answer_exports_with_its_sources(self, seed_store):
+        from qa import ask
+        from ui.app import ANSWER_CSV_COLUMNS, answer_csv, answer_markdown
+        out = ask("What share of the global market did edge inference have in 2024?", store=seed_store).to_json()
+        text = answer_markdown(out)
+        assert text.startswith("## What share") and "**Derived:**" in text and "### Sources" in text
+        assert "全球 AI 推理芯片行业报告" in text and "§1.3" in text and "line " in text
+        import csv
+        import io
+        rows = list(csv.DictReader(io.StringIO(answer_csv(out))))
+        assert list(rows[0]) == ANSWER_CSV_COLUMNS
+        derived = [r for r in rows if r["row"] == "figure" and r["figure_status"] == "derived"]
+        assert derived and derived[0]["formula"] and all(r["quote"] for r in rows if r["row"] == "source")
+
+    def test_evidence_renders_markdown_and_highlights_inside_it(self):
+        from kg.graphview import rendered
+        text = "### 1.3 规模\n\n**云端推理:** 2,275 亿元\n\n<b>raw</b> and a [link](javascript:alert(1))"
+        a = text.index("云端")
+        html_ = rendered(text, (a, text.index(" 亿元") + 3))
+        assert "<h3>1.3 规模</h3>" in html_ and "**" not in html_
+        assert '<strong><mark class="rk-quote">云端推理:</mark></strong><mark class="rk-quote"> 2,275 亿元</mark>' in html_
+        assert "<b>" not in html_ and "&lt;b&gt;" in html_ and "href=\"javascript" not in html_
+
     def test_app_builds_bounded_on_a_small_cap(self, seed_store):
         """The Blocks config holds a page of figures and capped choices, not the store."""
         from ui.app import build_blocks

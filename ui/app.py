@@ -101,6 +101,7 @@ CSS = """
 .rk-ev-section summary { cursor: pointer; color: #5e81ac; margin-bottom: 6px; }
 .rk-evidence mark.rk-quote-in-section { background: #fff1b8; padding: 1px 0; }
 .rk-md h1, .rk-md h2, .rk-md h3, .rk-md h4 { font-size: 1.05em; margin: 0.6em 0 0.3em; }
+.rk-csv-link { display: inline-block; padding: 8px 12px; border: 1px solid #ccd; border-radius: 6px; }
 .rk-md p, .rk-md ul, .rk-md ol { margin: 0.3em 0; }
 .rk-md table { border-collapse: collapse; } .rk-md td, .rk-md th { border: 1px solid #ddd; padding: 2px 6px; }
 """
@@ -312,6 +313,15 @@ def _figure_frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(recs, columns=[FIGURE_HEADERS[k] for k in FIGURE_COLUMNS])
 
 
+def figures_csv_link(filters: dict) -> str:
+    """One click to every figure the filters match, as CSV: a link to GET /api/figures?format=csv (streamed
+    by the server), relative so that it works under a root path."""
+    params = [("format", "csv")] + [(k, ",".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v))
+                                    for k, v in filters.items() if v]
+    return (f'<a class="rk-csv-link" href="api/figures?{html.escape(urlencode(params))}" download="figures.csv">'
+            'Download CSV (every matching figure)</a>')
+
+
 def _empty_chart() -> pd.DataFrame:
     """No rows, but typed: Gradio reads each axis' type from the dtypes (pandas makes empty lists float,
     and a plot that once got a float ``year`` kept drawing a numeric axis after real data came)."""
@@ -505,8 +515,7 @@ def build_blocks(services: Services) -> gr.Blocks:
                                                elem_id="rk-chart-metric", scale=2)
                     chart_year = gr.Dropdown(ch["year"], value=_default_year(first.rows),
                                              label="Year for the bar chart", elem_id="rk-chart-year", scale=1)
-                    fig_csv = gr.DownloadButton("Download CSV (every matching figure)", elem_id="rk-figures-csv",
-                                                scale=1)
+                    fig_csv = gr.HTML(figures_csv_link({}), elem_id="rk-figures-csv")
                 with gr.Row():
                     chart = gr.LinePlot(None, x="year", y="value", color="series", title="Stated figures by year",
                                         elem_id="rk-chart", height=340, sort="x")
@@ -640,10 +649,11 @@ def build_blocks(services: Services) -> gr.Blocks:
             line, bar = _line_frame(page.rows, metric), _bar_frame(page.rows, metric, year)
             return (figures_note(page, metric), _figure_frame(page.rows),
                     gr.update(value=line, y_title=axis_title(line, metric)),
-                    gr.update(value=bar, y_title=axis_title(bar, metric)), legends(line, bar))
+                    gr.update(value=bar, y_title=axis_title(bar, metric)), legends(line, bar),
+                    figures_csv_link(dict(zip(FILTERS, filters))))
 
         fig_inputs = f_inputs + [chart_metric, chart_year]
-        fig_outputs = [fig_note, fig_table, chart, bars, chart_legends]
+        fig_outputs = [fig_note, fig_table, chart, bars, chart_legends, fig_csv]
 
         def set_legends(both):
             return gr.update(colors_in_legend=both[0]), gr.update(colors_in_legend=both[1])
@@ -678,14 +688,6 @@ def build_blocks(services: Services) -> gr.Blocks:
         f_market.change(chooser("segment"), inputs=[f_segment, f_market], outputs=f_segment, show_progress="hidden",
                         api_visibility="undocumented")
 
-        def figures_csv(*filters):
-            from kg.figures import write_csv
-            path = _download("figures.csv", b"")
-            with open(path, "w", encoding="utf-8", newline="") as fh:
-                write_csv(services.iter_figures(dict(zip(FILTERS, filters))), fh)
-            return path
-
-        fig_csv.click(figures_csv, inputs=f_inputs, outputs=fig_csv, api_visibility="undocumented")
 
         # sparql
         q_pick.input(lambda name: EXAMPLE_QUERIES.get(name, ""), inputs=q_pick, outputs=editor,
