@@ -223,6 +223,27 @@ def neighbourhood(store, center: str, radius: int = 1, max_nodes: int = 40, fano
     return g
 
 
+def grouped(sub: nx.MultiDiGraph, center: str, keep: int = 6) -> nx.MultiDiGraph:
+    """The neighbourhood as it is drawn: of each kind beyond ``keep`` entities (a report's dozens of figures
+    and sections), the ``keep`` most linked are drawn and the rest become one node, "+N figures", linked to
+    the center, so the drawing groups by kind instead of becoming a hairball. The edge list keeps them all."""
+    by_kind: dict[str, list[str]] = {}
+    for n, d in sub.nodes(data=True):
+        if n != center:
+            by_kind.setdefault(d["kind"], []).append(n)
+    out = sub.copy()
+    for kind, nodes in by_kind.items():
+        if len(nodes) <= keep:
+            continue
+        nodes.sort(key=lambda n: (-sub.degree(n), sub.nodes[n]["label"]))
+        rest = nodes[keep:]
+        out.remove_nodes_from(rest)
+        group = f"group:{kind}"
+        out.add_node(group, label=f"+{len(rest)} {kind}s", kind=kind, hop=1, group=len(rest))
+        out.add_edge(center, group, predicate="", label="")
+    return out
+
+
 def edge_rows(sub: nx.MultiDiGraph) -> list[list[str]]:
     return sorted([sub.nodes[s]["label"], d["label"], sub.nodes[o]["label"]] for s, o, d in sub.edges(data=True))
 
@@ -277,8 +298,10 @@ def to_svg(sub: nx.MultiDiGraph, center: str, width: int = 900, height: int = 62
         x, y = pos[n]
         big = n == center
         colour = COLOURS.get(d["kind"], "#c0c0c0")
-        parts.append(f'<g class="rk-node" data-kind="{esc(d["kind"])}"><title>{esc(d["kind"])}: '
-                     f'{esc(d["label"])}\n{esc(n)}</title>'
+        # a drawn entity carries its IRI: a click on it redraws the graph around it (the app's Graph tab)
+        target = "" if d.get("group") else f' data-iri="{esc(n)}" style="cursor: pointer"'
+        parts.append(f'<g class="rk-node" data-kind="{esc(d["kind"])}"{target}><title>{esc(d["kind"])}: '
+                     f'{esc(d["label"])}\n{esc(n) if not d.get("group") else "listed below"}</title>'
                      f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{14 if big else 10}" fill="{colour}" '
                      f'stroke="#333" stroke-width="{2 if big else 0.8}"/>'
                      f'<text x="{x:.1f}" y="{y + (28 if big else 23):.1f}" font-size="{13 if big else 11}" '

@@ -264,6 +264,21 @@ def test_graph_neighbourhood(page):
     shot(page, "graph")
 
 
+def test_graph_expands_on_click(page):
+    """A click on a drawn entity redraws the graph around it, and the picker names it."""
+    tab(page, "Graph")
+    svg = page.locator("#rk-graph svg.rk-graph")
+    svg.wait_for()
+    before = svg.get_attribute("aria-label")
+    node = page.locator("#rk-graph g.rk-node[data-kind='market'][data-iri]").first
+    label = node.locator("title").text_content().split("\n")[0].split(": ", 1)[1]
+    node.locator("circle").click()
+    page.locator(f"#rk-graph svg.rk-graph[aria-label='neighbourhood of {label}']").wait_for()
+    assert before != f"neighbourhood of {label}"
+    assert label in page.locator("#rk-entity input").input_value()
+    shot(page, "graph-expanded")
+
+
 def test_graph_entity_search(page):
     """Text typed into the entity picker is searched for in the store (the list holds only some
     entities up front); the best match is drawn."""

@@ -421,6 +421,20 @@ class TestBoundedViews:
         assert '<strong><mark class="rk-quote">云端推理:</mark></strong><mark class="rk-quote"> 2,275 亿元</mark>' in html_
         assert "<b>" not in html_ and "&lt;b&gt;" in html_ and "href=\"javascript" not in html_
 
+    def test_a_crowded_neighbourhood_is_drawn_grouped_by_kind(self, seed_store):
+        from kg import graphview
+        report = seed_store.reports()[0]["report"]
+        sub = graphview.neighbourhood(seed_store, report)
+        drawn = graphview.grouped(sub, report, keep=4)
+        kinds = {}
+        for n, d in drawn.nodes(data=True):
+            kinds.setdefault(d["kind"], []).append(d)
+        assert all(len(v) <= 5 for v in kinds.values())                   # four of a kind and a group node
+        groups = [d for d in drawn.nodes.values() if d.get("group")]
+        assert groups and sum(d["group"] for d in groups) == len(sub) - len(drawn) + len(groups)
+        svg = graphview.to_svg(drawn, report)
+        assert svg.count("data-iri=") == len(drawn) - len(groups)            # every entity but a group is clickable
+
     def test_app_builds_bounded_on_a_small_cap(self, seed_store):
         """The Blocks config holds a page of figures and capped choices, not the store."""
         from ui.app import build_blocks

@@ -550,7 +550,10 @@ def build_blocks(services: Services) -> gr.Blocks:
                                            info="lists some entities of each kind: type part of any name and "
                                                 "press Enter to search them all")
                     hops = gr.Radio([1, 2], value=1, label="Links away", scale=1, elem_id="rk-hops")
-                g_svg = gr.HTML("", elem_id="rk-graph")
+                # a click on a drawn entity redraws the graph around it (its IRI travels as event data)
+                g_svg = gr.HTML("", elem_id="rk-graph", js_on_load=(
+                    "element.addEventListener('click', (e) => { const n = e.target.closest('g.rk-node[data-iri]');"
+                    " if (n) trigger('select', { iri: n.dataset.iri }); });"))
                 g_edges = gr.Dataframe(None, headers=["from", "link", "to"], interactive=False, max_height=300,
                                        elem_id="rk-graph-edges")
             # ---------------------------------------------------------------------------- reports
@@ -735,7 +738,18 @@ def build_blocks(services: Services) -> gr.Blocks:
                 return "<p>Choose an entity.</p>", None
             sub = services.neighbourhood(iri, int(radius or 1))
             rows = graphview.edge_rows(sub)
-            return graphview.to_svg(sub, iri), pd.DataFrame(rows, columns=["from", "link", "to"])
+            return (graphview.to_svg(graphview.grouped(sub, iri), iri),
+                    pd.DataFrame(rows, columns=["from", "link", "to"]))
+
+        def expand(radius: int, evt: gr.EventData):
+            """A click on an entity of the drawing: it becomes the center, and the picker shows it."""
+            data = getattr(evt, "_data", None) or {}
+            iri = str(data.get("iri") or "") if isinstance(data, dict) else ""
+            named = services.entity_choice(iri) if iri.startswith(("http://", "https://")) and len(iri) < 2000 else None
+            if named is None:
+                return gr.update(), gr.update(), gr.update()
+            return (gr.update(choices=[named] + [c for c in services.entity_choices() if c[1] != iri], value=iri),
+                    *draw(iri, radius))
 
         def pick(value: str | None, radius: int):
             """A chosen entity is drawn; text typed in is searched for, the best match drawn and the
@@ -748,6 +762,7 @@ def build_blocks(services: Services) -> gr.Blocks:
             return (gr.update(choices=found, value=found[0][1]), *draw(found[0][1], radius))
 
         ent_pick.input(pick, inputs=[ent_pick, hops], outputs=[ent_pick, g_svg, g_edges], api_visibility="undocumented")
+        g_svg.select(expand, inputs=[hops], outputs=[ent_pick, g_svg, g_edges], api_visibility="undocumented")
         hops.input(pick, inputs=[ent_pick, hops], outputs=[ent_pick, g_svg, g_edges], api_visibility="undocumented")
 
         # reports

@@ -257,6 +257,15 @@ class Services:
         from kg.graphview import search_entities
         return search_entities(self.store, text, limit=50)
 
+    def entity_choice(self, iri: str) -> tuple[str, str] | None:
+        """(label, IRI) of one entity, as the graph picker lists it; None when the store has no such entity."""
+        from kg.graphview import _choices, describe
+        try:
+            found = _choices({k: v for k, v in describe(self.store, [iri]).items() if v[1] != "other"})
+        except (TypeError, ValueError):
+            return None
+        return found[0] if found else None
+
     def neighbourhood(self, iri: str, radius: int = 1):
         from kg.graphview import neighbourhood
         return neighbourhood(self.store, iri, max(1, min(2, int(radius or 1))))
