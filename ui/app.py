@@ -766,13 +766,19 @@ def build_blocks(services: Services) -> gr.Blocks:
         hops.input(pick, inputs=[ent_pick, hops], outputs=[ent_pick, g_svg, g_edges], api_visibility="undocumented")
 
         # reports
+        def refused(message: str) -> list:
+            """A refused upload: one line where the last outcome shows (no stacked error toasts), the upload box
+            cleared, every other view as it was."""
+            return [f'<span class="rk-refused">**Refused:** {md(message)}</span>', None] + \
+                [gr.update()] * len(store_views)
+
         def ingest(path: str | None, token: str, progress=gr.Progress()):
             try:
                 services.check_write(token)
             except ServiceError as e:
-                raise gr.Error(e.message) from None
+                return refused(e.message)
             if not path:
-                raise gr.Error("Choose a .pdf, .md or .txt report first.")
+                return refused("choose a .pdf, .md or .txt report first.")
             size = os.path.getsize(path)
             limit = services.settings.max_upload_bytes
             name = os.path.basename(path)
@@ -783,7 +789,7 @@ def build_blocks(services: Services) -> gr.Blocks:
                     data = f.read()
                 res = services.ingest_upload(name, data, progress=lambda f, what: progress(f, desc=what))
             except ServiceError as e:
-                raise gr.Error(e.message + " The graph is unchanged.") from None
+                return refused(e.message + " The graph is unchanged.")
             finally:
                 _remove(path)              # Gradio's copy of the upload is not kept
             progress(1.0, desc="done")
