@@ -83,6 +83,12 @@ def screenshot_on_failure(request):
                 shot(request.getfixturevalue(name), "FAILED-" + request.node.name)
 
 
+def uploaded(pg, name: str) -> None:
+    """Wait until the upload box holds ``name`` and the file has reached the server (its size shows)."""
+    pg.wait_for_function("([name]) => { const t = document.querySelector('#rk-upload')?.innerText || '';"
+                         " return t.includes(name) && /\\d+(\\.\\d+)? [KMG]?B/.test(t); }", arg=[name])
+
+
 def shot(pg, name: str) -> None:
     pg.screenshot(path=str(ARTIFACTS / f"browser-{name}.png"), full_page=True)
 
@@ -305,7 +311,7 @@ def test_reports_tab_refuses_a_bad_upload(page, tmp_path):
     bad = tmp_path / "broken.md"
     bad.write_bytes(b"\x00\x01\x02 binary, not a report")
     page.locator("#rk-upload input[type=file]").set_input_files(str(bad))
-    expect(page.locator("#rk-upload")).to_contain_text("broken.md")
+    uploaded(page, "broken.md")
     page.click("#rk-ingest")
     status = page.locator("#rk-upload-status")
     expect(status).to_contain_text("binary file")
@@ -324,7 +330,7 @@ def test_add_then_remove_a_report_refreshes_every_view(pdf_page):
     title = "Global Lithium-ion Battery Recycling Market Outlook 2025"
     tab(pg, "Reports")
     pg.locator("#rk-upload input[type=file]").set_input_files(str(report))
-    expect(pg.locator("#rk-upload")).to_contain_text(report.name)
+    uploaded(pg, report.name)
     pg.click("#rk-ingest")
     status = pg.locator("#rk-upload-status")
     status.get_by_text(report.name, exact=False).wait_for()
@@ -359,7 +365,7 @@ def test_upload_a_pdf_then_ask_about_it(pdf_page, prospectus):
     pg = pdf_page
     tab(pg, "Reports")
     pg.locator("#rk-upload input[type=file]").set_input_files(str(prospectus))
-    expect(pg.locator("#rk-upload")).to_contain_text(prospectus.name)
+    uploaded(pg, prospectus.name)
     pg.click("#rk-ingest")
     status = pg.locator("#rk-upload-status")
     status.get_by_text("figures)", exact=False).wait_for(timeout=180_000)   # "… added: N claims (M figures) …"
@@ -389,3 +395,18 @@ def test_upload_a_pdf_then_ask_about_it(pdf_page, prospectus):
 def test_no_requests_leave_the_machine(page):
     """Analytics off, no CDN fonts or scripts: the browser talks only to this server."""
     assert page.external == [], page.external
+
+
+def test_the_app_labels_switch_between_english_and_chinese(page):
+    """The language switch relabels the app (tabs, buttons, filters); answers keep the question's language."""
+    new_conversation(page)                                  # an empty chat shows its placeholder
+    page.locator("#rk-ui-lang").get_by_text("中文").click()
+    page.get_by_role("tab", name="问答").wait_for()
+    assert page.get_by_role("tab", name="数据").count() == 1
+    tab(page, "问答")
+    page.locator("#rk-ask", has_text="提问").wait_for()
+    page.locator("#rk-chat").get_by_text("可用中文或英文询问", exact=False).first.wait_for()
+    shot(page, "labels-zh")
+    page.locator("#rk-ui-lang").get_by_text("English").click()
+    page.get_by_role("tab", name="Chat").wait_for()
+    page.locator("#rk-ask", has_text="Ask").wait_for()

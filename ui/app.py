@@ -106,6 +106,23 @@ CSS = """
 .rk-md table { border-collapse: collapse; } .rk-md td, .rk-md th { border: 1px solid #ddd; padding: 2px 6px; }
 """
 
+# the app's labels in Chinese (the language switch); a label not listed stays English
+UI_ZH = {
+    "Chat": "问答", "Evidence": "出处", "Figures": "数据", "SPARQL": "SPARQL", "Graph": "图谱", "Reports": "报告",
+    "Conversation": "对话", "Ask": "提问", "Citations of this conversation": "本次对话的出处",
+    "Show evidence": "查看出处", "New conversation": "新对话", "Download answer (Markdown)": "下载回答（Markdown）",
+    "Download answer (CSV)": "下载回答（CSV）", "Citation": "出处", "Chart metric": "图表指标",
+    "Year for the bar chart": "柱状图年份", "Example queries": "示例查询", "Run query": "运行查询",
+    "Entity": "实体", "Links away": "跳数", "Find a report": "查找报告", "part of its title": "标题中的文字",
+    "Ingest report": "导入报告", "Remove a report": "删除报告", "Remove report": "删除报告",
+    "report": "报告", "market": "市场", "metric": "指标", "region": "地区", "segment": "细分市场", "year": "年份",
+    "status": "状态",
+    "Ask about market sizes, growth rates, segments, drivers, definitions — in Chinese or English. Every answer "
+    "cites the section and sentence it comes from.": "可用中文或英文询问市场规模、增长率、细分市场、驱动因素、定义等；每个回答都注明出自报告的哪一节、哪一句。",
+    "例如：2024年全球AI推理芯片市场规模是多少？ / What was the market size in 2024?":
+        "例如：2024年全球AI推理芯片市场规模是多少？",
+}
+
 STATUS_TEXT = {
     "en": {"answered": "Answered from the report, with citations.",
            "derived": "Derived: computed from the cited figures (see how below).",
@@ -465,10 +482,13 @@ def build_blocks(services: Services) -> gr.Blocks:
     with gr.Blocks(title="reportkg", analytics_enabled=False, fill_width=True) as demo:
         conv_id = gr.State(None)
         cites = gr.State([])
-        header = gr.Markdown(header_md(), elem_id="rk-header")
+        with gr.Row():
+            header = gr.Markdown(header_md(), elem_id="rk-header")
+            ui_lang = gr.Radio([("English", "en"), ("中文", "zh")], value="en", show_label=False, container=False,
+                               elem_id="rk-ui-lang", scale=0, min_width=160)
         with gr.Tabs(selected="chat") as tabs:
             # ---------------------------------------------------------------------------- chat
-            with gr.Tab("Chat", id="chat"):
+            with gr.Tab("Chat", id="chat") as tab_chat:
                 chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="rk-chat", buttons=["copy"],
                                      feedback_options=None, placeholder="Ask about market sizes, growth rates, "
                                      "segments, drivers, definitions — in Chinese or English. Every answer cites "
@@ -494,12 +514,12 @@ def build_blocks(services: Services) -> gr.Blocks:
                     ex_zh = gr.Examples(EXAMPLES_ZH, inputs=question, label="示例（中文）")
                     ex_en = gr.Examples(EXAMPLES_EN, inputs=question, label="Examples (English)")
             # ---------------------------------------------------------------------------- evidence
-            with gr.Tab("Evidence", id="evidence"):
+            with gr.Tab("Evidence", id="evidence") as tab_ev:
                 ev_pick = gr.Dropdown(label="Citation", choices=[], elem_id="rk-ev-pick", interactive=True)
                 ev_html = gr.HTML("<p>Ask a question in the Chat tab, then choose one of its citations.</p>",
                                   elem_id="rk-evidence")
             # ---------------------------------------------------------------------------- figures
-            with gr.Tab("Figures", id="figures"):
+            with gr.Tab("Figures", id="figures") as tab_fig:
                 ch = figure_choices()
                 first = services.figure_page()
                 with gr.Row():
@@ -523,7 +543,7 @@ def build_blocks(services: Services) -> gr.Blocks:
                                       elem_id="rk-chart-bars", height=340, x_label_angle=-30, sort=None)
                 chart_legends = gr.State(([], []))
             # ---------------------------------------------------------------------------- sparql
-            with gr.Tab("SPARQL", id="sparql"):
+            with gr.Tab("SPARQL", id="sparql") as tab_sparql:
                 first = next(iter(EXAMPLE_QUERIES))
                 with gr.Row():
                     q_pick = gr.Dropdown(list(EXAMPLE_QUERIES), value=first, label="Example queries", scale=4,
@@ -541,7 +561,7 @@ def build_blocks(services: Services) -> gr.Blocks:
                     q_json = gr.DownloadButton("Download JSON", elem_id="rk-sparql-json")
                 gr.Markdown("The same endpoint serves other tools at `/sparql` (SPARQL 1.1 Protocol).")
             # ---------------------------------------------------------------------------- graph
-            with gr.Tab("Graph", id="graph"):
+            with gr.Tab("Graph", id="graph") as tab_graph:
                 ents = services.entity_choices()
                 default_ent = next((v for lab, v in ents if lab.startswith("segment:")), ents[0][1] if ents else None)
                 with gr.Row():
@@ -557,7 +577,7 @@ def build_blocks(services: Services) -> gr.Blocks:
                 g_edges = gr.Dataframe(None, headers=["from", "link", "to"], interactive=False, max_height=300,
                                        elem_id="rk-graph-edges")
             # ---------------------------------------------------------------------------- reports
-            with gr.Tab("Reports", id="reports"):
+            with gr.Tab("Reports", id="reports") as tab_reports:
                 rep_frame, rep_text = reports_view()
                 rep_search = gr.Textbox(label="Find a report", placeholder="part of its title", elem_id="rk-report-search")
                 rep_note = gr.Markdown(rep_text, elem_id="rk-reports-note")
@@ -577,6 +597,23 @@ def build_blocks(services: Services) -> gr.Blocks:
                     rm_pick = gr.Dropdown(report_choices(), label="Remove a report", value=None, scale=4,
                                           elem_id="rk-remove-pick", filterable=True)
                     rm_btn = gr.Button("Remove report", variant="stop", scale=1, elem_id="rk-remove")
+
+        # the app's own labels in English or Chinese (answers follow the question's language, whatever this says)
+        labelled = [(tab_chat, "label"), (tab_ev, "label"), (tab_fig, "label"), (tab_sparql, "label"),
+                    (tab_graph, "label"), (tab_reports, "label"), (chatbot, "label"), (chatbot, "placeholder"),
+                    (question, "placeholder"),
+                    (ask_btn, "value"), (cite_pick, "label"), (open_btn, "value"), (new_btn, "value"),
+                    (ans_md, "label"), (ans_csv, "label"), (ev_pick, "label"), (chart_metric, "label"),
+                    (chart_year, "label"), (q_pick, "label"), (run_btn, "value"), (ent_pick, "label"),
+                    (hops, "label"), (rep_search, "label"), (rep_search, "placeholder"), (ingest_btn, "value"),
+                    (rm_pick, "label"), (rm_btn, "value")] + [(f, "label") for f in f_inputs]
+        english = [getattr(c, attr) for c, attr in labelled]
+
+        def relabel(lang: str):
+            texts = english if lang != "zh" else [UI_ZH.get(t, t) for t in english]
+            return [gr.update(**{attr: t}) for (_c, attr), t in zip(labelled, texts)]
+
+        ui_lang.change(relabel, inputs=ui_lang, outputs=[c for c, _ in labelled], api_visibility="undocumented")
 
         # -------------------------------------------------------------------------------- callbacks
         def respond(message: str, history: list, cid: str | None, known: list):
