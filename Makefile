@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(BIN)/reportkg serve --host 127.0.0.1 --port 7860 --allow-uploads
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -1,7 +1,6 @@
 """Ingest one report (or many) into a store: read -> parse -> extract -> RDF -> validate -> replace graph."""
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -13,13 +12,12 @@ from kg.store import Store
 
 from .budget import DEFAULT as budget
 from .claims import Claims
-from .document import GRAPH_MODEL, Document, content_hash, parse_document, place_blocks, read_report, read_source
+from .document import Document, content_hash, parse_document, place_blocks, read_source
 from .errors import Errors, IngestError
 from .extract import extract
 from .to_rdf import report_iri, to_quads
 
-BUNDLED = Path(__file__).resolve().parent.parent / "data" / "reports"
-REPORT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".pdf"}
+from .stores import SUFFIXES as REPORT_SUFFIXES, bundled_files, stale_bundled
 
 
 @dataclass
@@ -107,46 +105,5 @@ def report_files(paths: list[str | Path]) -> list[Path]:
 
 def ingest_bundled(store: Store, only_stale: bool = False) -> list[IngestResult]:
     """Ingest the bundled reports; ``only_stale``: only those in the store whose text or graph model changed."""
-    out = []
-    for p in report_files([BUNDLED]) if BUNDLED.exists() else []:
-        if only_stale:
-            have = store.report_hash(report_iri(p))
-            if have is None or have == content_hash(read_report(p)):
-                continue
-        out.append(ingest_file(store, p))
-    return out
+    return [ingest_file(store, p) for p in (stale_bundled(store) if only_stale else bundled_files())]
 
-
-def open_store(spec: str | Path | None = None, *, read_only: bool = False, fill: bool | None = None) -> Store:
-    """:func:`kg.store.open_store`, and the bundled reports: only the per-user default store (no ``spec`` and
-    no ``$REPORTKG_STORE``) receives them, once, when it is first opened empty. A store the user names starts
-    empty, and a default store whose reports were all removed stays empty. ``fill`` forces either way. A
-    bundled report that an older graph model built is rebuilt in any writable store that holds it."""
-    from kg.store import SEEDED
-    from kg.store import open_store as open_graph_store
-    named = bool(spec) or bool(os.environ.get("REPORTKG_STORE"))
-    store = open_graph_store(spec, read_only=read_only)
-    if getattr(store, "read_only", False):
-        return store
-    has = store.has_reports()
-    if fill if fill is not None else not (named or has or store.flag(SEEDED)):
-        ingest_bundled(store)
-        store.set_flag(SEEDED)
-    elif fill is not False and has:
-        ingest_bundled(store, only_stale=True)
-    return store
-
-
-def report_status(row: dict) -> str:
-    """A stored report's status, from a :meth:`kg.store.Store.reports_page` row: ``current``, or ``stale``
-    when an older graph model built it (ingesting the file again rebuilds it)."""
-    return "current" if row.get("graphModel") == GRAPH_MODEL else "stale"
-
-
-def list_reports(store: Store, limit: int = 100, offset: int = 0, search: str | None = None) -> list[dict]:
-    """A page of the store's reports (:meth:`kg.store.Store.reports_page`), each with its ``status``."""
-    rows = store.reports_page(limit, offset, search)
-    for r in rows:
-        r["id"] = r["report"].rsplit("/", 1)[-1]
-        r["status"] = report_status(r)
-    return rows

@@ -22,7 +22,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def default_store():
     global _DEFAULT_STORE
     if _DEFAULT_STORE is None:
-        from ingest.pipeline import open_store
+        from ingest.stores import open_store
         _DEFAULT_STORE = open_store()
     return _DEFAULT_STORE
 

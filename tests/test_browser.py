@@ -85,8 +85,10 @@ def screenshot_on_failure(request):
 
 def uploaded(pg, name: str) -> None:
     """Wait until the upload box holds ``name`` and the file has reached the server (its size shows)."""
-    pg.wait_for_function("([name]) => { const t = document.querySelector('#rk-upload')?.innerText || '';"
-                         " return t.includes(name) && /\\d+(\\.\\d+)? [KMG]?B/.test(t); }", arg=[name])
+    # the box writes the name's stem and extension on separate lines ('broken\\n.md'), the size after
+    pg.wait_for_function("([name]) => [...document.querySelectorAll('#rk-upload')].some(e =>"
+                         " e.innerText.replace(/\\s+/g, '').includes(name.replace(/\\s+/g, ''))"
+                         " && /\\d+(\\.\\d+)?\\s*[KMG]?B/.test(e.innerText))", arg=[name])
 
 
 def shot(pg, name: str) -> None:
@@ -402,7 +404,7 @@ def test_the_app_labels_switch_between_english_and_chinese(page):
     new_conversation(page)                                  # an empty chat shows its placeholder
     page.locator("#rk-ui-lang").get_by_text("中文").click()
     page.get_by_role("tab", name="问答").wait_for()
-    assert page.get_by_role("tab", name="数据").count() == 1
+    page.get_by_role("tab", name="数据").wait_for()
     tab(page, "问答")
     page.locator("#rk-ask", has_text="提问").wait_for()
     page.locator("#rk-chat").get_by_text("可用中文或英文询问", exact=False).first.wait_for()

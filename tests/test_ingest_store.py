@@ -199,7 +199,7 @@ def test_ntriples_are_stored_as_replace_graph_stores_quads(empty_store):
 
 def test_opening_a_store_rebuilds_a_bundled_report_an_older_graph_model_built(tmp_path, monkeypatch):
     import ingest.document
-    from ingest.pipeline import open_store
+    from ingest.stores import open_store
     path = str(tmp_path / "store")
     store = open_store(path, fill=True)                        # filled with the bundled report on request
     assert store.has_reports()
@@ -214,7 +214,7 @@ def test_opening_a_store_rebuilds_a_bundled_report_an_older_graph_model_built(tm
 def test_only_the_default_store_receives_the_bundled_report_and_only_once(tmp_path, monkeypatch):
     """A store the user names starts empty; the per-user default store gets the bundled report when it is
     first opened, and once its reports are removed it stays empty (the bundle is first content, not a floor)."""
-    from ingest.pipeline import open_store
+    from ingest.stores import open_store
     monkeypatch.delenv("REPORTKG_STORE", raising=False)
     named = open_store(str(tmp_path / "mine"))
     assert not named.has_reports()

@@ -453,7 +453,7 @@ def test_endpoint_over_a_remote_store(tmp_path):
     import shutil
     import subprocess
     import sys
-    from ingest.pipeline import open_store
+    from ingest.stores import open_store
     from kg.endpoint import Endpoint, EndpointError, Limits
     from server_fixtures import free_port
     exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 def _store(args, **kw):
-    from ingest.pipeline import open_store
+    from ingest.stores import open_store
     return open_store(args.store, **kw)
 
 
@@ -23,7 +23,7 @@ def cmd_ingest(args) -> int:
 
     store = _store(args, fill=False)
     if args.bundled:
-        from ingest.pipeline import BUNDLED
+        from ingest.stores import BUNDLED
         args.paths = [*args.paths, str(BUNDLED)]
     if not args.paths:
         print("reportkg: name the report files or directories to ingest (or --bundled)", file=sys.stderr)
@@ -51,7 +51,7 @@ def cmd_ingest(args) -> int:
 
 def cmd_reports(args) -> int:
     """List the stored reports (title, publisher, date, pages, figures, status), a page at a time."""
-    from ingest.pipeline import list_reports
+    from ingest.stores import list_reports
     store = _store(args, fill=False)
     rows = list_reports(store, limit=args.limit, offset=args.offset, search=args.search)
     total = store.report_count(args.search)

@@ -282,7 +282,7 @@ class Services:
     # reports
     def reports_page(self, search: str | None = None, limit: int | None = None, offset: int = 0) -> tuple[list[dict], int]:
         """(at most ``limit`` reports whose title contains ``search``, how many there are in all)."""
-        from ingest.pipeline import list_reports
+        from ingest.stores import list_reports
         limit = self.settings.report_rows if limit is None else limit
         return list_reports(self.store, limit, offset, search), self.store.report_count(search)
 
@@ -415,7 +415,7 @@ def create_app(store=None, settings: Settings | None = None):
     import gradio as gr
     from fastapi import FastAPI
 
-    from ingest.pipeline import open_store
+    from ingest.stores import open_store
     from kg.store import Store
 
     from . import api
@@ -509,7 +509,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, store=None, read_only: bool
               file=sys.stderr)
         return 1
     if read_only and not hasattr(store, "select"):
-        from ingest.pipeline import open_store
+        from ingest.stores import open_store
         store = open_store(store, read_only=True)
     settings = Settings.from_env()
     if allow_uploads is not None:
