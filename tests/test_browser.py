@@ -61,8 +61,20 @@ def browser_page(browser, server):
 
 
 @pytest.fixture(scope="module")
-def page(browser, live_server):
-    with browser_page(browser, live_server) as pg:
+def app_server(tmp_path_factory):
+    """A server of this module's own over the bundled report alone: the session's shared one gets other
+    tests' uploads, and with the suite on several workers their order is not this file's."""
+    from server_fixtures import start_server, stop_server
+    tmp = tmp_path_factory.mktemp("browser-server")
+    server = start_server(tmp)
+    yield server
+    stop_server(server)
+    shutil.rmtree(tmp / "store", ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def page(browser, app_server):
+    with browser_page(browser, app_server) as pg:
         yield pg
 
 
