@@ -78,6 +78,9 @@ def test_check_reports_mismatch_and_cagrs(cli_store):
     sums = [c for c in out["consistency"] if c["kind"] == "segments_vs_total"]
     assert any(c["stated"] == 6067 and c["computed"] == 6068 and not c["consistent"] for c in sums)
     assert all(c["consistent"] for c in out["consistency"] if c["kind"] == "cagr")
+    text = _cli("check", store=cli_store).stdout                   # each line names the market, region and report
+    mismatch = next(ln for ln in text.splitlines() if ln.startswith("MISMATCH"))
+    assert "AI inference chip · global · 2024" in mismatch and "[cic-global-ai-inference-chips-2026]" in mismatch
 
 
 def test_sparql_cli_formats_and_syntax_error(cli_store):

@@ -957,6 +957,26 @@ def test_upload_report_then_query_it(live_server):
     assert len(httpx.get(live_server.url + "/api/reports").json()["reports"]) == 2
 
 
+def test_a_question_several_markets_could_mean_is_asked_back_over_the_api(live_server):
+    """With two markets stored, /api/ask answers 'which market?' with options and no figure; the reply in the
+    same conversation answers the question that was pending."""
+    src = FIXTURE_REPORTS / "zh-medical-robots.md"
+    r = httpx.post(live_server.url + "/api/reports", files={"file": (src.name, src.read_bytes(), "text/markdown")},
+                   headers=live_server.write_headers, timeout=60)
+    assert r.status_code == 201, r.text
+    try:
+        a = httpx.post(live_server.url + "/api/ask", json={"question": "2024年哪个细分市场规模最大？"}, timeout=30).json()
+        assert a["status"] == "not_found" and not a["values"] and "请指明" in a["answer"]
+        assert {"手术机器人", "AI 推理芯片"} <= set(a["options"])
+        b = httpx.post(live_server.url + "/api/ask", json={"question": "手术机器人",
+                                                           "conversation_id": a["conversation_id"]}, timeout=30).json()
+        assert b["status"] == "answered" and b["family"] == "superlative" and "腔镜" in b["answer"], b["answer"]
+        assert {c["report_title"] for c in b["citations"]} == {"全球及中国手术机器人行业研究报告"}
+    finally:
+        assert httpx.delete(live_server.url + "/api/reports/zh-medical-robots",
+                            headers=live_server.write_headers).status_code == 200
+
+
 def test_remove_a_report_over_the_api(live_server):
     """DELETE /api/reports/{id}: refused without the token or for a name that designates no report; removed,
     the report leaves the list, the SPARQL endpoint's snapshot and the answers."""
