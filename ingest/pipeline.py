@@ -17,7 +17,7 @@ from .errors import Errors, IngestError
 from .extract import extract
 from .to_rdf import report_iri, to_quads
 
-from .stores import SUFFIXES as REPORT_SUFFIXES, bundled_files, stale_bundled
+from .stores import SUFFIXES as REPORT_SUFFIXES, bundled_files, report_files  # noqa: F401  (re-exported)
 
 
 @dataclass
@@ -93,17 +93,7 @@ def ingest_file(store: Store, path: str | Path, *, validate: bool = True, skip_u
     return IngestResult(str(path), b.report, b.claims, b.figures, b.triples, time.perf_counter() - t0)
 
 
-def report_files(paths: list[str | Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in REPORT_SUFFIXES))
-        else:
-            out.append(p)
-    return out
-
-
-def ingest_bundled(store: Store, only_stale: bool = False) -> list[IngestResult]:
-    """Ingest the bundled reports; ``only_stale``: only those in the store whose text or graph model changed."""
-    return [ingest_file(store, p) for p in (stale_bundled(store) if only_stale else bundled_files())]
+def ingest_bundled(store: Store, files: list[Path] | None = None) -> list[IngestResult]:
+    """Ingest the bundled reports (``files``: only these of them, e.g. :func:`ingest.stores.stale_bundled`)."""
+    return [ingest_file(store, p) for p in (bundled_files() if files is None else files)]
 

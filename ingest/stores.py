@@ -17,9 +17,24 @@ BUNDLED = Path(__file__).resolve().parent.parent / "data" / "reports"
 SUFFIXES = {".md", ".markdown", ".txt", ".text", ".pdf"}
 
 
+def report_files(paths: list[str | Path]) -> list[Path]:
+    """The report files named: each file as given, each directory's reports (by suffix) in name order."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in SUFFIXES))
+        else:
+            out.append(p)
+    return out
+
+
 def bundled_files() -> list[Path]:
-    return sorted(p for p in BUNDLED.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES) \
-        if BUNDLED.exists() else []
+    return report_files([BUNDLED]) if BUNDLED.exists() else []
+
+
+def report_id(report: str) -> str:
+    """A report's id, as lists show it and commands take it: the last segment of its IRI."""
+    return report.rsplit("/", 1)[-1]
 
 
 def stale_bundled(store: Store) -> list[Path]:
@@ -53,9 +68,8 @@ def open_store(spec: str | Path | None = None, *, read_only: bool = False, fill:
     elif fill is not False and has:
         stale = stale_bundled(store)
         if stale:
-            from .pipeline import ingest_file
-            for p in stale:
-                ingest_file(store, p)
+            from .pipeline import ingest_bundled
+            ingest_bundled(store, stale)
     return store
 
 
@@ -69,6 +83,6 @@ def list_reports(store: Store, limit: int = 100, offset: int = 0, search: str | 
     """A page of the store's reports (:meth:`kg.store.Store.reports_page`), each with its ``status``."""
     rows = store.reports_page(limit, offset, search)
     for r in rows:
-        r["id"] = r["report"].rsplit("/", 1)[-1]
+        r["id"] = report_id(r["report"])
         r["status"] = report_status(r)
     return rows

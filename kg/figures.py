@@ -160,7 +160,8 @@ def _selection(store: Store, filters: dict[str, Any] | None) -> str | None:
 # ------------------------------------------------------------------------------------------ rows
 
 
-def _labels(store: Store, iris: Iterable[str], predicate: str = SKOS_PREF) -> dict[str, dict[str, str]]:
+def labels_of(store: Store, iris: Iterable[str], predicate: str = SKOS_PREF) -> dict[str, dict[str, str]]:
+    """{iri: {language: label}} of the given entities (languages folded to 'zh' and the rest), for pick_label."""
     out: dict[str, dict[str, str]] = {}
     for r in store.literals_of(iris, [predicate]):
         lang = (r["value"].language or "en").lower()
@@ -180,7 +181,7 @@ def _order_key(row: dict) -> tuple:
 
 
 def _rows(store: Store, sols: list[dict]) -> list[dict]:
-    labels = _labels(store, {r[k] for r in sols for k in ("m", "mk", "ra", "sg") if r.get(k)})
+    labels = labels_of(store, {r[k] for r in sols for k in ("m", "mk", "ra", "sg") if r.get(k)})
     rows = []
     for r in sols:
         row = {k: r[k] for k in ("obs", "report", "reportTitle", "year", "start", "end", "value", "valueText", "unit",
@@ -316,7 +317,7 @@ def filter_choices(store: Store, key: str, *, search: str | None = None, within:
             exact = [t.value for t in resolve(store, key, [search], search=False) if isinstance(t, ox.NamedNode)]
             iris = list(dict.fromkeys(exact + iris))
     complete = len(iris) <= limit
-    labels = _labels(store, iris[:limit], label_pred)
+    labels = labels_of(store, iris[:limit], label_pred)
     values = {pick_label(labels, i, prefer) for i in iris[:limit]}
     if not search:
         return Choices(sorted(values), complete)

@@ -383,8 +383,9 @@ def _markdown():
 def rendered(text: str, span: tuple[int, int] | None = None, cls: str = "rk-quote") -> str:
     """Markdown as the report reads (headings, bold, lists, tables) in HTML, with ``text[a:b]`` highlighted by
     ``<mark class=cls>`` on the rendered text: the highlight is closed and reopened around every tag it would
-    cross, so it never breaks the markup ('**端侧推理:** 2,916 亿元' quoted from inside the bold)."""
-    text = text.replace(_OPEN, "").replace(_CLOSE, "")
+    cross, so it never breaks the markup (a quote that starts inside a bold label and ends after it)."""
+    # the marker characters in the text itself become U+FFFD: same length, so the span still fits
+    text = text.replace(_OPEN, "\ufffd").replace(_CLOSE, "\ufffd")
     if span:
         a, b = span
         text = text[:a] + _OPEN + text[a:b] + _CLOSE + text[b:]

@@ -677,7 +677,7 @@ def _canonical_text(text: str, datatype: str | None, lang: str | None) -> tuple[
 
 
 def _plain_number(d) -> str:
-    """A Decimal's digits without exponent or trailing fractional zeros ("1.50" -> "1.5", "6067.0" -> "6067",
+    """A Decimal's digits without exponent or trailing fractional zeros ("1.50" -> "1.5", "1234.0" -> "1234",
     "1E-7" -> "0.0000001"); any zero is "0"."""
     text = format(d, "f")
     if "." in text:

@@ -289,7 +289,7 @@ COMPARATOR_WORDS = {"zh": {"lt": "不足", "gt": "超过", "approx": "约", "eq"
 
 def written(f: Fig, lang: str) -> str:
     """The value in the answer's language, with its bound: '128.6 亿美元' and 'less than 2%' as written; an
-    amount whose unit is in the other language normalised into this one ('6,067 亿元人民币' is 'RMB 606.7
+    amount whose unit is in the other language normalised into this one ('1,234 亿元人民币' is 'RMB 123.4
     billion' in English, '$13.7 billion' is '137亿美元' in Chinese). The quote keeps the report's own words."""
     cmp = COMPARATOR_WORDS[lang][f.comparator]
     if f.percent:
@@ -318,7 +318,7 @@ def _precise(x: float, max_dec: int = 4) -> str:
 
 
 def normalised(value: float, currency: str | None, lang: str) -> str:
-    """606.7e9 CNY -> 'RMB 606.7 billion' (en) / '6,067亿元人民币' (zh)."""
+    """123.4e9 CNY -> 'RMB 123.4 billion' (en) / '1,234亿元人民币' (zh)."""
     if currency is None:
         return ""
     if lang == "en":

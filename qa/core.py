@@ -158,9 +158,10 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
     traditional = is_traditional(question) or bool(conversation and conversation.traditional and script_neutral(question))
     if lang == "zh":
         # answer in the script of the question (a neutral follow-up keeps the conversation's); quotes stay as written
-        ans.answer = to_traditional(ans.answer) if traditional else to_simplified(ans.answer)
-        ans.options = [to_traditional(o) if traditional else to_simplified(o) for o in ans.options]
-        ans.answer = re.sub(r"(?<=[\u4e00-\u9fff])(?=[\d$])", " ", ans.answer)     # "为 6,067亿元", as reports write
+        script = to_traditional if traditional else to_simplified
+        ans.answer = script(ans.answer)
+        ans.options = [script(o) for o in ans.options]
+        ans.answer = re.sub(r"(?<=[\u4e00-\u9fff])(?=[\d$])", " ", ans.answer)     # "为 1,234亿元", as reports write
         if conversation is not None:
             conversation.traditional = traditional
     if conversation is not None:

@@ -155,10 +155,21 @@ def md(s: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(s if s is not None else ""))
 
 
-def cite_label(c: dict) -> str:
+def section_head(c: dict) -> str:
+    """A citation's section as the app writes it: '§1.3 title', or the title alone where it is the id."""
     sec = c.get("section") or ""
     title = c.get("section_title") or ""
-    head = f"§{sec} {title}".strip() if sec and sec != title else (title or sec)
+    return f"§{sec} {title}".strip() if sec and sec != title else (title or sec)
+
+
+def value_text(v: dict) -> str:
+    """An answer's value as the answer phrases it, else its number and unit with the bound ('≈ 12 %')."""
+    cmp_ = {"lt": "< ", "gt": "> ", "approx": "≈ "}.get(v.get("comparator") or "eq", "")
+    return (v.get("text") or f"{cmp_}{_fmt_number(v.get('value'))} {v.get('unit') or ''}").strip()
+
+
+def cite_label(c: dict) -> str:
+    head = section_head(c)
     quote = " ".join(str(c.get("quote") or "").split())
     cell = f" [{c['cell']}]" if c.get("cell") else ""
     page = page_text(c.get("page"), c.get("page_label"))
@@ -198,18 +209,14 @@ def render_answer(out: dict) -> list[dict]:
             st = v.get("status") or ""
             bits = [b for b in (str(v.get("year") or ""), v.get("region") or "", v.get("segment") or "",
                                 t.get("status_" + st, t.get(st, st))) if b]
-            cmp_ = {"lt": "< ", "gt": "> ", "approx": "≈ "}.get(v.get("comparator") or "eq", "")
-            shown = v.get("text") or f"{cmp_}{_fmt_number(v.get('value'))} {v.get('unit') or ''}"
-            lines.append(f"- **{md(shown.strip())}**" + (f" · {md(' · '.join(bits))}" if bits else ""))
+            lines.append(f"- **{md(value_text(v))}**" + (f" · {md(' · '.join(bits))}" if bits else ""))
     if status == "derived" and out.get("formula"):
         lines.append(f"\n*{t['derived']}:* {md(out['formula'])}")
     cites = out.get("citations") or []
     if cites:
         lines.append(f"\n**{t['sources']}**")
         for i, c in enumerate(cites, 1):
-            sec = c.get("section") or ""
-            title = c.get("section_title") or ""
-            head = f"§{sec} {title}" if sec and sec != title else (title or sec)
+            head = section_head(c)
             report = c.get("report_title") or str(c.get("report") or "").rsplit("/", 1)[-1]
             cell = f" ({t['cell']} {md(c['cell'])})" if c.get("cell") else ""
             page = page_text(c.get("page"), c.get("page_label"))
@@ -235,15 +242,14 @@ def answer_markdown(out: dict) -> str:
     if out.get("status") == "derived" and out.get("formula"):
         lines += [("**推算：** " if zh else "**Derived:** ") + str(out["formula"]), ""]
     for v in out.get("values") or []:
-        shown = v.get("text") or f"{_fmt_number(v.get('value'))} {v.get('unit') or ''}".strip()
-        lines.append(f"- {v.get('label')}: {shown}" + (f" ({v['status']})" if v.get("status") else ""))
+        lines.append(f"- {v.get('label')}: {value_text(v)}" + (f" ({v['status']})" if v.get("status") else ""))
     if out.get("values"):
         lines.append("")
     cites = out.get("citations") or []
     if cites:
         lines.append("### 来源" if zh else "### Sources")
         for i, c in enumerate(cites, 1):
-            where = ", ".join(x for x in (f"§{c.get('section')} {c.get('section_title') or ''}".strip(),
+            where = ", ".join(x for x in (section_head(c),
                                           page_text(c.get("page"), c.get("page_label")),
                                           f"line {c['line']}" if c.get("line") is not None else "") if x)
             lines.append(f"{i}. *{c.get('report_title') or c.get('report')}*, {where}: “{c.get('quote', '')}”")

@@ -62,7 +62,7 @@ def cmd_reports(args) -> int:
         print("no reports" + (f" whose title contains {args.search!r}" if args.search else "") + " in the store")
         return 0
     header = ("id", "title", "publisher", "date", "pages", "figures", "status")
-    table = [(r["report"].rsplit("/", 1)[-1], r.get("title", ""), r.get("publisher", "") or "-",
+    table = [(r["id"], r.get("title", ""), r.get("publisher", "") or "-",
               str(r.get("date", "") or "-"), str(r.get("pages", "-")), str(r["figures"]), r["status"]) for r in rows]
     _print_table(header, table)
     if total > args.offset + len(rows):
@@ -79,6 +79,7 @@ def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
 
 def cmd_remove(args) -> int:
     """Remove reports by id, IRI, file name or exact title; a name that designates nothing is an error."""
+    from ingest.stores import report_id
     store = _store(args, fill=False)
     failed = 0
     for name in args.reports:
@@ -87,14 +88,14 @@ def cmd_remove(args) -> int:
             print(f"reportkg: no report {name!r} in the store (`reportkg reports` lists them)", file=sys.stderr)
             failed += 1
         elif len(found) > 1 and not args.all:
-            ids = ", ".join(f.rsplit("/", 1)[-1] for f in found)
+            ids = ", ".join(map(report_id, found))
             print(f"reportkg: {name!r} names {len(found)} reports ({ids}): give an id, or --all", file=sys.stderr)
             failed += 1
         else:
             for report in found:
                 store.remove_report(report)
                 if not args.quiet:
-                    print(f"removed {report.rsplit('/', 1)[-1]}")
+                    print(f"removed {report_id(report)}")
     return 1 if failed else 0
 
 
@@ -152,6 +153,7 @@ def cmd_export(args) -> int:
 
 def cmd_check(args) -> int:
     from kg.checks import implied_cagrs, segment_sums
+    from kg.figures import labels_of, pick_label
     from kg.validate import validate_store
 
     store = _store(args)
@@ -164,7 +166,7 @@ def cmd_check(args) -> int:
         if not args.json:
             print(f"SHACL {'ok  ' if ok else 'FAIL'} {rep}{'' if ok else ': ' + detail}")
     found = segment_sums(store) + implied_cagrs(store)
-    names = _market_names(store, {f.market for f in found if f.market})
+    names = labels_of(store, {f.market for f in found if f.market})
     for f in found:
         out["consistency"].append({"kind": f.kind, "consistent": f.ok, "report": f.report, "market": f.market,
                                    "region": f.region, "year": f.year, "stated": f.stated, "computed": f.computed,
@@ -172,23 +174,12 @@ def cmd_check(args) -> int:
         if not args.json:
             label = "consistent  " if f.ok else "MISMATCH    "
             where = (f.region or "").rsplit("/", 1)[-1].removeprefix("region-")
-            market = names.get(f.market, (f.market or "").rsplit("/", 1)[-1])
+            market = pick_label(names, f.market, "en")
             scope = " · ".join(str(x) for x in (market, where, f.year) if x)
             print(f"{label}{f.kind:<18} {scope}: {f.detail} [{(f.report or '').rsplit('/', 1)[-1]}]")
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
     return 0 if ok_all else 1
-
-
-def _market_names(store, markets: set[str]) -> dict[str, str]:
-    """A label of each market (the English one where there is one), for messages."""
-    from kg.namespaces import SKOS
-    names: dict[str, str] = {}
-    for r in store.literals_of(markets, [str(SKOS.prefLabel)]):
-        lit = r["value"]
-        if r["x"] not in names or lit.language == "en":
-            names[r["x"]] = lit.value
-    return names
 
 
 def cmd_sparql(args) -> int:

@@ -288,6 +288,7 @@ class Services:
 
     def remove_report(self, name: str) -> dict:
         """Remove the one report ``name`` designates (its id, IRI, file name or title). Raises ServiceError."""
+        from ingest.stores import report_id
         from kg.store import StoreError
         if not self.settings.allow_uploads:
             raise ServiceError(403, Msg.UPLOADS_OFF)
@@ -299,13 +300,13 @@ class Services:
                 raise ServiceError(404, Msg.NO_SUCH_REPORT.format(name=name))
             if len(found) > 1:
                 raise ServiceError(409, Msg.AMBIGUOUS_REPORT.format(
-                    name=name, n=len(found), ids=", ".join(f.rsplit("/", 1)[-1] for f in found)))
+                    name=name, n=len(found), ids=", ".join(map(report_id, found))))
             try:
                 self.store.remove_report(found[0])
             except StoreError:
                 raise ServiceError(500, Msg.STORE_FAILED) from None
         self.endpoint.invalidate()
-        return {"report": found[0], "id": found[0].rsplit("/", 1)[-1], "removed": True,
+        return {"report": found[0], "id": report_id(found[0]), "removed": True,
                 "reports": self.store.report_count()}
 
     def report_count(self) -> int:
