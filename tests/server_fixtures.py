@@ -64,10 +64,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+_BUNDLED: list[Path] = []
+
+
+def bundled_store(base: list[str], env: dict[str, str], timeout: float) -> Path:
+    """A store holding the bundled report, built once per test process by `reportkg ingest --bundled` (2-3 s of
+    spaCy and ingest) and copied for each server; the copy is closed, so its files are a consistent store."""
+    if not _BUNDLED:
+        import tempfile
+        store = Path(tempfile.mkdtemp(prefix="reportkg-bundled-")) / "store"
+        r = subprocess.run([*base, "--store", str(store), "ingest", "--bundled", "-q"], cwd=str(ROOT), env=env,
+                           capture_output=True, text=True, timeout=timeout)
+        if r.returncode:
+            raise RuntimeError(f"reportkg ingest --bundled failed: {r.stderr}")
+        _BUNDLED.append(store)
+        import atexit
+        atexit.register(shutil.rmtree, store.parent, True)
+    return _BUNDLED[0]
+
+
 def start_server(tmp: Path, env_extra: dict[str, str] | None = None, timeout: float = 120.0,
-                 bundled: bool = True) -> LiveServer:
+                 bundled: bool = True, warm: bool = True) -> LiveServer:
     """`reportkg serve` on a free port over the store ``tmp/store`` (a store named by --store starts empty:
-    ``bundled`` ingests the bundled report into it first)."""
+    ``bundled`` gives it the bundled report first). ``warm`` waits for the first answer (the QA parser the
+    server builds in the background), for tests that time their questions."""
     port = free_port()
     store = tmp / "store"
     log = tmp / "server.log"
@@ -77,10 +97,7 @@ def start_server(tmp: Path, env_extra: dict[str, str] | None = None, timeout: fl
     exe = Path(sys.executable).with_name("reportkg")
     base = [str(exe)] if exe.exists() else [sys.executable, "-m", "ui.cli"]
     if bundled:
-        r = subprocess.run([*base, "--store", str(store), "ingest", "--bundled", "-q"], cwd=str(ROOT), env=env,
-                           capture_output=True, text=True, timeout=timeout)
-        if r.returncode:
-            raise RuntimeError(f"reportkg ingest --bundled failed: {r.stderr}")
+        shutil.copytree(bundled_store(base, env, timeout), store)
     cmd = [*base, "--store", str(store), "serve", "--host", "127.0.0.1", "--port", str(port)]
     fh = open(log, "wb")
     proc = subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdout=fh, stderr=subprocess.STDOUT,
@@ -94,7 +111,9 @@ def start_server(tmp: Path, env_extra: dict[str, str] | None = None, timeout: fl
             if httpx.get(url + "/health", timeout=2).status_code == 200:
                 # the first question waits for the QA parser the server builds in the background: asked here,
                 # with time to spare, so that a test's own first request is not timed against it
-                httpx.post(url + "/api/ask", json={"question": "2024"}, timeout=max(10.0, deadline - time.monotonic()))
+                if warm:
+                    httpx.post(url + "/api/ask", json={"question": "2024"},
+                               timeout=max(10.0, deadline - time.monotonic()))
                 return LiveServer(url, store, proc, log)
         except httpx.HTTPError:
             pass

@@ -130,7 +130,7 @@ def test_uploads_off_unless_turned_on(closed_server):
 def test_gradio_uploads_do_not_outlive_the_server(tmp_path):
     from server_fixtures import start_server, stop_server
     (tmp_path / "tmp").mkdir()
-    server = start_server(tmp_path, {"TMPDIR": str(tmp_path / "tmp")})
+    server = start_server(tmp_path, {"TMPDIR": str(tmp_path / "tmp")}, bundled=False, warm=False)
     try:
         r = httpx.post(server.url + "/gradio_api/upload", files={"files": ("notes.md", b"# 1. x\n", "text/markdown")})
         assert r.status_code == 200, r.text
@@ -363,6 +363,13 @@ def test_fuzz_sparql_leaves_graph_unchanged(endpoint):
     assert _n(store) == n
 
 
+@pytest.fixture(scope="module")
+def fuzz_client():
+    """One client for the fuzzed requests (a client per request spends most of its time on its TLS context)."""
+    with httpx.Client(timeout=15) as c:
+        yield c
+
+
 @pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(route=st.sampled_from(["/api/ask", "/sparql", "/api/figures", "/api/reports"]),
@@ -373,13 +380,13 @@ def test_fuzz_sparql_leaves_graph_unchanged(endpoint):
        ctype=st.sampled_from(["application/json", "application/sparql-query", "application/x-www-form-urlencoded",
                               "multipart/form-data", "text/plain"]),
        method=st.sampled_from(["GET", "POST"]))
-def test_fuzz_http_routes(live_server, route, body, ctype, method):
+def test_fuzz_http_routes(live_server, fuzz_client, route, body, ctype, method):
     """Random bodies on every open route: never a 5xx other than 503, never a traceback."""
-    with httpx.Client(timeout=15) as c:
-        if method == "GET":
-            r = c.get(live_server.url + route, params={"query": body.decode("utf-8", "replace"), "limit": "1"})
-        else:
-            r = c.post(live_server.url + route, content=body, headers={"Content-Type": ctype,
-                                                                         **live_server.write_headers})
+    c = fuzz_client
+    if method == "GET":
+        r = c.get(live_server.url + route, params={"query": body.decode("utf-8", "replace"), "limit": "1"})
+    else:
+        r = c.post(live_server.url + route, content=body, headers={"Content-Type": ctype,
+                                                                     **live_server.write_headers})
     assert r.status_code < 500 or r.status_code == 503, (route, body, r.status_code, r.text)
     assert not any(x in r.text for x in LEAK)

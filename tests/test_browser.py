@@ -42,9 +42,10 @@ def browser():
 
 
 @contextmanager
-def browser_page(browser, server):
-    """A page on ``server``'s app, recording page errors and any request leaving the machine."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
+def browser_page(browser, server, locale: str = "en-US"):
+    """A page on ``server``'s app in a browser set to ``locale``, recording page errors and any request leaving
+    the machine."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 1000}, locale=locale)
     pg = ctx.new_page()
     pg.set_default_timeout(30_000)
     errors: list[str] = []
@@ -165,6 +166,25 @@ def test_evidence_highlights_the_quote(page):
     assert "6,067" in mark.inner_text()
     assert "§1.3" in page.locator("#rk-evidence .rk-ev-head").inner_text()
     shot(page, "evidence")
+
+
+def test_a_citation_in_chat_opens_its_evidence(page):
+    """The numbers of an answer's sources are links: a click opens the Evidence tab on that citation."""
+    new_conversation(page)
+    ask(page, "2030年全球AI推理芯片市场规模是多少？", "30,696")
+    ask(page, "2024年全球AI推理芯片市场规模是多少？", "6,067亿元人民币")
+    links = page.locator("#rk-chat a[href*='#rk-cite-']")
+    quote = "() => document.querySelector('#rk-evidence mark.rk-quote')?.innerText.includes('%s')"
+    # the first answer's source, scrolled out of the chat's view: a click event on the link itself (a click at
+    # its place could land elsewhere while the chat scrolls to its newest message)
+    links.first.dispatch_event("click")
+    page.wait_for_function(quote % "30,696")
+    assert page.locator("#rk-evidence").is_visible()
+    tab(page, "Chat")
+    links.last.click()                                                   # the second answer's
+    page.wait_for_function(quote % "6,067")
+    assert "6,067" in page.locator("#rk-cite-pick input").input_value()   # the picker follows the click
+    assert not page.errors, page.errors
 
 
 def test_chinese_answer_is_chinese_throughout_and_evidence_reads_as_the_report(page):
@@ -409,6 +429,20 @@ def test_upload_a_pdf_then_ask_about_it(pdf_page, prospectus):
 def test_no_requests_leave_the_machine(page):
     """Analytics off, no CDN fonts or scripts: the browser talks only to this server."""
     assert page.external == [], page.external
+
+
+def test_a_chinese_browser_opens_the_app_in_chinese(browser, app_server):
+    """The app's labels and heading follow the browser's language on load, as Gradio's own parts do."""
+    with browser_page(browser, app_server, locale="zh-CN") as pg:
+        pg.get_by_role("tab", name="问答").wait_for()
+        pg.locator("#rk-ask", has_text="提问").wait_for()
+        pg.locator("#rk-header").get_by_text("图谱中有 1 份报告", exact=False).wait_for()
+        assert pg.locator("#rk-ui-lang input[value='zh']").is_checked()
+        shot(pg, "opens-in-chinese")
+        pg.locator("#rk-ui-lang").get_by_text("English").click()
+        pg.locator("#rk-header").get_by_text("1 report in the graph", exact=False).wait_for()
+        pg.get_by_role("tab", name="Chat").wait_for()
+        assert not pg.errors, pg.errors
 
 
 def test_the_app_labels_switch_between_english_and_chinese(page):

@@ -185,16 +185,22 @@ def _fmt_number(v: Any) -> str:
 ANSWER_TEXT = {
     "en": {"not_found": "**Not found in the reports.** ", "derived": "Derived", "sources": "Sources",
            "cell": "table cell", "understood": "Understood as", "sparql": "SPARQL that ran",
-           "how": "How this was answered", "actual": "stated", "forecast": "forecast", "status_derived": "computed"},
+           "how": "How this was answered", "actual": "stated", "forecast": "forecast", "status_derived": "computed",
+           "open": "Show the evidence"},
     "zh": {"not_found": "**报告中未找到。** ", "derived": "推算", "sources": "来源", "cell": "表格单元",
            "understood": "理解为", "sparql": "所运行的 SPARQL", "how": "回答过程", "actual": "已披露",
-           "forecast": "预测", "status_derived": "计算值"},
+           "forecast": "预测", "status_derived": "计算值", "open": "查看出处"},
 }
 
 
-def render_answer(out: dict) -> list[dict]:
+CITE_ANCHOR = "#rk-cite-"        # a citation's number in Chat links here; the page's click handler opens it
+
+
+def render_answer(out: dict, keys: list[str] | None = None) -> list[dict]:
     """An answer as Chatbot messages, all in the answer's language: the answer with values and citations
-    (each naming its report), then a collapsible "How this was answered" (interpretation and SPARQL)."""
+    (each naming its report), then a collapsible "How this was answered" (interpretation and SPARQL).
+    ``keys`` are the conversation's keys of the citations: each citation's number then links to its
+    evidence (``CITE_ANCHOR`` + key)."""
     t = ANSWER_TEXT["zh" if out.get("lang") == "zh" else "en"]
     status = out.get("status", "answered")
     lines = []
@@ -220,7 +226,9 @@ def render_answer(out: dict) -> list[dict]:
             report = c.get("report_title") or str(c.get("report") or "").rsplit("/", 1)[-1]
             cell = f" ({t['cell']} {md(c['cell'])})" if c.get("cell") else ""
             page = page_text(c.get("page"), c.get("page_label"))
-            lines.append(f"{i}. *{md(report)}* · {md(head)}{f' · {md(page)}' if page else ''} — "
+            key = keys[i - 1] if keys and i <= len(keys) else None
+            num = f"- [\\[{i}\\]]({CITE_ANCHOR}{key} \"{t['open']}\")" if key else f"{i}."
+            lines.append(f"{num} *{md(report)}* · {md(head)}{f' · {md(page)}' if page else ''} — "
                          f"“{md(c.get('quote', ''))}”{cell}")
     msgs = [{"role": "assistant", "content": "\n".join(lines)}]
     how = []
@@ -478,12 +486,15 @@ def build_blocks(services: Services) -> gr.Blocks:
         rows, _ = services.reports_page()
         return [(f"{r.get('title')} ({r['id']})", r["id"]) for r in rows]
 
-    def header_md() -> str:
+    def header_md(lang: str = "en") -> str:
+        """The page's heading and the reports it holds, in the app's language."""
         rows, n = services.reports_page(limit=6)
-        titles = [r.get("title") for r in rows]
-        return ("## reportkg — ask the reports\n" + (f"{n:,} report{'s' if n != 1 else ''} in "
-                "the graph: " + "; ".join(md(t) for t in titles) + ("…" if n > len(titles) else "")
-                if n else "No reports yet: upload one in the Reports tab."))
+        titles = "; ".join(md(r.get("title")) for r in rows) + ("…" if n > len(rows) else "")
+        if lang == "zh":
+            return "## reportkg — 报告问答\n" + (f"图谱中有 {n:,} 份报告：{titles}" if n else
+                                               "还没有报告：请在“报告”页上传。")
+        return ("## reportkg — ask the reports\n" + (f"{n:,} report{'s' if n != 1 else ''} in the graph: {titles}"
+                                                     if n else "No reports yet: upload one in the Reports tab."))
 
     with gr.Blocks(title="reportkg", analytics_enabled=False, fill_width=True) as demo:
         conv_id = gr.State(None)
@@ -500,6 +511,12 @@ def build_blocks(services: Services) -> gr.Blocks:
                                      "segments, drivers, definitions — in Chinese or English. Every answer cites "
                                      "the section and sentence it comes from.")
                 status = gr.HTML("", elem_id="rk-status")
+                # a click on a citation's number in Chat opens its evidence (its key travels as event data)
+                cite_click = gr.HTML("", elem_id="rk-cite-click", padding=False, js_on_load=(
+                    "document.addEventListener('click', (e) => { const a = e.target.closest("
+                    f"'#rk-chat a[href*=\"{CITE_ANCHOR}\"]'); if (!a) return; e.preventDefault(); "
+                    "e.stopPropagation(); trigger('select', { cite: a.getAttribute('href').split("
+                    f"'{CITE_ANCHOR}').pop() }}); }}, true);"))
                 with gr.Row():
                     question = gr.Textbox(show_label=False, scale=8, max_length=services.settings.max_question_chars,
                                           placeholder="例如：2024年全球AI推理芯片市场规模是多少？ / "
@@ -617,9 +634,13 @@ def build_blocks(services: Services) -> gr.Blocks:
 
         def relabel(lang: str):
             texts = english if lang != "zh" else [UI_ZH.get(t, t) for t in english]
-            return [gr.update(**{attr: t}) for (_c, attr), t in zip(labelled, texts)]
+            return [header_md(lang)] + [gr.update(**{attr: t}) for (_c, attr), t in zip(labelled, texts)]
 
-        ui_lang.change(relabel, inputs=ui_lang, outputs=[c for c, _ in labelled], api_visibility="undocumented")
+        ui_lang.change(relabel, inputs=ui_lang, outputs=[header] + [c for c, _ in labelled],
+                       api_visibility="undocumented")
+        # the app opens in the browser's language, as Gradio's own parts do
+        demo.load(None, js="() => (navigator.language || '').toLowerCase().startsWith('zh') ? 'zh' : 'en'",
+                  outputs=ui_lang, api_visibility="undocumented")
 
         # -------------------------------------------------------------------------------- callbacks
         def respond(message: str, history: list, cid: str | None, known: list):
@@ -635,7 +656,6 @@ def build_blocks(services: Services) -> gr.Blocks:
                     raise gr.Error(e.message) from None
                 out = services.ask(message, None)          # the conversation expired: start afresh
             cid = out["conversation_id"]
-            history = list(history or []) + [{"role": "user", "content": message}] + render_answer(out)
             known = list(known or [])
             new_idx = []
             for c in out.get("citations") or []:
@@ -645,6 +665,8 @@ def build_blocks(services: Services) -> gr.Blocks:
                     known.append(c)
                     idx = len(known) - 1
                 new_idx.append(idx)
+            history = (list(history or []) + [{"role": "user", "content": message}]
+                       + render_answer(out, [f"c{i}" for i in new_idx]))
             # string keys: a dropdown value of 0 reads as "nothing chosen" in the browser
             choices = [(cite_label(c), f"c{i}") for i, c in enumerate(known)]
             pick = f"c{new_idx[0]}" if new_idx else None
@@ -687,6 +709,15 @@ def build_blocks(services: Services) -> gr.Blocks:
             return gr.Tabs(selected="evidence"), gr.update(value=idx), show_evidence(idx, known)
         open_btn.click(open_evidence, inputs=[cite_pick, cites], outputs=[tabs, ev_pick, ev_html],
                        api_visibility="undocumented")
+
+        def open_cited(known, evt: gr.EventData):
+            data = getattr(evt, "_data", None) or {}
+            key = str(data.get("cite") or "") if isinstance(data, dict) else ""
+            if not re.fullmatch(r"c\d{1,6}", key):
+                return gr.update(), gr.update(), gr.update(), gr.update()
+            return (*open_evidence(key, known), gr.update(value=key))
+        cite_click.select(open_cited, inputs=[cites], outputs=[tabs, ev_pick, ev_html, cite_pick],
+                          api_visibility="undocumented")
 
         # figures
         def filter_figures(*vals):
@@ -856,15 +887,17 @@ def build_blocks(services: Services) -> gr.Blocks:
             ch = figure_choices()
             page = services.figure_page()
             frame, note = reports_view()
-            return ([frame, note, header_md(), _figure_frame(page.rows), figures_note(page, "market size"),
+            return ([frame, note, _figure_frame(page.rows), figures_note(page, "market size"),
                      gr.update(choices=services.entity_choices()), gr.update(choices=report_choices(), value=None)]
                     + [gr.update(choices=ch[k]) for k in FILTERS])
 
-        store_views = [rep_table, rep_note, header, fig_table, fig_note, ent_pick, rm_pick] + f_inputs
+        store_views = [rep_table, rep_note, fig_table, fig_note, ent_pick, rm_pick] + f_inputs
         ingest_btn.click(ingest, inputs=[upload, write_token], outputs=[up_status, upload] + store_views,
-                         api_name="upload_report", concurrency_limit=1)
+                         api_name="upload_report", concurrency_limit=1).then(
+            header_md, inputs=ui_lang, outputs=header, api_visibility="undocumented")
         rm_btn.click(remove, inputs=[rm_pick, write_token], outputs=[up_status] + store_views,
-                     api_name="remove_report", concurrency_limit=1)
+                     api_name="remove_report", concurrency_limit=1).then(
+            header_md, inputs=ui_lang, outputs=header, api_visibility="undocumented")
 
         rep_search.submit(reports_view, inputs=rep_search, outputs=[rep_table, rep_note], api_visibility="undocumented")
         rep_search.input(reports_view, inputs=rep_search, outputs=[rep_table, rep_note], show_progress="hidden",
@@ -880,6 +913,6 @@ def build_blocks(services: Services) -> gr.Blocks:
         gr.api(ask_api, api_name="ask")
 
         on_figures(demo.load)
-        demo.load(header_md, outputs=header, api_visibility="undocumented")
+        demo.load(header_md, inputs=ui_lang, outputs=header, api_visibility="undocumented")
         demo.load(draw, inputs=[ent_pick, hops], outputs=[g_svg, g_edges], api_visibility="undocumented")
     return demo
