@@ -98,6 +98,7 @@ class Catalogue:
     relative: tuple[str, ...]
     year_before: tuple[str, ...]
     quarters: dict[str, str]
+    period_ends: dict[str, tuple[str, ...]]
     company_suffixes: tuple[str, ...]
     cut: str
     strip_en: frozenset[str]
@@ -147,6 +148,7 @@ def catalogue() -> Catalogue:
     return Catalogue(units={k: (v[0], int(v[1])) for k, v in data["units"].items()}, scales=dict(data["scales"]),
                      measures=measures, forecast=tuple(t["forecast"]), relative=tuple(t["relative"]),
                      year_before=tuple(t["year_before"]), quarters=dict(t["quarters"]),
+                     period_ends={k: tuple(v) for k, v in t.get("period_ends", {}).items()},
                      company_suffixes=tuple(s["company_suffixes"]), cut=s["cut"], strip_en=frozenset(s["strip_en"]),
                      generic=frozenset(s["generic"]), vague=tuple(s.get("vague", ())),
                      verb_heads=tuple(s.get("verb_heads", ())), zh_adverbs=tuple(s.get("zh_adverbs", ())),
@@ -513,7 +515,8 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
             f.kind = "company_figure"
         # sign
         if f.kind == "growth":
-            f.sign = q.sign or ("-" if cue is not None and cue.text in measure.minus else "+")
+            # '下降', and the cues that hold it ('同比下降', '环比下降'), give a decline
+            f.sign = q.sign or ("-" if cue is not None and any(w in cue.text for w in measure.minus) else "+")
         elif q.sign == "-":
             continue
         # time
@@ -856,6 +859,12 @@ def _time(f: Frame, q: _Q, t: str, ca: int, cb: int, periods, years, quarters, s
         f.year = min(inside, key=dist).year
     if f.year is None:
         pin = [p for p in periods if ca <= p.start < cb]
+        if f.kind in ("market_size", "volume", "company_figure"):
+            lead = [p for p in periods if p.start < q.start]
+            end = _period_end(t[max(lead[-1].end if lead else 0, q.start - 16):q.start]) if lead else None
+            if end is not None:
+                f.year = lead[-1].first if end == "first" else lead[-1].last
+                return
         if pin and f.kind in ("market_size", "volume", "company_figure"):
             return
         before = [y for y in years if y.end <= ca]
@@ -863,6 +872,20 @@ def _time(f: Frame, q: _Q, t: str, ca: int, cb: int, periods, years, quarters, s
             f.year = before[-1].year          # '预计到2030年，全球…将达到…': the time clause leads
         elif len(sentence_years) == 1:
             f.year = sentence_years[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _period_end_rx() -> re.Pattern:
+    ends = catalogue().period_ends
+    alt = lambda k: "|".join(map(re.escape, sorted(ends.get(k, ()), key=len, reverse=True)))   # noqa: E731
+    return re.compile(rf"(?:(?<![a-z])(?P<first>{alt('first')})|(?<![a-z])(?P<last>{alt('last')}))"
+                      rf"\s*(?:[a-z]{{2,3}}\s*\$?|us\$|\$|hk\$|€|£|¥|人民币|美元)?\s*$")
+
+
+def _period_end(lead: str) -> str | None:
+    """'first' when the words right before a level are 'from' ('从'), 'last' when 'to' ('增长至'), else None."""
+    m = _period_end_rx().search(lead)
+    return None if m is None else ("first" if m.group("first") else "last")
 
 
 @functools.lru_cache(maxsize=1)
