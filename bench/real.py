@@ -8,6 +8,8 @@ It is *correct* when, besides, what it says about the number is right:
 
 - the time: the same year (a CAGR: the same period; neither side giving a year also agrees);
 - the kind: the extractor's metric maps to the truth kind (see KIND_OF_METRIC and COMPATIBLE);
+- the direction of a growth or change: the truth writes the number as the text does and its direction in
+  ``sign`` ('下滑16.09%': 16.09, '-'), the extractor a signed value (-16.09); it is located on the magnitude;
 - the subject: the market, segment or company the extractor credits shares a content word (Latin) or a
   character bigram (CJK) with the truth's subject, market, segment or company — "eport predicts that" or
   "81.1 percent" credited as the market is not correct.
@@ -31,6 +33,7 @@ REAL = ROOT / "tests" / "fixtures" / "real"
 PDFS = ROOT / "tests" / "fixtures" / "pdf"
 SPLIT = REAL / "split.json"
 
+SIGNED = {"growth", "change"}         # kinds whose truth gives the direction in 'sign'
 KINDS = ("market_size", "cagr", "growth", "change", "share", "company_figure", "rank", "volume", "price", "other")
 
 # the extractor's metric label -> the truth kind it states
@@ -179,6 +182,10 @@ def _same_value(truth: dict, x: Extracted) -> bool:
         b = truth.get("value")
     if b is None:
         return False
+    if truth.get("kind") in SIGNED and truth.get("sign"):
+        # the truth gives a change as written and its direction apart ('下滑16.09%': 16.09, sign '-'); the
+        # extractor's value carries the direction (-16.09): located on the magnitude, the sign is a check
+        return math.isclose(abs(float(b)), abs(float(x.base)), rel_tol=1e-6, abs_tol=1e-9)
     return math.isclose(float(b), float(x.base), rel_tol=1e-6, abs_tol=1e-9)
 
 
@@ -221,7 +228,8 @@ def checks(truth: dict, x: Extracted) -> dict[str, bool]:
         time_ok = x.year == truth.get("year")
     names = " ".join(str(truth.get(k) or "") for k in ("subject", "market", "segment", "company"))
     subject_ok = bool(_words(x.subject) & _words(names))
-    return {"time": time_ok, "kind": kind_ok, "subject": subject_ok}
+    sign_ok = tk not in SIGNED or not truth.get("sign") or (float(x.base) < 0) == (truth["sign"] == "-")
+    return {"time": time_ok, "kind": kind_ok, "subject": subject_ok, "sign": sign_ok}
 
 
 @dataclass

@@ -93,6 +93,7 @@ class Measure:
 class Catalogue:
     units: dict[str, tuple[str, int]]
     scales: dict[str, int]
+    compound_scales: tuple[str, ...]
     measures: list[Measure]
     forecast: tuple[str, ...]
     relative: tuple[str, ...]
@@ -146,6 +147,7 @@ def catalogue() -> Catalogue:
                                 tuple(m.get("level_words", ()))))
     t, s = data["time"], data["subjects"]
     return Catalogue(units={k: (v[0], int(v[1])) for k, v in data["units"].items()}, scales=dict(data["scales"]),
+                     compound_scales=tuple(data.get("compound_scales", ())),
                      measures=measures, forecast=tuple(t["forecast"]), relative=tuple(t["relative"]),
                      year_before=tuple(t["year_before"]), quarters=dict(t["quarters"]),
                      period_ends={k: tuple(v) for k, v in t.get("period_ends", {}).items()},
@@ -163,7 +165,10 @@ def _count_rx() -> re.Pattern:
     cat = catalogue()
     scales = "|".join(re.escape(k) for k in sorted(cat.scales, key=len, reverse=True))
     units = "|".join(re.escape(k) for k in sorted(cat.units, key=len, reverse=True))
-    return re.compile(rf"(?<![a-z0-9.,])(?P<num>{NUM})(?:\s*-\s*(?P<hi>{NUM}))?\s*(?P<scale>{scales})?\s*"
+    # '5万4311辆', '64萬4867輛': a number in two scales (the count of ten-thousands, then the rest)
+    big = "|".join(re.escape(k) for k in sorted(cat.compound_scales, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9.,])(?:(?P<big>\d+(?:\.\d+)?)\s*(?P<bigscale>{big})\s*(?=\d))?"
+                      rf"(?P<num>{NUM})(?:\s*-\s*(?P<hi>{NUM}))?\s*(?P<scale>{scales})?\s*"
                       rf"(?P<unit>{units})(?![a-z])")
 
 
@@ -214,11 +219,18 @@ def quantities(t: str, original: str) -> list[_Q]:
             continue
         scale = cat.scales.get(m.group("scale") or "", 0)
         v = parse_number(m.group("num"))
+        num_text = m.group("num")
+        if m.group("big"):
+            b = cat.scales[m.group("bigscale")]
+            if m.group("hi") or scale >= b or v * 10 ** scale >= 10 ** b:
+                continue                   # '5万12000辆' is no number: left unread
+            v = parse_number(m.group("big")) * 10 ** (b - scale) + v
+            num_text = original[m.start("big"):m.end("num")]
         if re.fullmatch(r"(?:19|20)\d{2}", m.group("num")) and not m.group("scale") and unit in ("count", "people"):
             continue
         cls = "times" if unit == "times" else "count"
         hi = parse_number(m.group("hi")) if m.group("hi") else None
-        out.append(_Q(m.start(), m.end(), v, m.group("num"), unit, cls, scale + mult, None,
+        out.append(_Q(m.start(), m.end(), v, num_text, unit, cls, scale + mult, None,
                       "range" if hi is not None else _comparator(t, m.start(), m.end()), None, hi))
         taken.append((m.start(), m.end()))
     for m in RANK.finditer(t):
