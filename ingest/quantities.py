@@ -36,6 +36,10 @@ _PCT = r"(?P<pct>%|percent\b|per cent\b|个百分点)"
 QUANTITY = re.compile(
     rf"(?:(?P<pre>{_alt(PREFIX_CURRENCIES)})\s?)?(?P<num>{NUM})\s*(?:{_PCT}|{_EN_UNIT}|{_ZH_UNIT})?",
     re.I)
+# an amount in two scales: '新台幣1兆1,372億元' (1兆 and 1,372億), '1万2,000亿元'
+COMPOUND = re.compile(
+    rf"(?:(?P<pre>{_alt(PREFIX_CURRENCIES)})\s?)?(?P<big>{NUM})\s*(?P<bigscale>万亿|兆|亿|万)\s*(?P<num>{NUM})\s*"
+    rf"(?P<zscale>{_alt(ZH_SCALES)})?\s*(?P<zcur>{_alt(ZH_CURRENCIES)})", re.I)
 FRACTION = re.compile(rf"(?<![a-z])(?P<frac>{_alt(FRACTIONS)})(?![a-z])", re.I)
 YEAR = re.compile(r"(?<![\d.$])(?<!\d,)(?:FY\s?)?(?P<y>(?:19|20)\d{2})(?P<e>\s?[EF](?![a-z]))?(?!\s*(?:\d|%|亿|億|万|萬|千|百|billion|million|thousand|个|個|家|台|辆|輛|人|名|件|套|只|颗|顆|片|张|張|吨|噸|"
                   r"户|戶|座|艘|架|部|款|项|項|次|单|單|箱|份|例|元|美元|units?\b|people\b|vehicles\b|tonnes\b|tons\b))",
@@ -89,9 +93,29 @@ class PeriodMention:
     estimate: bool
 
 
+def _compound(norm: str, original: str) -> list[Quantity]:
+    """Amounts written in two scales ('1兆1,372億元' = 1.1372 trillion), as one quantity in the smaller scale."""
+    out = []
+    for m in COMPOUND.finditer(norm):
+        big, small = ZH_SCALES[m.group("bigscale")], ZH_SCALES.get(m.group("zscale") or "", 0)
+        v = parse_number(m.group("num"))
+        if small >= big or v * 10 ** small >= 10 ** big:
+            continue                     # '1万12,000亿元' is no amount
+        cur = PREFIX_CURRENCIES.get((m.group("pre") or "").lower()) or ZH_CURRENCIES.get(m.group("zcur"))
+        value = parse_number(m.group("big")) * 10 ** (big - small) + v
+        q = Quantity(m.start(), m.end(), value, original[m.start("big"):m.end("num")],
+                     original[m.end("num"):m.end()].strip(), cur, small, False)
+        q.comparator = _comparator(norm, m.start(), m.end())
+        out.append(q)
+    return out
+
+
 def find_quantities(norm: str, original: str) -> list[Quantity]:
-    out: list[Quantity] = []
+    out: list[Quantity] = _compound(norm, original)
+    spans = [(q.start, q.end) for q in out]
     for m in QUANTITY.finditer(norm):
+        if any(a <= m.start("num") < b for a, b in spans):
+            continue
         g = m.groupdict()
         pre = (g["pre"] or "").lower()
         num_start = m.start("num")
