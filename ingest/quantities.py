@@ -41,6 +41,8 @@ COMPOUND = re.compile(
     rf"(?:(?P<pre>{_alt(PREFIX_CURRENCIES)})\s?)?(?P<big>{NUM})\s*(?P<bigscale>万亿|兆|亿|万)\s*(?P<num>{NUM})\s*"
     rf"(?P<zscale>{_alt(ZH_SCALES)})?\s*(?P<zcur>{_alt(ZH_CURRENCIES)})", re.I)
 FRACTION = re.compile(rf"(?<![a-z])(?P<frac>{_alt(FRACTIONS)})(?![a-z])", re.I)
+# tenths: '增加9成' is 90 %, '约2成' 20 % ('成为', '成本', '成交' … are words, not tenths)
+TENTHS = re.compile(r"(?<![\d.,])(?P<n>\d(?:\.\d+)?|10)\s*成(?![为為本交立长長功熟员員品果就绩績型分都份])")
 YEAR = re.compile(r"(?<![\d.$])(?<!\d,)(?:FY\s?)?(?P<y>(?:19|20)\d{2})(?P<e>\s?[EF](?![a-z]))?(?!\s*(?:\d|%|亿|億|万|萬|千|百|billion|million|thousand|个|個|家|台|辆|輛|人|名|件|套|只|颗|顆|片|张|張|吨|噸|"
                   r"户|戶|座|艘|架|部|款|项|項|次|单|單|箱|份|例|元|美元|units?\b|people\b|vehicles\b|tonnes\b|tons\b))",
                   re.I)
@@ -151,6 +153,12 @@ def find_quantities(norm: str, original: str) -> list[Quantity]:
         # a year is not a quantity ("2024 年" has no unit, so it never gets here)
         q = Quantity(m.start(), end, value, g["num"], unit, cur, mult, pct)
         q.comparator = _comparator(norm, m.start(), end)
+        out.append(q)
+    for m in TENTHS.finditer(norm):
+        if any(q.start <= m.start() < q.end for q in out):
+            continue
+        q = Quantity(m.start(), m.end(), round(float(m.group("n")) * 10, 6), original[m.start():m.end()], "%", None, 0, True)
+        q.comparator = _comparator(norm, m.start(), m.end())
         out.append(q)
     for m in FRACTION.finditer(norm):
         if any(q.start <= m.start() < q.end for q in out):
