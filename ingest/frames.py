@@ -26,7 +26,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .quantities import NUM, YearMention, _comparator, find_periods, find_quantities, find_years
+from .quantities import NUM, YearMention, _comparator, find_periods, find_quantities, find_years, two_part
 from .text import fold, parse_number
 
 CATALOGUE = Path(__file__).with_name("frames.toml")
@@ -221,10 +221,9 @@ def quantities(t: str, original: str) -> list[_Q]:
         v = parse_number(m.group("num"))
         num_text = m.group("num")
         if m.group("big"):
-            b = cat.scales[m.group("bigscale")]
-            if m.group("hi") or scale >= b or v * 10 ** scale >= 10 ** b:
+            v = None if m.group("hi") else two_part(parse_number(m.group("big")), cat.scales[m.group("bigscale")], v, scale)
+            if v is None:
                 continue                   # '5万12000辆' is no number: left unread
-            v = parse_number(m.group("big")) * 10 ** (b - scale) + v
             num_text = original[m.start("big"):m.end("num")]
         if re.fullmatch(r"(?:19|20)\d{2}", m.group("num")) and not m.group("scale") and unit in ("count", "people"):
             continue
@@ -873,7 +872,7 @@ def _time(f: Frame, q: _Q, t: str, ca: int, cb: int, periods, years, quarters, s
         pin = [p for p in periods if ca <= p.start < cb]
         if f.kind in ("market_size", "volume", "company_figure"):
             lead = [p for p in periods if p.start < q.start]
-            end = _period_end(t[max(lead[-1].end if lead else 0, q.start - 16):q.start]) if lead else None
+            end = _period_end(t[max(lead[-1].end, q.start - 16):q.start]) if lead else None
             if end is not None:
                 f.year = lead[-1].first if end == "first" else lead[-1].last
                 return

@@ -95,16 +95,24 @@ class PeriodMention:
     estimate: bool
 
 
+def two_part(big: float, big_power: int, rest: float, rest_power: int) -> float | None:
+    """A number written in two scales ('1兆1,372億', '5萬4311'), in units of the second part's scale; None when
+    the parts make no number (the rest as large as the first part's scale: '1万12,000亿', '5万12000')."""
+    if rest_power >= big_power or rest * 10 ** rest_power >= 10 ** big_power:
+        return None
+    return big * 10 ** (big_power - rest_power) + rest
+
+
 def _compound(norm: str, original: str) -> list[Quantity]:
     """Amounts written in two scales ('1兆1,372億元' = 1.1372 trillion), as one quantity in the smaller scale."""
     out = []
     for m in COMPOUND.finditer(norm):
-        big, small = ZH_SCALES[m.group("bigscale")], ZH_SCALES.get(m.group("zscale") or "", 0)
-        v = parse_number(m.group("num"))
-        if small >= big or v * 10 ** small >= 10 ** big:
-            continue                     # '1万12,000亿元' is no amount
+        small = ZH_SCALES.get(m.group("zscale") or "", 0)
+        value = two_part(parse_number(m.group("big")), ZH_SCALES[m.group("bigscale")], parse_number(m.group("num")),
+                         small)
+        if value is None:
+            continue
         cur = PREFIX_CURRENCIES.get((m.group("pre") or "").lower()) or ZH_CURRENCIES.get(m.group("zcur"))
-        value = parse_number(m.group("big")) * 10 ** (big - small) + v
         q = Quantity(m.start(), m.end(), value, original[m.start("big"):m.end("num")],
                      original[m.end("num"):m.end()].strip(), cur, small, False)
         q.comparator = _comparator(norm, m.start(), m.end())

@@ -6,12 +6,14 @@ deadline, row-cap and size-cap tests run quickly.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,14 +73,12 @@ def bundled_store(base: list[str], env: dict[str, str], timeout: float) -> Path:
     """A store holding the bundled report, built once per test process by `reportkg ingest --bundled` (2-3 s of
     spaCy and ingest) and copied for each server; the copy is closed, so its files are a consistent store."""
     if not _BUNDLED:
-        import tempfile
         store = Path(tempfile.mkdtemp(prefix="reportkg-bundled-")) / "store"
         r = subprocess.run([*base, "--store", str(store), "ingest", "--bundled", "-q"], cwd=str(ROOT), env=env,
                            capture_output=True, text=True, timeout=timeout)
         if r.returncode:
             raise RuntimeError(f"reportkg ingest --bundled failed: {r.stderr}")
         _BUNDLED.append(store)
-        import atexit
         atexit.register(shutil.rmtree, store.parent, True)
     return _BUNDLED[0]
 

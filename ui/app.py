@@ -193,6 +193,12 @@ ANSWER_TEXT = {
 }
 
 
+def _event_value(evt, key: str) -> str:
+    """A value a page script sent with its event (``trigger('select', {key: …})``), as text; '' when absent."""
+    data = getattr(evt, "_data", None) or {}
+    return str(data.get(key) or "") if isinstance(data, dict) else ""
+
+
 CITE_ANCHOR = "#rk-cite-"        # a citation's number in Chat links here; the page's click handler opens it
 
 
@@ -711,8 +717,7 @@ def build_blocks(services: Services) -> gr.Blocks:
                        api_visibility="undocumented")
 
         def open_cited(known, evt: gr.EventData):
-            data = getattr(evt, "_data", None) or {}
-            key = str(data.get("cite") or "") if isinstance(data, dict) else ""
+            key = _event_value(evt, "cite")
             if not re.fullmatch(r"c\d{1,6}", key):
                 return gr.update(), gr.update(), gr.update(), gr.update()
             return (*open_evidence(key, known), gr.update(value=key))
@@ -817,8 +822,7 @@ def build_blocks(services: Services) -> gr.Blocks:
 
         def expand(radius: int, evt: gr.EventData):
             """A click on an entity of the drawing: it becomes the center, and the picker shows it."""
-            data = getattr(evt, "_data", None) or {}
-            iri = str(data.get("iri") or "") if isinstance(data, dict) else ""
+            iri = _event_value(evt, "iri")
             named = services.entity_choice(iri) if iri.startswith(("http://", "https://")) and len(iri) < 2000 else None
             if named is None:
                 return gr.update(), gr.update(), gr.update()
