@@ -567,6 +567,8 @@ class Extractor:
             if x.subject and not x.company and not f.segment and (longer or not _words(f.market) & _words(x.subject) and
                                                                   (x.explicit or not self._is_name(f.market) and self._is_name(x.subject))):
                 f.market = _clean_label(x.subject)      # the frame's subject, a name of the document, over a fragment
+            elif self._local_over_carried(a, x, f):
+                f.market = _clean_label(x.subject)      # the sentence's own subject over one carried from context
             if (not f.market or f.market == ctx.market) and not f.segment and item is None:
                 item = self._item_segment(a) or ""
             # the report's market: 'the market' named generically, or a region's ('In 2024, China alone reached …')
@@ -589,6 +591,17 @@ class Extractor:
                     out.append(g)
         out.sort(key=lambda f: f.at)
         return out
+
+    @staticmethod
+    def _local_over_carried(a: _Annotated, x: Frame, f: Figure) -> bool:
+        """'全国农产品网络零售额达4221亿元' in a section on retail platforms: the market the sentence names before
+        its measure, not the section's, which the sentence never names (local evidence over carried context)."""
+        if not (x.local and x.subject and has_cjk(x.subject)) or x.company or f.segment or x.subject_type != "market" \
+                or fold(x.subject).endswith(frame_catalogue().measure_ends):
+            return False
+        if not f.market or _words(f.market) & _words(x.subject):
+            return False
+        return squash(fold(f.market).lower()) not in squash(a.sent.norm.lower())
 
     def _is_name(self, label: str | None) -> bool:
         """A name the document uses for what it measures (ingest.frames.Names), not a fragment of a clause."""

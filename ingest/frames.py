@@ -56,6 +56,7 @@ class Frame:
     sign: str | None = None
     value_high: float | None = None
     form: str = ""
+    local: bool = False                  # the subject is named in the sentence, before the number
 
     @property
     def base(self) -> float:
@@ -109,6 +110,7 @@ class Catalogue:
     zh_adverbs: tuple[str, ...] = ()
     locatives: tuple[str, ...] = ()
     comparisons: tuple[str, ...] = ()
+    measure_ends: tuple[str, ...] = ()
     forms: list[dict] = field(default_factory=list)
     concept_of: dict[tuple[str, str], str] = field(default_factory=dict)   # (cue, kind) -> metric IRI
     deictic: dict[str, int] = field(default_factory=dict)       # 'last year' -> -1 (from the dateline)
@@ -154,7 +156,8 @@ def catalogue() -> Catalogue:
                      company_suffixes=tuple(s["company_suffixes"]), cut=s["cut"], strip_en=frozenset(s["strip_en"]),
                      generic=frozenset(s["generic"]), vague=tuple(s.get("vague", ())),
                      verb_heads=tuple(s.get("verb_heads", ())), zh_adverbs=tuple(s.get("zh_adverbs", ())),
-                     comparisons=tuple(s.get("comparisons", ())), locatives=tuple(s.get("locatives", ())), forms=data.get("forms", []), concept_of=concept_of,
+                     comparisons=tuple(s.get("comparisons", ())), locatives=tuple(s.get("locatives", ())),
+                     measure_ends=tuple(s.get("measure_ends", ())), forms=data.get("forms", []), concept_of=concept_of,
                      deictic=dict(t.get("deictic", {})), roc=dict(t.get("roc", {})))
 
 
@@ -510,6 +513,7 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
             if q.unit_class != "money" or alt is None:
                 continue
             measure = alt
+        local = bool(subj[0]) and fold(subj[0]).lower() in t[:q.start]     # named in the sentence, before it
         if subj[0]:
             carried_subject = subj
         metric = cat.concept_of.get((cue.text, measure.kind), measure.metric) if cue is not None else measure.metric
@@ -518,7 +522,7 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
             subj = (subj[0], "market", subj[2])
         f = Frame(measure.kind, metric, q.value, q.value_text, q.unit, q.unit_class, q.mult, q.currency,
                   q.comparator, q.start, q.end, subject=subj[0], subject_type=subj[1], company=subj[2],
-                  value_high=q.value_high, form=form, explicit=explicit)
+                  value_high=q.value_high, form=form, explicit=explicit, local=local)
         if f.kind == "other" and q.unit_class == "money" and f.metric == measure.metric:
             size = next(m for m in cat.measures if m.kind == "market_size")
             f.kind, f.metric = ("company_figure" if subj[1] == "company" else "market_size"), size.metric
