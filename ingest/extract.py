@@ -439,7 +439,9 @@ class Extractor:
             if b.kind == "row":          # tables are read by their headers (ingest.tables), not as sentences
                 list_ctx = None
                 continue
-            ctx = ctx_by_section.setdefault(b.section, Context())
+            ctx = ctx_by_section.get(b.section)
+            if ctx is None:          # a section headed 'Market Size Analysis of Integrated Circuits Industry'
+                ctx = ctx_by_section[b.section] = Context(market=self._heading_market(b.section))
             qs = a.doc._.quantities or []
             in_list = (list_ctx is not None and b.kind in ("lead", "item") and b.lead
                        and self._block_index(b) == list_block_idx + 1)
@@ -486,6 +488,29 @@ class Extractor:
         self.claims.figures = [f for f in self.claims.figures if f.year or f.period]
 
     fallback_region: str | None = None
+
+    def _heading_market(self, sid: str) -> str | None:
+        """The market a section's heading names ('Market Size Analysis of Integrated Circuits Industry',
+        '中国调味品行业市场规模分析'), by the heading forms of ingest/frames.toml; what 'the overall market size'
+        in the section is of."""
+        cache = self.__dict__.setdefault("_heading_markets", {})
+        if sid not in cache:
+            cache[sid] = self._read_heading_market(sid)
+        return cache[sid]
+
+    def _read_heading_market(self, sid: str) -> str | None:
+        sec = self.doc.section(sid)
+        if sec is None:
+            return None
+        title = fold(sec.title).strip()
+        for rx in frame_catalogue().heading_markets:
+            m = rx.search(title)
+            if m and m.group("name"):
+                name = re.sub(r"^(?:the|global|worldwide|china'?s?|chinese|全球|中国|我国)\s*", "", m.group("name").strip(), flags=re.I)
+                if len(squash(name)) >= 2 and squash(name) not in GENERIC_KEYS and not re.search(r"\d", name):
+                    return sec.title[m.start("name") + len(m.group("name")) - len(name):m.end("name")].strip() \
+                        if len(sec.title) == len(title) else name
+        return None
 
     def _unplaced_regions(self) -> None:
         """A report whose title names no region and whose first stated total is global ('The global X market is
@@ -555,6 +580,8 @@ class Extractor:
         out = []
         item = None                       # '（一）餐飲外送：…': the item's label names the segment (read after)
         for f in figs:
+            if f.metric == self.market_size_iri and f.currency and not f.mult and abs(f.value) < 1e6:
+                continue                  # '$13,735' with no scale word is a price or a count, never a market's size
             j = next((j for j, x in enumerate(fr) if j not in used and _confirms(x, f)), None)
             if j is None:
                 continue
@@ -576,7 +603,9 @@ class Extractor:
             generic = item or not f.market and self.market_report and (
                 x.subject is None and (GENERIC_MARKET.search(a.sent.norm) or a.regions) or
                 x.subject is not None and fold(x.subject).lower() in self.names.exclude)
-            if not (x.company or f.segment or self._is_name(f.market) or generic or
+            headed = x.subject is None and f.market and f.market == self._heading_market(a.block.section) and \
+                GENERIC_MARKET.search(a.sent.norm)      # 'the overall market size' under a heading naming the market
+            if not (x.company or f.segment or self._is_name(f.market) or generic or headed or
                     f.market and (x.explicit or x.subject and _words(f.market) & _words(x.subject))):
                 if f.market:
                     continue              # whose figure it is neither the sentence nor a name of the document says
@@ -601,6 +630,11 @@ class Extractor:
             return False
         if not f.market or _words(f.market) & _words(x.subject):
             return False
+        core = frame_catalogue().cue_rx.sub("", fold(x.subject).lower())
+        for g in sorted(frame_catalogue().generic, key=len, reverse=True):
+            core = core.replace(g, "")
+        if len(squash(core)) < 2:
+            return False                  # '市场规模将达到120亿美元': a measure named, no subject
         return squash(fold(f.market).lower()) not in squash(a.sent.norm.lower())
 
     def _is_name(self, label: str | None) -> bool:
@@ -1252,7 +1286,8 @@ _KIND_OF_LABEL = {"market size": {"market_size", "company_figure", "change"}, "C
 
 def _words(label: str | None) -> set[str]:
     t = fold(label or "").lower()
-    out = set(re.findall(r"[a-z0-9]{2,}", t))
+    out = {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+           for w in re.findall(r"[a-z0-9]{2,}", t)}           # 'circuits' and 'circuit' share a word
     for run in re.findall(r"[\u3400-\u9fff]+", t):
         out |= {run[i:i + 2] for i in range(len(run) - 1)} or {run}
     return out

@@ -111,6 +111,7 @@ class Catalogue:
     locatives: tuple[str, ...] = ()
     comparisons: tuple[str, ...] = ()
     measure_ends: tuple[str, ...] = ()
+    heading_markets: tuple[re.Pattern, ...] = ()
     forms: list[dict] = field(default_factory=list)
     concept_of: dict[tuple[str, str], str] = field(default_factory=dict)   # (cue, kind) -> metric IRI
     deictic: dict[str, int] = field(default_factory=dict)       # 'last year' -> -1 (from the dateline)
@@ -157,7 +158,8 @@ def catalogue() -> Catalogue:
                      generic=frozenset(s["generic"]), vague=tuple(s.get("vague", ())),
                      verb_heads=tuple(s.get("verb_heads", ())), zh_adverbs=tuple(s.get("zh_adverbs", ())),
                      comparisons=tuple(s.get("comparisons", ())), locatives=tuple(s.get("locatives", ())),
-                     measure_ends=tuple(s.get("measure_ends", ())), forms=data.get("forms", []), concept_of=concept_of,
+                     measure_ends=tuple(s.get("measure_ends", ())),
+                     heading_markets=tuple(re.compile(x, re.I) for x in s.get("heading_markets", ())), forms=data.get("forms", []), concept_of=concept_of,
                      deictic=dict(t.get("deictic", {})), roc=dict(t.get("roc", {})))
 
 
@@ -345,6 +347,7 @@ def _zh_phrase(t: str, end: int, limit: int = 14) -> tuple[int, str] | None:
 def _en_phrase(t: str, end: int, limit: int = 5, start: int = 0) -> tuple[int, str] | None:
     """The noun phrase ending at `end` (not before `start`): '… passenger NEV retail| sales'."""
     words = list(_EN_WORD.finditer(t, start, end))
+    cue_ends = {m.end() for m in catalogue().cue_rx.finditer(t, start, end)}    # 'market size', a cue of two words
     keep = []
     for w in reversed(words):
         gap = t[w.end():(keep[-1].start() if keep else end)]
@@ -356,7 +359,7 @@ def _en_phrase(t: str, end: int, limit: int = 5, start: int = 0) -> tuple[int, s
         if lw in _PRONOUNS:
             return None                # 'we expect| prices': no noun phrase, a clause
         if lw in catalogue().strip_en or re.fullmatch(r"[\d.,]+|(?:19|20)\d{2}e?", lw) or lw in _VERBS or \
-                lw in catalogue().cue_of:
+                lw in catalogue().cue_of or w.end() in cue_ends:
             if keep:
                 break
             continue
@@ -386,8 +389,9 @@ def _en_forward(t: str, a: int, b: int, limit: int = 5) -> tuple[int, str] | Non
         if lw in catalogue().strip_en:
             continue
         keep.append(w)
-    while keep and _VERB_FORM.search(keep[0].group()):
-        keep.pop(0)                    # ', expanding at a CAGR of …': a participle, no noun phrase
+    while keep and _VERB_FORM.search(keep[0].group()) and (keep[0].group().endswith("ing") or len(keep) == 1):
+        keep.pop(0)                    # ', expanding at a CAGR of …': a participle, no noun phrase ('integrated
+                                       # circuit' keeps its adjective)
     while keep and _VERB_FORM.search(keep[-1].group()) and keep[-1].group().endswith("ed"):
         keep.pop()
     if not keep:
@@ -528,6 +532,8 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
             f.kind, f.metric = ("company_figure" if subj[1] == "company" else "market_size"), size.metric
         if subj[1] == "company" and f.kind in ("market_size", "volume"):
             f.kind = "company_figure"
+        if f.kind in ("market_size", "company_figure") and q.unit_class == "money" and not q.mult and q.value < 1e6:
+            continue                       # '$13,735' with no scale word: a price or a count, never a size
         # sign
         if f.kind == "growth":
             # '下降', and the cues that hold it ('同比下降', '环比下降'), give a decline
@@ -841,8 +847,8 @@ def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None,
 
 def _content(phrase: str) -> bool:
     cat = catalogue()
-    if re.search(r"\d", phrase):
-        return False                   # 'an increase of 11%': a number is no subject
+    if any(re.fullmatch(r"[\d.,%$]+", w) for w in phrase.split()):
+        return False                   # 'an increase of 11%': a number is no subject ('DDR5 SPD chip' is one)
     return any(w not in cat.strip_en and w not in cat.generic and w not in _VERBS for w in phrase.split())
 
 

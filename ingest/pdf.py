@@ -670,6 +670,15 @@ _CHART_UNIT = re.compile(r"^\s*(?P<cur>US\$|USD|RMB|HK\$|NT\$|€|EUR)\s*(?P<sca
 def _tokens(ln: Line) -> list[tuple[float, str]]:
     """(x centre, token) of a line's words, a cell's width shared among its words by their characters."""
     out = []
+    if not ln.cells and ln.x1 < ln.x0:
+        # the line runs back left ('4,552.3 5,000': a data label, then an axis tick of the chart beside it):
+        # its first word starts at x0 and its last ends at x1; the ones between have no place
+        words = list(re.finditer(r"\S+", ln.text))
+        half = 0.25 * (ln.size or 1.0)
+        out.append((ln.x0 + half * len(words[0].group()), words[0].group()))
+        if len(words) > 1:
+            out.append((ln.x1 - half * len(words[-1].group()), words[-1].group()))
+        return out
     for x0, x1, text in ln.cells or [(ln.x0, ln.x1, ln.text)]:
         for m in re.finditer(r"\S+", text):
             c = (m.start() + m.end()) / 2 / max(len(text), 1)
@@ -677,12 +686,7 @@ def _tokens(ln: Line) -> list[tuple[float, str]]:
     return out
 
 
-def chart_series(lines: list[Line]) -> tuple[str, list[tuple[str, str]]] | None:
-    """A bar chart's single series read by position: (unit, [(year label, value)]), or None unless each year
-    label of the chart's year row has exactly one data label standing over it and the unit is an amount the
-    chart names ('US$ Billion', '亿元'). Axis ticks stand left of the first year, CAGR call-outs are not values."""
-    if any(not ln.geometry for ln in lines):
-        return None
+def _year_rows(lines: list[Line]) -> list[tuple[Line, list[tuple[float, str]]]]:
     rows = []
     for ln in lines:
         toks = _tokens(ln)
@@ -690,38 +694,99 @@ def chart_series(lines: list[Line]) -> tuple[str, list[tuple[str, str]]] | None:
             ys = [int(_YEAR_TOKEN.match(t).group("y")) for _, t in toks]
             if all(b == a + 1 for a, b in zip(ys, ys[1:])):
                 rows.append((ln, toks))
-    if len(rows) != 1:
-        return None                        # no year row, or two charts side by side under one title
-    years = rows[0]
-    unit = next((ln.text.strip() for ln in lines if _CHART_UNIT.match(ln.text)), None)
-    if years is None or unit is None:
+    return rows
+
+
+def chart_series(lines: list[Line]) -> tuple[str, list[tuple[str, str]]] | None:
+    """A bar chart's single series read by position: (unit, [(year label, value)]), or None unless each year
+    label of the chart's year row has exactly one data label standing over it and the unit is an amount the
+    chart names ('US$ Billion', '亿元'). Axis ticks stand left of the first year, CAGR call-outs are not values."""
+    got = charts_series(lines)
+    if len(got) != 1 or got[0][1] is not None:
         return None
-    row, ytoks = years
-    xs = [x for x, _ in ytoks]
-    step = (xs[-1] - xs[0]) / (len(xs) - 1)
-    if step <= 0:
-        return None
-    slots: list[list[str]] = [[] for _ in xs]
+    return got[0][0], got[0][2]
+
+
+def charts_series(lines: list[Line]) -> list[tuple[str, str | None, list[tuple[str, str]]]]:
+    """The bar charts of one figure read by position: [(unit, label, [(year label, value)])]. One year row: one
+    chart, its label None (the figure's title names it). Several year rows (charts side by side or one above
+    another under one title): a chart each, the labels standing over a row and within its span its values,
+    its own unit line and the name line inside its span ('Global Market Size of EEPROM'); a chart whose name,
+    unit or any year's single label is not certain is left out."""
+    if any(not ln.geometry for ln in lines):
+        return []
+    rows = _year_rows(lines)
+    if not rows:
+        return []
+    spans = []
+    for row, ytoks in rows:
+        xs = [x for x, _ in ytoks]
+        step = (xs[-1] - xs[0]) / (len(xs) - 1)
+        if step <= 0:
+            return []
+        spans.append((xs[0] - 0.6 * step, xs[-1] + 0.6 * step, step))
+
+    def chart_of(x: float, top: float) -> int | None:
+        """The chart a label at (x, top) belongs to: the year row nearest below it whose span holds it."""
+        best = None
+        for i, ((row, _), (a, b, _)) in enumerate(zip(rows, spans)):
+            if a <= x <= b and top > row.top and (best is None or row.top > rows[best][0].top):
+                best = i
+        return best
+
+    single = len(rows) == 1
+    units: list[list[str]] = [[] for _ in rows]
+    names: list[list[str]] = [[] for _ in rows]
+    slots: list[list[list[str]]] = [[[] for _ in ytoks] for _, ytoks in rows]
+    spoiled: set[int] = set()
     for ln in lines:
-        if ln is row or re.search(r"cagr|复合", ln.text, re.I):
+        if any(ln is r for r, _ in rows):
+            continue
+        text = ln.text.strip()
+        k = chart_of((ln.x0 + ln.x1) / 2, ln.top) if not single else 0
+        if _CHART_UNIT.match(ln.text):
+            if single:
+                units[0].append(text)
+            elif k is not None:
+                units[k].append(text)
+            continue
+        if re.search(r"cagr|复合", ln.text, re.I):
+            continue
+        if not single and _WORDY.search(text) and not _NUMERIC_TOKEN.match(text):
+            if k is not None:
+                names[k].append(text)
             continue
         for x, t in _tokens(ln):
             if not _VALUE_TOKEN.match(t):
                 continue
-            k = min(range(len(xs)), key=lambda i: abs(xs[i] - x))
-            if abs(xs[k] - x) <= 0.35 * step:
-                slots[k].append(t)
+            k = 0 if single else chart_of(x, ln.top)
+            if k is None:
+                continue
+            xs = [x for x, _ in rows[k][1]]
+            step = spans[k][2]
+            j = min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+            if abs(xs[j] - x) <= 0.35 * step:
+                slots[k][j].append(t)
             elif xs[0] - 0.35 * step <= x <= xs[-1] + 0.35 * step:
-                return None                # a label between two bars: no certain pairing
-    if any(len(v) != 1 for v in slots):
-        return None                        # a year without its label, or a stacked bar: not certain
-    return unit, [(t, v[0]) for (_, t), v in zip(ytoks, slots)]
+                spoiled.add(k)             # a label between two bars: no certain pairing
+    if single and not units[0]:
+        units[0] = [next((ln.text.strip() for ln in lines if _CHART_UNIT.match(ln.text)), "")]
+    out = []
+    for k, (_, ytoks) in enumerate(rows):
+        unit = units[k][0] if units[k] else None
+        name = None if single else (" ".join(names[k]) if len(names[k]) <= 2 and names[k] else None)
+        if k in spoiled or not unit or (not single and not name):
+            continue
+        if any(len(v) != 1 for v in slots[k]):
+            continue                       # a year without its label, or a stacked bar: not certain
+        out.append((unit, name, [(t, v[0]) for (_, t), v in zip(ytoks, slots[k])]))
+    return out
 
 
 CHART_HEAD = "chart ("          # the first header cell of a table read from a chart: 'chart (US$ Billion)'
 
 
-def _series_table(unit: str, series: list[tuple[str, str]]) -> str:
+def _series_table(unit: str, series: list[tuple[str, str]], label: str | None = None) -> str:
     """The series as a Markdown table the table reader reads (its caption, the chart's title, names what it
     measures; its first header cell says it was read from a chart, so its figures quote the title)."""
     m = _CHART_UNIT.match(unit)
@@ -733,7 +798,7 @@ def _series_table(unit: str, series: list[tuple[str, str]]) -> str:
         cell = lambda v: f"{cur}{v} {scale}"                               # noqa: E731
     head = f"| {CHART_HEAD}{unit.strip().replace('|', '/')}) | " + " | ".join(y for y, _ in series) + " |"
     return "\n".join([head, "|" + " --- |" * (len(series) + 1),
-                      "| Total | " + " | ".join(cell(v) for _, v in series) + " |"]) + "\n\n"
+                      f"| {(label or 'Total').replace('|', '/')} | " + " | ".join(cell(v) for _, v in series) + " |"]) + "\n\n"
 
 
 def _render(name: str, pages: list[_Page], blocks: list[tuple[_Block, int]], skipped: list[int],
@@ -784,9 +849,8 @@ def _render(name: str, pages: list[_Page], blocks: list[tuple[_Block, int]], ski
 
     def close_figure(page: int) -> None:
         if fig_lines:
-            got = chart_series(fig_lines) if title else None
-            if got:
-                emit(_series_table(*got), page)
+            for unit, label, series in (charts_series(fig_lines) if title else []):
+                emit(_series_table(unit, series, label), page)
             fig_lines.clear()
 
     for b, page in blocks:

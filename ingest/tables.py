@@ -170,6 +170,12 @@ class TableReader:
         """The line just before the table ('表1：全球工业机器人细分市场规模（单位：亿元）'), if it is one."""
         blocks = self.ex.doc.blocks
         i = self.ex._block_index(first.block)
+        if first.block.cells and first.block.cells[0].lower().startswith("chart ("):
+            # charts side by side under one title (ingest.pdf.charts_series): past the tables of the ones before
+            while i > 0 and blocks[i - 1].kind == "row" and blocks[i - 1].table != first.block.table and \
+                    blocks[self._table_start(i - 1)].cells[:1] and \
+                    blocks[self._table_start(i - 1)].cells[0].lower().startswith("chart ("):
+                i = self._table_start(i - 1)
         for b in reversed(blocks[max(0, i - 2):i]):
             if b.section != first.block.section or b.kind == "row":
                 break
@@ -179,6 +185,12 @@ class TableReader:
                 sent = next((a for a in self.ex.sentences if a.block is b), None)
                 return b.text, sent
         return "", None
+
+    def _table_start(self, j: int) -> int:
+        blocks = self.ex.doc.blocks
+        while j > 0 and blocks[j - 1].kind == "row" and blocks[j - 1].table == blocks[j].table:
+            j -= 1
+        return j
 
     def read(self, rows) -> list[Figure]:
         self.table_region = self.context_region(rows[0])
@@ -272,6 +284,9 @@ class TableReader:
         rest = re.sub(r"地区|区域|市场|market|region", "", rest)
         if regions and len(rest) <= 1:
             return _Who(market, None, regions[0].iri, unit=unit)
+        named = CHART_MARKET.search(clean) if self.chart_caption is not None else None
+        if named:                # one of the charts under a title: 'Global Market Size of EEPROM'
+            return _Who(named.group("m").strip(), None, regions[0].iri if regions else region, unit=unit)
         if TOTAL.match(fold(clean).lower()) or (market and squash(clean) == squash(market)):
             return _Who(market, None, region, unit=unit)
         if by_region:

@@ -19,6 +19,9 @@ def _agrees(f, want: dict) -> bool:
             got = (f.company or f.subject or "").lower()
             if v.lower() not in got and got not in v.lower():
                 return False
+        elif k == "unnamed":            # 'unnamed = true': the sentence names no subject (its document may)
+            if (f.subject is None and f.company is None) != v:
+                return False
         elif k == "undated":            # 'undated = true': the frame has no time
             if (f.year is None and f.period is None) != v:
                 return False

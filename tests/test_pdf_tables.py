@@ -136,14 +136,33 @@ def test_bar_chart_series_are_read_by_position(proof_tables):
     first header says it came from a chart); its figures quote the chart's title on its page, and a figure
     the text also states is kept once, the text's."""
     got, found = proof_tables
-    series = {page: rows for page, rows in found if rows[0][0].startswith("chart (")}
-    assert series[120][0][1:] == ["2020", "2021", "2022", "2023", "2024", "2025E", "2026E", "2027E", "2028E",
-                                  "2029E", "2030E"]
-    assert series[120][1][1:4] == ["US$361.2 billion", "US$463.0 billion", "US$474.4 billion"]
-    assert series[123][1][4] == "US$40.0 billion"
+    series: dict[int, list] = {}
+    for page, rows in found:
+        if rows[0][0].startswith("chart ("):
+            series.setdefault(page, []).append(rows)
+    assert series[120][0][0][1:] == ["2020", "2021", "2022", "2023", "2024", "2025E", "2026E", "2027E", "2028E",
+                                     "2029E", "2030E"]
+    assert series[120][0][1][1:4] == ["US$361.2 billion", "US$463.0 billion", "US$474.4 billion"]
+    assert series[123][0][1][4] == "US$40.0 billion"
     from ingest.pipeline import read_claims
     _, claims = read_claims(PROOF)
     cells = [f for f in claims.figures if f.evidence.cell and f.evidence.page == 120]
     assert {(f.year, f.value) for f in cells} >= {(2021, 463.0), (2027, 748.1)}
     assert all(f.evidence.quote.startswith("Global Market Size of Integrated Circuits") for f in cells)
     assert not any(f.year == 2030 and f.value == 981.3 for f in cells)     # the sentence states it
+
+
+def test_charts_side_by_side_are_read_each_by_its_year_row(proof_tables):
+    """Two bar charts side by side under one title ('Global Market Size of EEPROM and NOR Flash, 2020-2030E'):
+    each chart's labels stand over its own year row; each becomes a series named by the chart's own name line,
+    in its own unit; a label line that runs back left into the other chart's axis ticks ('4,552.3 5,000') keeps
+    its data label."""
+    got, found = proof_tables
+    named = {rows[1][0]: rows[1][1:] for _, rows in found if rows[0][0].startswith("chart (") and len(rows) == 2}
+    assert named["Global Market Size of EEPROM"][:3] == ["US$610.7 million", "US$785.3 million", "US$905.8 million"]
+    assert named["Global Market Size of NOR Flash"][-1] == "US$4,552.3 million"
+    from ingest.pipeline import read_claims
+    _, claims = read_claims(PROOF)
+    nor = {(f.year, f.value) for f in claims.figures if f.evidence.cell and "nor flash" in f.market.lower()}
+    assert {(2020, 2019.6), (2026, 3821.8), (2030, 4552.3)} <= nor
+    assert not any(f.value == 5000 for f in claims.figures if f.evidence.cell)     # an axis tick, no value

@@ -87,3 +87,12 @@ def test_chart_and_table_cells_floor(scored):
     """Cells are claimed only where labels pair with years with certainty: what is claimed is right."""
     tal = tallies(scored["dev"])["place"].get("table/chart")
     assert tal is not None and tal.right >= 15 and tal.precision >= 0.95, vars(tal) if tal else None
+
+
+def test_the_sentence_names_its_subject_over_the_section(scored):
+    """'全国农产品网络零售额达 4221 亿元，同比增长 2.8%。' in the CAICT white paper's section on a retail platform:
+    both figures are the farm-produce online retail's (the subject the sentence names before its measure), not
+    the section's market, which the sentence never names."""
+    s = next(s for s in scored["dev"] if s.doc.slug == "pdf-caict-digital-economy")
+    got = [x for x in s.extracted if "农产品网络零售额达" in x.quote and x.base in (4221e8, 2.8)]
+    assert len(got) == 2 and all("农产品" in x.subject for x in got), [(x.base, x.subject) for x in got]
