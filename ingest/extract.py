@@ -587,6 +587,10 @@ class Extractor:
                 continue
             used.add(j)
             x = fr[j]
+            if x.kind in ("growth", "share", "cagr") and x.kind not in _KIND_OF_LABEL.get(f.metric_label, set()):
+                f.metric, f.metric_label = x.metric, self._metric_label(x.metric)   # '盈利…按年升28%': a growth
+            if x.company and f.market and squash(fold(x.company)) in squash(fold(f.market)):
+                f.market = ""              # '银河娱乐去年' is the company (and a time), no market
             if x.year is not None and not f.period:
                 f.year = x.year
             longer = x.subject and f.market and squash(f.market) != squash(x.subject) and \

@@ -86,6 +86,7 @@ class Measure:
     cues: tuple[str, ...]
     minus: frozenset[str] = frozenset()
     needs: str | None = None
+    firm_only: frozenset[str] = frozenset()   # cues only a firm's figures have: its subject is a company
     change_words: tuple[str, ...] = ()
     level_words: tuple[str, ...] = ()
 
@@ -146,8 +147,9 @@ def catalogue() -> Catalogue:
                 concept_of.setdefault((cue, m["kind"]), iri)
                 cues.append(cue)
         measures.append(Measure(m["kind"], iris[0] if iris else m["metric"], tuple(m["units"]), tuple(dict.fromkeys(cues)),
-                                frozenset(m.get("minus", ())), m.get("needs"), tuple(m.get("change_words", ())),
-                                tuple(m.get("level_words", ()))))
+                                frozenset(m.get("minus", ())), m.get("needs"),
+                                frozenset(fold(c).lower() for c in m.get("firm_only", ())),
+                                tuple(m.get("change_words", ())), tuple(m.get("level_words", ()))))
     t, s = data["time"], data["subjects"]
     return Catalogue(units={k: (v[0], int(v[1])) for k, v in data["units"].items()}, scales=dict(data["scales"]),
                      compound_scales=tuple(data.get("compound_scales", ())),
@@ -512,6 +514,10 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
             subj = carried_subject
         if subj is None:
             subj = (None, None, None)          # the document may know it (a heading, a chart title)
+        if measure.needs == "company" and subj[1] == "market" and subj[0] and cue is not None and \
+                cue.text in measure.firm_only and _CJK.search(subj[0]) and len(subj[0]) <= 10 and \
+                names is not None and names.mentions(subj[0]) >= 2 and not names.find(fold(subj[0]).lower(), 0, len(subj[0])):
+            subj = (subj[0], "company", subj[0])     # '银河娱乐去年盈利87.6亿元': a profit is a firm's
         if measure.needs == "company" and subj[1] != "company":
             alt = next((m for m in cat.measures if m.kind == "market_size"), None)
             if q.unit_class != "money" or alt is None:
@@ -783,6 +789,7 @@ def _strip_cues(phrase: str) -> str:
         phrase = phrase[:m.start()].rstrip()
 
 
+_ZH_TIME_TAIL = re.compile(r"(?:去年|今年|明年|前年|全年|上半年|下半年|年内|同期)\s*$")   # deictic: no year a verb may end (预估2023年)
 _ZH_MARKET_END = re.compile(r"(?:市场|行业|产业|赛道|领域)$")
 
 
@@ -806,6 +813,8 @@ def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None,
                         break
                     lead_n = len(p[1]) - len(_ZH_LEAD.sub("", p[1]))
                     p = (p[0] + lead_n + len(r), p[1][lead_n + len(r):])
+                if p[0] > 0 and t[p[0] - 1] in "“「\"《" and p[0] + len(p[1]) == head_end:
+                    return None            # '“修正营业利润”': the measure's own quoted name, no subject before it
                 if t[:p[0]].rstrip().endswith("占"):
                     return None            # '占GDP比重达39.8%': the whole a share is of, not its holder
                 if p[1].startswith(cat.comparisons):
@@ -820,6 +829,11 @@ def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None,
                 j = p[0]
             while j > ca and t[j - 1] in " 的之":        # '宁德时代的全球市场份额': past the particle
                 j -= 1
+            tm = _ZH_TIME_TAIL.search(t[ca:j])
+            before = t[ca:ca + tm.start()].rstrip() if tm else ""
+            if tm and p is None and before and before[-1] not in "于在至到为达将计期内及和与从自":
+                # (not '预计于2030年达到…': a preposition or a verb before the time, no name)
+                j = ca + tm.start()        # '银河娱乐去年盈利87.6亿元': past the time, to the subject before it
             if j <= ca:
                 break
         return None
@@ -978,6 +992,12 @@ class Names:
     known: dict[str, tuple[str, str]] = field(default_factory=dict)
     rx: re.Pattern | None = None
     exclude: set[str] = field(default_factory=set)
+    text: str = ""                       # the document's sentences, folded and lower-cased
+
+    def mentions(self, label: str) -> int:
+        """How often the document writes `label` ('银河娱乐' in a news digest: a name it uses, not a clause)."""
+        key = fold(label).lower()
+        return self.text.count(key) if key else 0
 
     def add(self, label: str, kind: str) -> None:
         label = label.strip(" -·:：,，")
@@ -1019,7 +1039,7 @@ def document_names(texts: list[str], titles: list[str], exclude: set[str] = froz
     """The names of a document from its sentences (`texts`) and its title and headings; `exclude`: folded
     lower-case labels that are no names of what is measured (the glossary's regions)."""
     cat = catalogue()
-    names = Names(exclude=set(exclude))
+    names = Names(exclude=set(exclude), text="\n".join(fold(x).lower() for x in texts))
     regions = sorted((r for r in exclude if _CJK.search(r)), key=len, reverse=True)
     counts: dict[str, int] = {}
     for text in texts:

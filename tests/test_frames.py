@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from ingest.frames import catalogue, frames
+from ingest.frames import catalogue, document_names, frames
 
 EXAMPLES = [(form["id"], i, ex) for form in catalogue().forms for i, ex in enumerate(form["examples"])]
 
@@ -39,7 +39,9 @@ def _agrees(f, want: dict) -> bool:
 @pytest.mark.parametrize("form,i,example", EXAMPLES, ids=[f"{f}-{i}" for f, i, _ in EXAMPLES])
 def test_catalogue_example(form, i, example):
     # 'dated': the year of the document's dateline; 'roc': the document counts Republic-of-China years
-    got = frames(example["text"], dated=example.get("dated"), roc=example.get("roc", False))
+    # 'names': sentences of the example's document besides it (the names it writes again)
+    names = document_names([example["text"], *example["names"]], []) if example.get("names") else None
+    got = frames(example["text"], names=names, dated=example.get("dated"), roc=example.get("roc", False))
     want = example["frames"]
     assert len(got) == len(want), [(g.kind, g.value, g.year, g.subject) for g in got]
     for w in want:

@@ -18,8 +18,9 @@ HELD = split()["heldout"]
 # Measured: before the claim frames dev 0.05 / 0.18 (10 text documents), held out 0.12 / 0.34; with them
 # dev 0.14 / 0.46 (19 documents with 5 zh-Hant news texts), held out 0.18 / 0.59 (10 documents); with a
 # figure kept only when its subject is named (a document's name, the sentence's subject, a company) and HTML,
-# front matter and datelines read: dev 0.16 / 0.66, held out 0.17 / 0.73 (precision first).
-FLOORS = {"dev": (0.17, 0.68), "heldout": (0.15, 0.69)}
+# front matter and datelines read: dev 0.16 / 0.66, held out 0.17 / 0.73 (precision first); with the sentence's
+# own subject over its section's, charts side by side and firms' profits: dev 0.21 / 0.75, held out 0.18 / 0.73.
+FLOORS = {"dev": (0.20, 0.74), "heldout": (0.17, 0.72)}
 
 
 def test_truth_files_are_well_formed():
@@ -86,7 +87,7 @@ def test_recall_and_precision_floors(scored, part):
 def test_chart_and_table_cells_floor(scored):
     """Cells are claimed only where labels pair with years with certainty: what is claimed is right."""
     tal = tallies(scored["dev"])["place"].get("table/chart")
-    assert tal is not None and tal.right >= 15 and tal.precision >= 0.95, vars(tal) if tal else None
+    assert tal is not None and tal.right >= 35 and tal.precision >= 0.95, vars(tal) if tal else None
 
 
 def test_the_sentence_names_its_subject_over_the_section(scored):
