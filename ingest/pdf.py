@@ -219,7 +219,7 @@ def _cells(tp, seg: str, base: int, at) -> list[tuple[float, float, str]] | None
         left = tp.get_charbox(at(base + a), loose=True)
         right = tp.get_charbox(at(base + b), loose=True)
         size = max(left[3] - left[1], right[3] - right[1], 1.0)
-        if right[0] - left[2] >= _CELL_GAP * size:
+        if right[0] - left[2] >= _CELL_GAP * size or right[0] < left[0]:     # a gap, or a jump back left
             out.append((x0, left[2], seg[start:a + 1]))
             start, x0 = b, right[0]
     if not out:
@@ -689,7 +689,7 @@ def _tokens(ln: Line) -> list[tuple[float, str]]:
 def _year_rows(lines: list[Line]) -> list[tuple[Line, list[tuple[float, str]]]]:
     rows = []
     for ln in lines:
-        toks = _tokens(ln)
+        toks = sorted(_tokens(ln)) if ln.cells else _tokens(ln)    # cells hold their places ('2020 2022 … 2021')
         if len(toks) >= 4 and all(_YEAR_TOKEN.match(t) for _, t in toks):
             ys = [int(_YEAR_TOKEN.match(t).group("y")) for _, t in toks]
             if all(b == a + 1 for a, b in zip(ys, ys[1:])):
@@ -697,14 +697,19 @@ def _year_rows(lines: list[Line]) -> list[tuple[Line, list[tuple[float, str]]]]:
     return rows
 
 
-def chart_series(lines: list[Line]) -> tuple[str, list[tuple[str, str]]] | None:
-    """A bar chart's single series read by position: (unit, [(year label, value)]), or None unless each year
-    label of the chart's year row has exactly one data label standing over it and the unit is an amount the
-    chart names ('US$ Billion', '亿元'). Axis ticks stand left of the first year, CAGR call-outs are not values."""
-    got = charts_series(lines)
-    if len(got) != 1 or got[0][1] is not None:
-        return None
-    return got[0][0], got[0][2]
+_PERIOD_TOKEN = re.compile(r"^(?:19|20)\d{2}[EF]?\s*[-–~]\s*(?:19|20)\d{2}[EF]?$")
+_PERCENT_TOKEN = re.compile(r"^[-+−]?\d{1,3}(?:\.\d+)?%$")
+
+
+def _callouts(periods: list[tuple[float, str]], pcts: list[tuple[float, str]], step: float) -> list[tuple[str, str]]:
+    """A chart's CAGR call-outs ('CAGR 2020-2024 / 2025E-2030E' over '7.4% 11.4%'): each period label paired
+    with the one percent standing under it, or none when any is not certain."""
+    if not periods or len(periods) != len(pcts):
+        return []
+    periods, pcts = sorted(periods), sorted(pcts)
+    if any(abs(px - cx) > 1.5 * step for (px, _), (cx, _) in zip(periods, pcts)):
+        return []
+    return [(p, c.replace("−", "-")) for (_, p), (_, c) in zip(periods, pcts)]
 
 
 def charts_series(lines: list[Line]) -> list[tuple[str, str | None, list[tuple[str, str]]]]:
@@ -739,10 +744,17 @@ def charts_series(lines: list[Line]) -> list[tuple[str, str | None, list[tuple[s
     names: list[list[str]] = [[] for _ in rows]
     slots: list[list[list[str]]] = [[[] for _ in ytoks] for _, ytoks in rows]
     spoiled: set[int] = set()
+    periods: list[list[tuple[float, str]]] = [[] for _ in rows]
+    pcts: list[list[tuple[float, str]]] = [[] for _ in rows]
     for ln in lines:
         if any(ln is r for r, _ in rows):
             continue
         text = ln.text.strip()
+        for x, t in _tokens(ln):
+            if _PERIOD_TOKEN.match(t) or _PERCENT_TOKEN.match(t):
+                k = 0 if single else chart_of(x, ln.top)
+                if k is not None:
+                    (periods if _PERIOD_TOKEN.match(t) else pcts)[k].append((x, t))
         k = chart_of((ln.x0 + ln.x1) / 2, ln.top) if not single else 0
         if _CHART_UNIT.match(ln.text):
             if single:
@@ -753,8 +765,11 @@ def charts_series(lines: list[Line]) -> list[tuple[str, str | None, list[tuple[s
         if re.search(r"cagr|复合", ln.text, re.I):
             continue
         if not single and _WORDY.search(text) and not _NUMERIC_TOKEN.match(text):
-            if k is not None:
-                names[k].append(text)
+            for x0, x1, cell in ln.cells or [(ln.x0, ln.x1, text)]:
+                words = " ".join(w for w in cell.split() if not (_PERCENT_TOKEN.match(w) or _PERIOD_TOKEN.match(w)))
+                kk = chart_of((x0 + x1) / 2, ln.top)
+                if words and _WORDY.search(words) and kk is not None:
+                    names[kk].append(words)     # 'Electronics EEPROM -1.5% 5.7%': the name, its call-outs apart
             continue
         for x, t in _tokens(ln):
             if not _VALUE_TOKEN.match(t):
@@ -779,7 +794,8 @@ def charts_series(lines: list[Line]) -> list[tuple[str, str | None, list[tuple[s
             continue
         if any(len(v) != 1 for v in slots[k]):
             continue                       # a year without its label, or a stacked bar: not certain
-        out.append((unit, name, [(t, v[0]) for (_, t), v in zip(ytoks, slots[k])]))
+        calls = [(f"CAGR {p}", c) for p, c in _callouts(periods[k], pcts[k], spans[k][2])]
+        out.append((unit, name, [(t, v[0]) for (_, t), v in zip(ytoks, slots[k])] + calls))
     return out
 
 
@@ -798,7 +814,8 @@ def _series_table(unit: str, series: list[tuple[str, str]], label: str | None = 
         cell = lambda v: f"{cur}{v} {scale}"                               # noqa: E731
     head = f"| {CHART_HEAD}{unit.strip().replace('|', '/')}) | " + " | ".join(y for y, _ in series) + " |"
     return "\n".join([head, "|" + " --- |" * (len(series) + 1),
-                      f"| {(label or 'Total').replace('|', '/')} | " + " | ".join(cell(v) for _, v in series) + " |"]) + "\n\n"
+                      f"| {(label or 'Total').replace('|', '/')} | " + " | ".join(
+                          v if y.startswith("CAGR ") else cell(v) for y, v in series) + " |"]) + "\n\n"
 
 
 def _render(name: str, pages: list[_Page], blocks: list[tuple[_Block, int]], skipped: list[int],
@@ -846,9 +863,17 @@ def _render(name: str, pages: list[_Page], blocks: list[tuple[_Block, int]], ski
     in_figure = False
     fig_lines: list[Line] = []
     title = ""                                 # the chart title before a figure ('Global Market Size of X, 2020-2030E')
+    last_para = ""
 
     def close_figure(page: int) -> None:
+        nonlocal title
         if fig_lines:
+            first = fig_lines[0].text.strip()
+            if not title and _CHART_TITLE.search(first) and _WORDY.search(first) and len(first) <= 160:
+                title = first          # a chart at the top of a page: its title is the figure's first line
+                emit(first + "\n\n", page)
+            elif not title and last_para.endswith((",", "，")) and _CHART_TITLE.search(last_para + " " + first):
+                title = last_para      # 'Global Market Size of … EEPROM,' then the figure's '2020-2030E'
             for unit, label, series in (charts_series(fig_lines) if title else []):
                 emit(_series_table(unit, series, label), page)
             fig_lines.clear()
@@ -893,6 +918,7 @@ def _render(name: str, pages: list[_Page], blocks: list[tuple[_Block, int]], ski
             in_figure = True
         else:
             title = text if _CHART_TITLE.search(text) and len(text) <= 160 else ""
+            last_para = text
             # a paragraph keeps where each of its pages begins
             first = True
             for ln_page, chunk in _by_page(b):

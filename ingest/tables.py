@@ -21,7 +21,7 @@ from .text import fold, squash
 
 YEAR_HEAD = re.compile(r"^\s*(?:FY\s?)?(?P<y>(?:19|20)\d{2})\s*年?\s*(?P<e>[EFP](?![a-z])|[(（]?(?:预测|预计|估计|e|f)[)）]?)?",
                        re.I)
-PERIOD_HEAD = re.compile(r"(?P<a>(?:19|20)\d{2})\s*年?\s*(?:-|–|~|～|至|到|to)\s*(?P<b>(?:19|20)?\d{2})(?!\d)", re.I)
+PERIOD_HEAD = re.compile(r"(?P<a>(?:19|20)\d{2})[EF]?\s*年?\s*(?:-|–|~|～|至|到|to)\s*(?P<b>(?:19|20)?\d{2})(?!\d)", re.I)
 CAGR_HEAD = re.compile(r"cagr|复合(?:年)?(?:均)?增长率|年复合|年均复合|复合增速|年均增速", re.I)
 SHARE_HEAD = re.compile(r"占比|份额|比重|share|%\s*of", re.I)
 TOTAL = re.compile(r"^(?:合计|总计|总体|整体|总和|全部|小计|全市场|整体市场|市场合计|市场总计|total(?: market)?|overall(?: market)?|sum|"
@@ -139,6 +139,13 @@ def column(head: str, metrics: list, caption_unit: Quantity | None) -> _Column:
         yy = re.search(r"(?:19|20)\d{2}", h)
         return _Column("metric", year=int(yy.group()) if yy else None, metric=named[0].iri, unit=unit or caption_unit)
     return _Column("skip")
+
+
+def _market_name(name: str) -> str:
+    """'Global Lens Driver Chips Industry' (of 'Market Size of …') -> 'Lens Driver Chips': the region is the
+    figure's place and 'industry' no part of the name."""
+    name = re.sub(r"^(?:the\s+)?(?:global|worldwide)\s+", "", name.strip(), flags=re.I)
+    return re.sub(r"\s+(?:industry|market|sector)$", "", name, flags=re.I).strip() or name.strip()
 
 
 def _plain(cell: str) -> str:
@@ -286,7 +293,7 @@ class TableReader:
             return _Who(market, None, regions[0].iri, unit=unit)
         named = CHART_MARKET.search(clean) if self.chart_caption is not None else None
         if named:                # one of the charts under a title: 'Global Market Size of EEPROM'
-            return _Who(named.group("m").strip(), None, regions[0].iri if regions else region, unit=unit)
+            return _Who(_market_name(named.group("m")), None, regions[0].iri if regions else region, unit=unit)
         if TOTAL.match(fold(clean).lower()) or (market and squash(clean) == squash(market)):
             return _Who(market, None, region, unit=unit)
         if by_region:
@@ -301,7 +308,7 @@ class TableReader:
             return ""
         m = CHART_MARKET.search(cap.sent.text)
         if m:                       # 'Global Market Size of Non-Volatile Memory Chip, 2020-2030E'
-            name = m.group("m").strip()
+            name = _market_name(m.group("m"))
             said = {f.market for f in self.ex.claims.figures if f.market}
             # the text's own name for it ('integrated circuit' for a chart of 'Integrated Circuits')
             return next((x for x in sorted(said) if squash(x).rstrip("s") == squash(name).rstrip("s")), name)

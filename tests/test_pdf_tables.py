@@ -141,8 +141,9 @@ def test_bar_chart_series_are_read_by_position(proof_tables):
         if rows[0][0].startswith("chart ("):
             series.setdefault(page, []).append(rows)
     assert series[120][0][0][1:] == ["2020", "2021", "2022", "2023", "2024", "2025E", "2026E", "2027E", "2028E",
-                                     "2029E", "2030E"]
+                                     "2029E", "2030E", "CAGR 2020-2024", "CAGR 2025E-2030E"]
     assert series[120][0][1][1:4] == ["US$361.2 billion", "US$463.0 billion", "US$474.4 billion"]
+    assert series[120][0][1][-2:] == ["10.5%", "9.9%"]        # the CAGR call-outs under their periods
     assert series[123][0][1][4] == "US$40.0 billion"
     from ingest.pipeline import read_claims
     _, claims = read_claims(PROOF)
@@ -160,9 +161,27 @@ def test_charts_side_by_side_are_read_each_by_its_year_row(proof_tables):
     got, found = proof_tables
     named = {rows[1][0]: rows[1][1:] for _, rows in found if rows[0][0].startswith("chart (") and len(rows) == 2}
     assert named["Global Market Size of EEPROM"][:3] == ["US$610.7 million", "US$785.3 million", "US$905.8 million"]
-    assert named["Global Market Size of NOR Flash"][-1] == "US$4,552.3 million"
+    assert named["Global Market Size of NOR Flash"][-3:] == ["US$4,552.3 million", "8.1%", "7.9%"]
     from ingest.pipeline import read_claims
     _, claims = read_claims(PROOF)
     nor = {(f.year, f.value) for f in claims.figures if f.evidence.cell and "nor flash" in f.market.lower()}
     assert {(2020, 2019.6), (2026, 3821.8), (2030, 4552.3)} <= nor
     assert not any(f.value == 5000 for f in claims.figures if f.evidence.cell)     # an axis tick, no value
+    cagr = {(f.period, f.value) for f in claims.figures if f.evidence.cell and f.metric_label == "CAGR"
+            and "nor flash" in f.market.lower()}
+    assert cagr == {((2020, 2024), 8.1), ((2025, 2030), 7.9)}
+
+
+def test_a_chart_titled_over_two_lines_or_atop_its_page_is_read(proof_tables):
+    """'Global Market Size of Consumer Electronics and Automotive Electronics EEPROM,' then the figure's
+    '2020-2030E'; 'Global Market Size of DDR5 SPD, 2021-2030E' as the first line of a page's figure; a year row
+    whose text runs out of order ('2020 2022 … 2030E 2021') read by its cells' places."""
+    from ingest.pipeline import read_claims
+    _, claims = read_claims(PROOF)
+    cells = [f for f in claims.figures if f.evidence.cell]
+    by = lambda word: {(f.year, f.value) for f in cells if word in (f.segment or f.market).lower() and f.year}  # noqa: E731
+    assert {(2021, 367.4), (2027, 570.9)} <= by("automotive electronics eeprom")     # (2020 and 2030: the text's)
+    assert {(2021, 147.7), (2028, 122.0)} <= by("consumer electronics eeprom")
+    assert {(2021, 1.3), (2029, 409.3)} <= by("ddr5")
+    assert len(by("lens driver")) >= 8          # (and the years the text states: the text's)
+    assert not any(f.market.lower().startswith("global") or f.market.lower().endswith("industry") for f in cells)
