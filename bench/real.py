@@ -41,7 +41,7 @@ KIND_OF_METRIC = {
     "market size": "market_size", "CAGR": "cagr", "market share": "share", "penetration rate": "share",
     "share": "share", "growth rate": "growth", "growth": "growth", "change": "change", "shipments": "volume",
     "sales volume": "volume", "installed base": "volume", "volume": "volume", "average selling price": "price",
-    "price": "price", "revenue": "company_figure", "rank": "rank", "count": "other",
+    "price": "price", "revenue": "company_figure", "rank": "rank", "rank position": "rank", "count": "other",
 }
 # a truth kind -> the extracted kinds that state it (a company's revenue is a size or volume of the company)
 COMPATIBLE = {

@@ -42,6 +42,7 @@ class Figure:
     claim: str | None = None                # the frame kind (ingest/frames.toml): market_size, cagr, growth, share, ...
     company: str | None = None              # the company it is about, as written
     subject_type: str | None = None         # market | segment | company | product
+    product: str | None = None              # the company's product it is about ('E60EVO' of 贝克巴斯), as written
     subperiod: str | None = None            # Q3, H1, 1-11月, FY
     value_high: float | None = None         # the upper bound of a range ('USD 10-12 billion')
     sign: str | None = None                 # + or - for a growth or change
@@ -177,7 +178,7 @@ class Claims:
 def _frame_fields(f: Figure) -> dict:
     out = {"claim": f.claim or ("cagr" if f.period else "market_size" if f.metric_label == "market size" else None),
            "subject_type": f.subject_type or ("segment" if f.segment else "market"), "company": f.company}
-    for k in ("subperiod", "value_high", "sign"):
+    for k in ("product", "subperiod", "value_high", "sign"):
         if getattr(f, k) is not None:
             out[k] = getattr(f, k)
     return out

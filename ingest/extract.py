@@ -70,7 +70,7 @@ MARKET_WORD = re.compile(r"市场|行业|产业|\b(?:market|industry|sector)s?\b
 VAGUE_SEGMENT_ZH = re.compile(r"最(?:大|小|快|慢|高|低|强|弱|多|少|重要|主要|具)|其他|其余|其它|另一|一个|某|主要|哪|各|"
                               r"排名|第[一二三四五六七八九十\d]|前[一二三四五六七八九十\d]")
 # leading words of a Chinese name that are not part of it: years, 其中, 而, 预计到 …
-ZH_LEADING = re.compile(r"\s*(?:(?:19|20)\d{2}\s*年?|预计到?|到|其中|而|则|全部|其|该|此|这一|整个|已|将|年)\s*")
+ZH_LEADING = re.compile(r"\s*(?:(?:19|20)\d{2}\s*年?|\d{1,2}\s*月(?:份)?|预计到?|到|其中|而|则|全部|其|该|此|这一|整个|已|将|年)\s*")
 GENERIC_HEADS = {"细分", "整体", "总体", "该", "此", "本", "全", "国内", "国际", "相关", "上述", "各", "各细分",
                  "其", "这一", "总", "细分行业", "细分市场", "overall", "total", "entire", "whole", "same", "this",
                  "that", "its", "their", "global", "the", "our", "end", "each", "target", "addressable",
@@ -1320,7 +1320,8 @@ def _confirms(x: Frame, f: Figure) -> bool:
 
 def _identity(f: Figure) -> tuple:
     """What makes two figures the same claim: a table cell the text also states is kept once (the text's)."""
-    return (f.metric, f.market_key, f.segment_key, f.region, f.year, f.period, round(f.normalized, 6))
+    return (f.metric, f.market_key, f.segment_key, f.company, f.product, f.region, f.year, f.period,
+            round(f.normalized, 6))
 
 
 def _change(text: str, q) -> str | None:

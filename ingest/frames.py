@@ -299,7 +299,8 @@ def cues(t: str) -> list[_Cue]:
 def _quarter_rx() -> re.Pattern:
     alts = "|".join(re.escape(k) for k in sorted(catalogue().quarters, key=len, reverse=True))
     return re.compile(rf"(?:(?P<y1>(?:19|20)\d{{2}})\s*年?\s*)?(?<![a-z])(?P<q>{alts})(?![a-z])"
-                      rf"(?:\s*(?P<y2>(?:19|20)\d{{2}}))?|(?:(?P<y3>(?:19|20)\d{{2}})\s*年\s*)?(?P<m>\d{{1,2}}\s*-\s*\d{{1,2}}\s*月)")
+                      rf"(?:\s*(?P<y2>(?:19|20)\d{{2}}))?|(?:(?P<y3>(?:19|20)\d{{2}})\s*年\s*)?(?P<m>\d{{1,2}}\s*-\s*\d{{1,2}}\s*月)"
+                      rf"|(?P<y4>(?:19|20)\d{{2}})m(?P<m2>\d{{1,2}}-\d{{1,2}})(?!\d)")      # '2023M1-11': January to November
 
 
 def _quarters(t: str) -> list[tuple[int, int, str, int | None]]:
@@ -307,8 +308,9 @@ def _quarters(t: str) -> list[tuple[int, int, str, int | None]]:
     cat = catalogue()
     out = []
     for m in _quarter_rx().finditer(t):
-        y = m.group("y1") or m.group("y2") or m.group("y3")
-        label = cat.quarters[m.group("q")] if m.group("q") else re.sub(r"\s", "", m.group("m"))
+        y = m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4")
+        label = cat.quarters[m.group("q")] if m.group("q") else \
+            re.sub(r"\s", "", m.group("m")) if m.group("m") else m.group("m2") + "月"
         out.append((m.start(), m.end(), label, int(y) if y else None))
     return out
 

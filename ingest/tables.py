@@ -23,7 +23,7 @@ YEAR_HEAD = re.compile(r"^\s*(?:FY\s?)?(?P<y>(?:19|20)\d{2})\s*年?\s*(?P<e>[EFP
                        re.I)
 PERIOD_HEAD = re.compile(r"(?P<a>(?:19|20)\d{2})[EF]?\s*年?\s*(?:-|–|~|～|至|到|to)\s*(?P<b>(?:19|20)?\d{2})(?!\d)", re.I)
 CAGR_HEAD = re.compile(r"cagr|复合(?:年)?(?:均)?增长率|年复合|年均复合|复合增速|年均增速", re.I)
-SHARE_HEAD = re.compile(r"占比|份额|比重|share|%\s*of", re.I)
+SHARE_HEAD = re.compile(r"占比|份额|比重|市占|share|%\s*of", re.I)
 TOTAL = re.compile(r"^(?:合计|总计|总体|整体|总和|全部|小计|全市场|整体市场|市场合计|市场总计|total(?: market)?|overall(?: market)?|sum|"
                    r"grand total|all segments|market total|"
                    r"全球合计|全球总计)$", re.I)
@@ -148,6 +148,32 @@ def _market_name(name: str) -> str:
     return re.sub(r"\s+(?:industry|market|sector)$", "", name, flags=re.I).strip() or name.strip()
 
 
+COMPANY_COL = re.compile(r"^(?:公司|企业|厂商|供应商|品牌|玩家|集团|company|companies|vendor|player|manufacturer|brand)"
+                         r"(?:名称|name)?s?$", re.I)
+PRODUCT_COL = re.compile(r"^(?:机型|型号|产品|model|product)s?$", re.I)
+RANK_COL = re.compile(r"^(?:排名|排序|名次|rank(?:ing)?|no\.?)$", re.I)
+PRICE_HEAD = re.compile(r"均价|价格|售价|单价|price|asp", re.I)
+REVENUE_HEAD = re.compile(r"收入|营收|营业额|销售额|零售额|revenue|sales", re.I)
+NOT_A_COMPANY = re.compile(r"^(?:其他|其它|others?|rest)\b", re.I)
+RANK_METRIC = "https://w3id.org/reportkg/vocab/metric-rank"
+PRICE_METRIC = "https://w3id.org/reportkg/vocab/metric-average-selling-price"
+_CLAIM_OF = {METRIC_SHARE: "share", RANK_METRIC: "rank", PRICE_METRIC: "price"}
+
+
+def _when(caption: str) -> tuple[int, str | None] | None:
+    """The time a caption gives: (year, subperiod) — '2023M1-11…' (2023, '1-11月'), '…, 2024' (2024, None); None
+    when it gives no single year."""
+    from .frames import _quarters
+    t = fold(caption).lower()
+    qs = [q for q in _quarters(t) if q[3]]
+    if len(qs) == 1:
+        return qs[0][3], qs[0][2]
+    years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", t))
+    if len(years) == 1:
+        return int(years.pop()), None
+    return None
+
+
 def _plain(cell: str) -> str:
     return re.sub(r"\*\*", "", cell).strip()
 
@@ -213,7 +239,7 @@ class TableReader:
                 squash(heads[0]) if heads else ""):
             return self.read_transposed(header, body, cap_text, cap, cap_unit)
         if heads and COMPANY_HEAD.search(heads[0]):
-            return []            # companies' figures: not the market's, its segments' or its regions'
+            return self.read_companies(header, body, cap_text, cap, cap_unit)
         cols = [column(h, self._mentions(header, i, "metrics"), cap_unit) for i, h in enumerate(heads)]
         if not any(c.kind != "skip" for c in cols[1:]):
             return []
@@ -233,6 +259,103 @@ class TableReader:
                 if f:
                     out.append(f)
         return out
+
+    def read_companies(self, header, body, cap_text, cap, cap_unit) -> list[Figure]:
+        """A table of companies or their products ('| 排名 | 公司 | 收入 | 市场份额 |', '| 品牌 | 机型 | … | 均价（元）|
+        额市占 | 排名 |'): each row's figures are its company's (with its product, where a column names models): a
+        share, a rank, a price or a revenue, at the time its caption gives ('2023M1-11线上市场…TOP10产品', the
+        caption after the table where none comes before). A table whose time or holder is not certain gives none."""
+        heads = [_plain(h) for h in header.block.cells]
+        who_col = next((i for i, h in enumerate(heads) if COMPANY_COL.match(fold(h).strip())), None)
+        if who_col is None:
+            return []
+        product_col = next((i for i, h in enumerate(heads) if PRODUCT_COL.match(fold(h).strip())), None)
+        if not cap_text:
+            cap_text, cap = self.caption_after(header)
+        when = _when(cap_text)
+        if when is None:
+            return []
+        year, subperiod = when
+        market = self.caption_market(cap_text, cap) if cap else ""
+        region = self.caption_region(cap) or self.table_region or self.ex.default_region or self.ex.fallback_region
+        out = []
+        for r in body:
+            cells = [_plain(c) for c in r.block.cells]
+            if len(cells) != len(heads) or not cells[who_col] or TOTAL.match(fold(cells[who_col]).lower()) or \
+                    NOT_A_COMPANY.match(fold(cells[who_col]).lower()):
+                continue
+            company = cells[who_col]
+            product = cells[product_col] if product_col is not None and cells[product_col] not in ("", "-") else None
+            for j, (h, cell) in enumerate(zip(heads, cells)):
+                if j in (who_col, product_col):
+                    continue
+                got = self._company_cell(h, cell, cap_unit)
+                if got is None:
+                    continue
+                metric, q = got
+                evidence = self.ex.evidence(r)
+                evidence.cell = (f"{cap_text.strip()} · " if cap_text and not cap else "") + \
+                    f"{company}{' ' + product if product else ''} × {h}"     # (a caption after it: named here)
+                out.append(Figure(metric=metric, metric_label=self.ex._metric_label(metric), market=market, region=region,
+                                  region_label=self.ex.region_label.get(region), segment=None, year=year, period=None,
+                                  value=q.value, value_text=q.value_text, unit=q.unit, currency=q.currency, mult=q.mult,
+                                  comparator=q.comparator, status="actual" if not self.report_year or year <= self.report_year
+                                  else "forecast", evidence=evidence, claim=_CLAIM_OF.get(metric, "company_figure"),
+                                  company=company, product=product, subject_type="product" if product else "company",
+                                  subperiod=subperiod))
+        return out
+
+    def _company_cell(self, head: str, cell: str, cap_unit) -> tuple[str, Quantity] | None:
+        """A company row's cell: (metric, quantity) by its column's header, or None for a column it does not read
+        (a model's motor type, its capacity)."""
+        h = fold(head).strip().lower()
+        if RANK_COL.match(h):
+            m = re.fullmatch(r"\s*(?:no\.?\s*)?(\d{1,3})\s*", cell)
+            if not m:
+                return None
+            return RANK_METRIC, Quantity(0, len(cell), int(m.group(1)), m.group(1), "", None, 0, False)
+        q = cell_value(cell, unit_of(head) or cap_unit)
+        if q is None:
+            return None
+        if SHARE_HEAD.search(h):
+            return (METRIC_SHARE, q) if q.percent else None
+        if PRICE_HEAD.search(h):
+            return (PRICE_METRIC, q) if not q.percent else None
+        if REVENUE_HEAD.search(h) and q.amount:
+            return METRIC_MARKET_SIZE, q
+        return None
+
+    def caption_after(self, header) -> tuple[str, object | None]:
+        """Tables captioned after them (a deck's '2023M1-11线上市场零售额畅销榜TOP10产品' under its table): the k-th
+        of a run of tables takes the k-th of the run of short lines that follows the run, when the counts agree."""
+        blocks = self.ex.doc.blocks
+        i = self.ex._block_index(header.block)
+        first = i
+        while first > 0 and blocks[first - 1].kind == "row":
+            first -= 1
+        starts, j = [], first
+        while j < len(blocks) and blocks[j].kind == "row":
+            if j == first or blocks[j].table != blocks[j - 1].table:
+                starts.append(j)
+            j += 1
+        # the captions: headings of sections that hold nothing ('#### 2023M1-11线上市场零售额畅销榜TOP10产品'), or
+        # short lines
+        doc = self.ex.doc
+        end = blocks[j - 1].offsets[-1] if blocks[j - 1].offsets else 0
+        nxt = blocks[j].offsets[0] if j < len(blocks) and blocks[j].offsets else len(doc.text)
+        held = {b.section for b in blocks}
+        caps: list[tuple[str, object | None]] = [(sec.title, None) for sec in doc.sections
+                                                  if end <= sec.start < nxt and sec.id not in held]
+        if not caps:
+            while j < len(blocks) and blocks[j].kind != "row" and len(caps) < len(starts) and \
+                    len(blocks[j].norm.strip()) <= 120 and blocks[j].norm.strip()[-1:] not in "。.!?！？":
+                b = blocks[j]
+                caps.append((b.text, next((a for a in self.ex.sentences if a.block is b), None)))
+                j += 1
+        caps = caps[:len(starts)]         # (the headings after them are the next part's: '欢迎试用')
+        if len(caps) != len(starts) or i not in starts or any(_when(c) is None for c, _ in caps):
+            return "", None
+        return caps[starts.index(i)]
 
     def read_transposed(self, header, body, cap_text, cap, cap_unit) -> list[Figure]:
         heads = header.block.cells

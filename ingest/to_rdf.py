@@ -182,6 +182,8 @@ def to_quads(doc: Document, claims: Claims, path: str | Path) -> tuple[str, list
             b.add(ci, RDF.type, RK.Company)
             b.add(ci, RDFS.label, _lit(f.company))
             b.add(oi, RK.company, ci)
+        if f.product:                 # the company's product (model) it is about
+            b.add(oi, RK.product, _lit(f.product))
         if f.claim:
             b.add(oi, RK.claimKind, ox.Literal(f.claim))
         if f.subperiod:

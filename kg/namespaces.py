@@ -62,6 +62,7 @@ class RK(DefinedNamespace):
     tableCell: URIRef
     Company: URIRef
     company: URIRef
+    product: URIRef
     claimKind: URIRef
     subperiod: URIRef
     upperValue: URIRef

@@ -56,6 +56,9 @@ class Fig:
     cell: str | None = None     # read from a table: its row and column ('协作机器人 × 2030E')
     page: int | None = None     # the quote's page in a paged source (a PDF), and its printed number where it differs
     page_label: str | None = None
+    company: str | None = None  # the company (IRI) it is about, and its product, where it is a company's figure
+    product: str | None = None
+    subperiod: str | None = None
 
     @classmethod
     def from_triples(cls, obs: str, report: str, o: dict, rep: dict, sec: dict, ev: dict) -> "Fig":
@@ -71,7 +74,8 @@ class Fig:
                    section=str(sec[_DCT + "identifier"]), section_title=sec[_DCT + "title"], quote=ev[_OA + "exact"],
                    line=int(ev[_RK + "line"]), year=o.get(_RK + "year"),
                    period=(start, end) if start is not None and end is not None else None,
-                   cell=ev.get(_RK + "tableCell"), **evidence_page(ev))
+                   cell=ev.get(_RK + "tableCell"), company=o.get(_RK + "company"), product=o.get(_RK + "product"),
+                   subperiod=o.get(_RK + "subperiod"), **evidence_page(ev))
 
     @property
     def percent(self) -> bool:
@@ -117,6 +121,16 @@ class Context:
         dims = {"slice": slice_iri(market, metric, region)} if by_slice else \
             {"market": market, "metric": metric, "region": region}
         found = self.select(template, **dims, year=year, segment=segment)
+        return self._figs(found, companies=False)
+
+    def company_figures(self, company: str | None = None) -> list[Fig]:
+        """The figures the reports state of a company (or of every company): its share, rank, price, revenue."""
+        found = self.select(Q.COMPANY_OBSERVATIONS, company=company)
+        return self._figs(found, companies=True)
+
+    def _figs(self, found: list[dict], companies: bool) -> list[Fig]:
+        """The observations found, read with their section, quote and report; a company's figures only, or
+        none of them (a company's share is not its market's)."""
         if not found:
             return []
         pairs = [(r["obs"], r["report"]) for r in found]
@@ -130,6 +144,8 @@ class Context:
         figs = []
         for r in found:
             o = obs.get(r["obs"], {})
+            if (_RK + "company" in o) != companies:
+                continue                   # a company's figure (its share, rank, revenue) is not its market's
             try:
                 figs.append(Fig.from_triples(r["obs"], r["report"], o, more[r["report"]], more[o[_DERIVED]],
                                              more[o[_EVIDENCE]]))

@@ -39,6 +39,8 @@ SELECT ?c ?label WHERE {
 MARKET_USE = P + """
 SELECT DISTINCT ?market ?report ?metric WHERE { ?obs rk:market ?market ; rk:report ?report ; rk:metric ?metric }"""
 
+COMPANIES = P + """
+SELECT DISTINCT ?c ?label WHERE { ?c a rk:Company ; rdfs:label ?label }"""
 REPORT_DATES = P + """
 SELECT ?report ?date WHERE { ?report a rk:Report ; dcterms:date ?date }"""
 
@@ -346,6 +348,11 @@ def build(store, version: tuple = ()) -> QALexicon:
         lang = (r["label"].language or "en").lower()
         if e is not None:
             e.labels.setdefault("zh" if lang.startswith("zh") else lang, r["label"].value)
+    for r in store.select_terms(COMPANIES):        # the companies the reports give figures of
+        iri = intern(r["c"].value)
+        e = ents.get(iri) or ents.setdefault(iri, Entity(iri, "Company"))
+        e.aliases.add(r["label"].value)
+        e.labels.setdefault("zh" if has_cjk(r["label"].value) else "en", r["label"].value)
     markets_with: dict[str, set[str]] = {}
     reports_of: dict[str, set[str]] = {}
     for r in store.rows(MARKET_USE):

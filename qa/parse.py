@@ -187,7 +187,7 @@ class Parser:
                     out.append(iri)
                 continue
             target = {"Market": frame.markets, "Segment": frame.segments, "Region": frame.regions,
-                      "Metric": frame.metrics}[kind]
+                      "Metric": frame.metrics, "Company": frame.companies}[kind]
             if iri not in target:
                 target.append(iri)
         frame.negated = frame.negated or bool(NEGATION.search(low))

@@ -41,6 +41,10 @@ def observations(anchor: str = "dims", when: str = "year", part: str = "any") ->
 }}"""
 
 
+# the observations of a company (bind ?company) or of every company, at most 2,000
+COMPANY_OBSERVATIONS = P + """SELECT ?obs ?report WHERE { GRAPH ?report { ?obs rk:company ?company } } LIMIT 2000"""
+
+
 _CITED = """?report ?reportTitle ?section ?sectionTitle ?quote ?line ?page ?pageLabel"""
 
 

@@ -3,10 +3,10 @@
 The first family whose ``matches(frame, ctx)`` holds answers; a family may return None to pass the
 question on to the next one.
 """
-from . import (cagr, compare, consistency, definition, drivers, estimate, filter, growth, lookup, metadata, parts, rate,
-               share, superlative, trends)
+from . import (cagr, company, compare, consistency, definition, drivers, estimate, filter, growth, lookup, metadata,
+               parts, rate, share, superlative, trends)
 
-FAMILIES = [metadata, drivers, trends, definition, parts, consistency, estimate, growth, share, filter, compare,
+FAMILIES = [metadata, drivers, trends, definition, parts, consistency, company, estimate, growth, share, filter, compare,
             superlative, cagr, rate, lookup]
 
 __all__ = ["FAMILIES"]
