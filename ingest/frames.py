@@ -466,6 +466,8 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
     for q in qs:
         k = _clause_of(spans, q.start)
         ca, cb = spans[k]
+        if _criterion(t, q, ca):
+            continue                       # '超过10亿元的公司', '增长10倍以上的': a threshold that picks, no claim
         lv = LABEL_BEFORE.search(t[ca:q.start])
         if lv and not any(ca <= c.start < q.start for c in cs if c.start >= ca + lv.start(1)):
             # '…细分市场规模如下： 硬件: 50 亿元': an item of the list the clause introduces
@@ -570,6 +572,24 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
     _slashed(out, t)
     _from_to(out, t, periods)
     return out
+
+
+_ATTRIBUTIVE = re.compile(r"\s*(?:(?:及)?以上|(?:及)?以下|之间|以内)?\s*的")
+_THRESHOLD = re.compile(r"(?:超过|大于|高于|低于|不足|少于|多于|逾|至少|不低于|不少于)\s*$")
+
+
+def _criterion(t: str, q: _Q, ca: int) -> bool:
+    """A number that picks what a clause is about rather than stating it: a threshold before 的 ('超过10亿元的A股
+    医药上市公司有68家', '增长10倍以上的', 'more than 1 GW of shipments' is not one), unless a measure's cue follows
+    ('创造了11.3亿美元的收入' states a revenue)."""
+    m = _ATTRIBUTIVE.match(t, q.end)
+    if not m:
+        return False
+    rest = t[m.end():m.end() + 8]
+    if catalogue().cue_rx.match(rest):
+        return False
+    explicit = bool(m.group().strip().rstrip("的"))            # '以上的', '之间的'
+    return explicit or bool(_THRESHOLD.search(t[max(ca, q.start - 6):q.start]))
 
 
 _SLASH_YEARS = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*/\s*((?:19|20)?\d{2})(?![\d.%])")
@@ -1032,6 +1052,15 @@ class Names:
         return out
 
 
+def _names_a_measure(label: str) -> bool:
+    """'“修正营业利润”': a quoted name ending in a measure's cue is the document's measure, no company."""
+    key = fold(label).lower().strip()
+    m = None
+    for m in catalogue().cue_rx.finditer(key):
+        pass
+    return m is not None and m.end() == len(key)
+
+
 def verb_headed(phrase: str) -> bool:
     """'正式投入' before 市场: a verb's object, no market's name (folded text)."""
     return fold(phrase).rstrip().endswith(catalogue().verb_heads)
@@ -1091,7 +1120,7 @@ def document_names(texts: list[str], titles: list[str], exclude: set[str] = froz
             names.add(k[1:], "market")
         elif k.startswith("\1"):
             names.add(k[1:], "market")
-        elif n >= 2:
+        elif n >= 2 and not _names_a_measure(k):
             names.add(k, "company")              # a quoted name the text uses more than once: a brand or company
     for title in titles:
         for m in _ZH_MARKET.finditer(fold(title)):

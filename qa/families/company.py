@@ -3,6 +3,8 @@
 company answer (rk:company); a market's figures never stand in for a company's, nor a company's for its market's."""
 from __future__ import annotations
 
+import re
+
 from kg.namespaces import METRIC_MARKET_SIZE, METRIC_SHARE
 
 from ..common import Context, Fig, build, not_found, written
@@ -28,13 +30,26 @@ MAX_LINES = 10
 
 
 def matches(frame: Frame, ctx: Context) -> bool:
-    # 'Which company ranked first?' where no report gives a company's figure: not this family's (the question's
-    # words are then accounted for, or not, by the others: 'players' the graph does not hold)
-    return bool(frame.companies) or NAME in frame.cues and bool(ctx.lex.of_kind("Company"))
+    return bool(frame.companies) or NAME in frame.cues
+
+
+def _asked(frame: Frame) -> str:
+    """The words of the question that ask about companies ('top five players', '哪家公司'), as written."""
+    low = frame.text.lower()
+    at = min((low.find(c) for c in CUES[frame.lang] if c in low), default=-1)
+    if at < 0:
+        return ""
+    m = re.match(r"[^?？。,，;；]{1,40}", frame.text[at:])
+    return m.group().strip() if m else ""
 
 
 def answer(frame: Frame, ctx: Context):
     low = frame.text.lower()
+    if not ctx.lex.of_kind("Company"):       # no report gives a company's figure: say so, never a market's
+        asked = _asked(frame)
+        return not_found(frame, f"报告没有给出任何企业的数据（“{asked}”）。",
+                         f"The reports give no figures of companies ('{asked}').", interpretation="company",
+                         ctx=ctx, family=NAME)
     figs: list[Fig] = []
     for c in frame.companies or [None]:
         figs += ctx.company_figures(c)
