@@ -126,7 +126,7 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
     ans = None
     if frame.unknown:
         ans = _unknown(frame, ctx)
-    elif frame.unknown_market and not frame.segments and (
+    elif frame.unknown_market and not frame.segments and not (frame.companies or frame.products) and (
             not frame.markets and not frame.cues & {"drivers", "trends", "metadata", "definition"} or
             _named_qualifier(frame.text, frame.unknown_market) and not frame.cues & {"drivers", "trends", "metadata"}):
         ans = _unknown_market(frame, ctx)
@@ -137,7 +137,10 @@ def ask(question: str, store=None, conversation: Conversation | None = None) -> 
                                             (fam.NAME in LISTING and _too_many(frame, ctx))):
                 ans = ask_which_market(frame, ctx)
                 break
-            if fam.matches(frame, ctx) and frame.leftover and _accountable(fam.NAME, frame):
+            if fam.matches(frame, ctx) and frame.leftover and _accountable(fam.NAME, frame) and \
+                    not (fam.NAME == "company" and (frame.companies or frame.products or
+                                                    all(w in fam.HOLDERS for w in frame.leftover))):
+                # (a company's question: its family reads the words its tables' captions hold, '线上', '11月')
                 ans = _unaccounted(frame, ctx)      # a word names what the report does not hold: no nearby figure
                 break
             if fam.matches(frame, ctx) and frame.negated and fam.NAME in FIGURE_FAMILIES - NEGATION_AWARE:
@@ -314,7 +317,7 @@ def _unknown(frame: Frame, ctx: Context) -> Answer:
 # families answering with figures: every word of their question must be accounted for (qa/parse.py `accounted`);
 # the families answering in words (drivers, trends, metadata) read free text, a definition so when it names a term
 FIGURE_FAMILIES = {"lookup", "cagr", "rate", "share", "growth", "estimate", "compare", "superlative", "filter",
-                   "consistency", "parts"}
+                   "consistency", "parts", "company"}
 
 
 # families that read what a question excludes ('global excluding China' compared with China is the difference)
@@ -342,7 +345,8 @@ PASSAGE_MIN_SCORE = 4.0       # BM25 score of the best sentence below which the 
 
 def _asks_in_words(frame: Frame) -> bool:
     return bool(_WORDS_ASK.search(frame.text)) and not _FIGURE_ASK.search(frame.text) and not frame.years \
-        and not frame.period and not frame.unknown
+        and not frame.period and not frame.unknown and not frame.companies and not frame.products
+    # (a company's or a model's figure asked: a row quoted in its place could be the other channel's or year's)
 
 
 def _passage_answer(frame: Frame, ctx: Context, store) -> Answer | None:

@@ -14,6 +14,7 @@ class Frame:
     regions: list[str] = field(default_factory=list)
     metrics: list[str] = field(default_factory=list)
     companies: list[str] = field(default_factory=list)     # companies the graph holds figures of ('贝克巴斯')
+    products: list[str] = field(default_factory=list)      # their products (models) ('E60EVO'), as stored
     years: list[int] = field(default_factory=list)
     period: tuple[int, int] | None = None
     unit: tuple[str | None, int | None] | None = None     # asked-for (currency, power of ten)

@@ -41,6 +41,9 @@ SELECT DISTINCT ?market ?report ?metric WHERE { ?obs rk:market ?market ; rk:repo
 
 COMPANIES = P + """
 SELECT DISTINCT ?c ?label WHERE { ?c a rk:Company ; rdfs:label ?label }"""
+PRODUCTS = P + """
+SELECT DISTINCT ?p WHERE { ?obs rk:product ?p }"""
+PRODUCT_BASE = "urn:reportkg:product:"          # a product's name in a question (its figures carry rk:product)
 REPORT_DATES = P + """
 SELECT ?report ?date WHERE { ?report a rk:Report ; dcterms:date ?date }"""
 
@@ -220,6 +223,8 @@ def variants(text: str, kind: str) -> set[str]:
             if kind == "Market" and len(words) >= 3 and len(words[0]) <= 3 and words[0].isalpha():   # "ai inference chip" -> "inference chip"
                 out.add(" ".join(words[1:]))
         out.add(low.replace("-", " "))
+        if kind == "Product":
+            out.add(re.sub(r"[\s\-]", "", low))        # 'DTS800' for the model 'DTS-800'
     return {o for o in out if len(squash(o)) >= 2}
 
 
@@ -353,6 +358,11 @@ def build(store, version: tuple = ()) -> QALexicon:
         e = ents.get(iri) or ents.setdefault(iri, Entity(iri, "Company"))
         e.aliases.add(r["label"].value)
         e.labels.setdefault("zh" if has_cjk(r["label"].value) else "en", r["label"].value)
+    for r in store.select_terms(PRODUCTS):         # companies' products (models) the reports give figures of
+        name = r["p"].value
+        e = ents.setdefault(intern(PRODUCT_BASE + name), Entity(intern(PRODUCT_BASE + name), "Product"))
+        e.aliases.add(name)
+        e.labels.setdefault("en", name)
     markets_with: dict[str, set[str]] = {}
     reports_of: dict[str, set[str]] = {}
     for r in store.rows(MARKET_USE):

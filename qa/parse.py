@@ -41,6 +41,11 @@ _NON_NAMES = {"I", "CAGR", "RMB", "USD", "CNY", "AI", "What", "Which", "Who", "H
               "INR", "NTD", "USD", "RMB", "CNY", "Q1", "Q2", "Q3", "Q4", "H1", "H2", "FY", "CEO"}
 
 
+# months ('Jan-Nov', 'November') and top-N lists ('TOP10') are a time and a ranking, no names
+_MONTH_OR_TOP = re.compile(r"(?i)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+                           r"(?:-(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?)?|top-?\d{1,3}")
+
+
 def normalise(text: str) -> str:
     """Full-width to half-width, traditional to simplified, one space, no control characters."""
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in " \t")
@@ -187,7 +192,7 @@ class Parser:
                     out.append(iri)
                 continue
             target = {"Market": frame.markets, "Segment": frame.segments, "Region": frame.regions,
-                      "Metric": frame.metrics, "Company": frame.companies}[kind]
+                      "Metric": frame.metrics, "Company": frame.companies, "Product": frame.products}[kind]
             if iri not in target:
                 target.append(iri)
         frame.negated = frame.negated or bool(NEGATION.search(low))
@@ -225,8 +230,9 @@ class Parser:
         for run in LATIN_RUN.finditer(low):
             sub = self.nlp["en"](tokenizer_safe(run.group()))
             for key, start, end in self.entities["en"](sub):
+                # (the label as text: a key the English matcher made is not in the Chinese pipeline's strings)
                 span = doc.char_span(run.start() + sub[start].idx, run.start() + sub[end - 1].idx + len(sub[end - 1]),
-                                     label=key, alignment_mode="expand")
+                                     label=self.nlp["en"].vocab.strings[key], alignment_mode="expand")
                 if span is not None:
                     out.append(span)
         return out
@@ -425,7 +431,7 @@ def _unknown_latin_names(text: str, spans, lex: QALexicon) -> list[str]:
     out = []
     for m in re.finditer(r"[A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*)*", text):
         words = [w for w in m.group().split() if w not in _NON_NAMES and w.lower() not in lex.known_words
-                 and w.lower() not in EN_STOP and not re.fullmatch(r"[A-Z]\d*|\d+E?", w)]
+                 and w.lower() not in EN_STOP and not re.fullmatch(r"[A-Z]\d*|\d+E?", w) and not _MONTH_OR_TOP.fullmatch(w)]
         if words and not any(i in covered for i in range(m.start(), m.end())):
             out.append(m.group())
     return out
@@ -445,7 +451,7 @@ def _unknown_names(question: str, lex: QALexicon) -> list[str]:
                 (w in _STARTERS or not re.match(r"\s+[a-z0-9]+\b(?:\s+(?:in|for|of)\b|\s+(?:19|20)\d\d|\??\s*$)",
                                                 question[m.end():])):
             continue      # 'What …', 'Global …'; but 'Nvidia revenue 2024' names a company
-        if re.fullmatch(r"[A-Z]\d*", w) or re.fullmatch(r"\d+E?", w):
+        if re.fullmatch(r"[A-Z]\d*", w) or re.fullmatch(r"\d+E?", w) or _MONTH_OR_TOP.fullmatch(w):
             continue
         out.append(w)
     return out

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 
+from ingest.text import has_cjk
 from kg.namespaces import METRIC_MARKET_SIZE, METRIC_SHARE
 
 from ..common import Context, Fig, build, not_found, written
 from ..frame import Frame
+from ..lexicon import PRODUCT_BASE
+from ..passages import dictionary
 
 NAME = "company"
 CUES = {"zh": ["哪家公司", "哪家企业", "哪个品牌", "哪些品牌", "哪些公司", "哪些企业", "哪家厂商", "排名第一", "排名第1", "第一名",
@@ -25,12 +28,15 @@ PRICE = "https://w3id.org/reportkg/vocab/metric-average-selling-price"
 _FIRST = ("排名第一", "排名第1", "第一名", "龙头", "ranked first", "ranks first", "largest player", "market leader")
 _TOP = {"前五": 5, "前五大": 5, "前五名": 5, "排名前五": 5, "top five": 5, "top 5": 5, "前十名": 10, "top ten": 10,
         "top 10": 10, "top three": 3}
+# the words a question names companies by ('the top three players', '哪些厂商'): this family's to account for
+HOLDERS = frozenset("""players player companies company brands brand vendors vendor makers maker manufacturers
+manufacturer firms firm suppliers supplier models model 企业 公司 品牌 厂商 厂家 供应商 玩家 机型 型号 产品""".split())
 _RANK_WORDS = ("排名", "排第", "第几", "名次", "rank", "position")
 MAX_LINES = 10
 
 
 def matches(frame: Frame, ctx: Context) -> bool:
-    return bool(frame.companies) or NAME in frame.cues
+    return bool(frame.companies or frame.products) or NAME in frame.cues
 
 
 def _asked(frame: Frame) -> str:
@@ -53,11 +59,34 @@ def answer(frame: Frame, ctx: Context):
     figs: list[Fig] = []
     for c in frame.companies or [None]:
         figs += ctx.company_figures(c)
+    if frame.products:                       # 'E60EVO', 'CLD800-B1': that model's figures only
+        names = {p.removeprefix(PRODUCT_BASE) for p in frame.products}
+        figs = [f for f in figs if f.product in names]
     if frame.markets:
         figs = [f for f in figs if f.market in frame.markets]
+    sub = _months(frame.text)
+    if sub and figs:
+        figs = [f for f in figs if f.subperiod == sub]
+    if frame.companies or frame.products:
+        # the question's other words ('线上', '线下畅销榜') must be the words of the table a figure is read from
+        for w in [*frame.leftover, *([frame.unknown_market] if frame.unknown_market else [])]:
+            core = _MONTHS_ZH.sub("", w)
+            core = re.sub(r"[的在了是和与及月]|市场|\d", "", core)
+            if not core or _MONTHS_EN.fullmatch(core):
+                continue
+            # an English word in the caption's Chinese ('online' is 线上): the dictionary's senses (CC-CEDICT)
+            forms = [core] if has_cjk(core) else dictionary()[0].get(core.lower(), [])
+            held = [f for f in figs if any(_holds(f.cell or "", x) for x in forms)]
+            if not held:
+                return not_found(frame, f"报告没有给出关于“{w}”的数据。", f"The report gives no figure for '{w}'.",
+                                 interpretation=f"company · unaccounted: {w}", ctx=ctx, family=NAME)
+            figs = held
     if frame.years:
         figs = [f for f in figs if f.year in frame.years]
-    wanted = [m for m in frame.metrics if m in (METRIC_SHARE, RANK, PRICE, METRIC_MARKET_SIZE)]
+    if any(m not in (METRIC_SHARE, RANK, PRICE, METRIC_MARKET_SIZE) for m in frame.metrics):
+        wanted = list(frame.metrics)        # '贝克巴斯的净利润': a measure no company table gives here -> not found
+    else:
+        wanted = list(frame.metrics)
     if "share" in frame.cues and METRIC_SHARE not in wanted:
         wanted.append(METRIC_SHARE)
     if not wanted and any(w in low for w in _RANK_WORDS):
@@ -86,6 +115,38 @@ def answer(frame: Frame, ctx: Context):
     en = "; ".join(_line(f, ctx, "en", multi) for f in figs) + "."
     return build(frame, ctx, status="answered", zh=zh, en=en[0].upper() + en[1:], figs=figs, family=NAME,
                  interpretation="company · " + ", ".join(sorted({ctx.label(f.company, "en") for f in figs})))
+
+
+_MONTHS_ZH = re.compile(r"(\d{1,2})\s*(?:[-~～至到]\s*(\d{1,2})\s*)?月(?:份)?")
+_MONTH_EN = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_MONTHS_EN = re.compile(r"\b(" + "|".join(_MONTH_EN) + r")[a-z]*\.?(?:\s*[-–~to]+\s*(" + "|".join(_MONTH_EN) +
+                        r")[a-z]*\.?)?", re.I)
+
+
+def _months(text: str) -> str | None:
+    """The months a question asks ('1~11月', '11月', 'Jan-Nov', 'November') as a figure's subperiod ('1-11月')."""
+    m = _MONTHS_ZH.search(text)
+    if m:
+        a, b = int(m.group(1)), m.group(2)
+        return f"{a}-{int(b)}月" if b else f"{a}月"
+    m = _MONTHS_EN.search(text)
+    if m:
+        a = _MONTH_EN.index(m.group(1)[:3].lower()) + 1
+        return f"{a}-{_MONTH_EN.index(m.group(2)[:3].lower()) + 1}月" if m.group(2) else f"{a}月"
+    return None
+
+
+def _holds(cell: str, words: str) -> bool:
+    """The words are the cell's (its table's caption, its row and column): each piece of two characters or more
+    is in it ('线下畅销榜' is '线下' and '畅销榜' of '…线下市场零售额畅销榜…')."""
+    cell, words = cell.lower(), words.lower()
+    i = 0
+    while i < len(words):
+        j = next((j for j in range(len(words), i + 1, -1) if words[i:j] in cell), None)
+        if j is None:
+            return False
+        i = j
+    return bool(words)
 
 
 def _line(f: Fig, ctx: Context, lang: str, multi: bool) -> str:
