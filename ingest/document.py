@@ -184,9 +184,15 @@ def read_source(path: str | Path):
 
 
 def decode_report(name: str, data: bytes) -> str:
+    """A report file's bytes as the text the parser reads: UTF-8 (or UTF-16 with its BOM) text or markdown, or
+    a web page or Word document converted to markdown (``ingest.formats``). Raises IngestError."""
+    from .formats import convert
     if not data:
         raise IngestError(name, Errors.EMPTY)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    converted = convert(name, data)
+    if converted is not None:
+        text = converted
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
@@ -201,7 +207,7 @@ def decode_report(name: str, data: bytes) -> str:
             line = data[: e.start].count(b"\n") + 1
             raise IngestError(name, Errors.ENCODING.format(byte=data[e.start]), line) from None
     controls = sum(1 for c in text[:4096] if ord(c) < 32 and c not in "\n\r\t\f")
-    if controls > 8:
+    if controls > 8 and converted is None:
         raise IngestError(name, Errors.BINARY.format(offset=0).split(" (")[0])
     if not text.strip():
         raise IngestError(name, Errors.BLANK)

@@ -33,4 +33,9 @@ class Errors:
                    "reportkg reads only text")
     PDF_MOJIBAKE = ("the PDF's text cannot be read: the fonts of its {pages:,} page(s) with text have broken "
                     "Unicode maps (the text comes out as garbage)")
+    HTML_CHARSET = "the page declares the character set {charset!r}, which is unknown; save it as UTF-8"
+    HTML_ENCODING = "the page is not valid {charset} (invalid byte 0x{byte:02x}); save it as UTF-8 and try again"
+    NO_TEXT = "the {kind} holds no text (its paragraphs are empty; are its pages images?)"
+    DOCX_NOT_DOCX = "the file cannot be read as a Word document (.docx: damaged, or another format renamed)"
+    DOCX_TOO_BIG = "the Word document inflates to {size:,} bytes of XML, above the {limit:,}-byte limit"
     SHACL = "the graph for this report fails validation: {detail}"

@@ -30,9 +30,10 @@ def has_html(text: str) -> bool:
     return sum(1 for _ in zip(range(_MIN_TAGS), _TAG.finditer(text))) >= _MIN_TAGS
 
 
-def strip_html(text: str) -> str:
-    """HTML elements as the markdown the document parser reads; text without HTML is returned unchanged."""
-    if not has_html(text):
+def strip_html(text: str, force: bool = False) -> str:
+    """HTML elements as the markdown the document parser reads; text without HTML is returned unchanged
+    (``force``: a web page, whatever the number of its elements)."""
+    if not force and not has_html(text):
         return text
     text = _DROPPED.sub(" ", text)
 

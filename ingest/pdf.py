@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -165,12 +166,19 @@ def page_lines(page, pno: int, raw, buf) -> list[Line]:
             def at(t: int) -> int:
                 return raw.FPDFText_GetCharIndexFromTextIndex(tp.raw, t)
         geometry = True
+        hidden = _hidden(page, tp, raw, len(text), at)
         out: list[Line] = []
         i = 0
         for seg in re.split(r"(\r\n|\n|\r)", text):
             if seg in ("\r\n", "\n", "\r"):
                 i += len(seg)
                 continue
+            seen = None           # the characters a reader sees, where some of the line's are invisible
+            if hidden and any(i + j in hidden for j in range(len(seg))):
+                seen = "".join(c for j, c in enumerate(seg) if i + j not in hidden)
+                if not seen.strip():
+                    i += len(seg)
+                    continue
             stripped = seg.strip()
             if stripped:
                 ln = Line(pno, seg)
@@ -184,17 +192,25 @@ def page_lines(page, pno: int, raw, buf) -> list[Line]:
                     a = tp.get_charbox(j, loose=True)
                     b = tp.get_charbox(k, loose=True)
                     ln.x0, ln.x1, ln.top, ln.end_top, ln.size = a[0], b[2], a[3], b[3], a[3] - a[1]
+                    if not all(map(math.isfinite, (*a, *b))):     # a damaged content stream's NaN matrix
+                        ln.x0 = ln.x1 = ln.top = ln.end_top = ln.size = 0.0
+                        ln.geometry = False
+                        ln.text = seg if seen is None else seen
+                        out.append(ln)
+                        i += len(seg)
+                        continue
                     if bullet and lead != len(seg) - len(seg.lstrip()):
                         ln.x0 = tp.get_charbox(at(i + len(seg) - len(seg.lstrip())), loose=True)[0]
                     _, bold_a = _font(raw, tp, j, buf)
                     # the last character too for a line that could be a heading (bold at both ends)
                     _, bold_b = _font(raw, tp, k, buf) if k != j and k - j < 160 else (0, bold_a)
                     ln.bold = bold_a and bold_b
-                    ln.text = _footnote_marks(tp, seg, i, at)
-                    if " " in stripped and len(stripped) <= _CELL_LINE:
+                    ln.text = _footnote_marks(tp, seg, i, at) if seen is None else seen
+                    if seen is None and " " in stripped and len(stripped) <= _CELL_LINE:
                         ln.cells = _cells(tp, seg, i, at)
                 else:
                     ln.geometry = False
+                    ln.text = seg if seen is None else seen
                 out.append(ln)
             i += len(seg)
         return out
@@ -202,6 +218,23 @@ def page_lines(page, pno: int, raw, buf) -> list[Line]:
         tp.close()
 
 
+def _hidden(page, tp, raw, length: int, at) -> set[int]:
+    """The text positions of characters drawn invisible (text render mode 3) on a page that also shows text:
+    a fingerprint or tracking string no reader sees. A page whose text is all invisible is a scan's OCR layer,
+    and is kept. Only a page holding both kinds pays for the look-up by character."""
+    modes = {raw.FPDFTextObj_GetTextRenderMode(obj.raw)
+             for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=4)}
+    if _INVISIBLE not in modes or modes == {_INVISIBLE}:
+        return set()
+    out = set()
+    for t in range(length):
+        obj = raw.FPDFText_GetTextObject(tp.raw, at(t))
+        if obj and raw.FPDFTextObj_GetTextRenderMode(obj) == _INVISIBLE:
+            out.add(t)
+    return out
+
+
+_INVISIBLE = 3            # FPDF_TEXTRENDERMODE_INVISIBLE
 _CELL_LINE = 240          # longer lines are prose: their gaps are not measured
 _CELL_GAP = 0.75          # a gap of 3/4 of the font size between two characters parts a table's cells
 

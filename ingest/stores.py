@@ -14,7 +14,7 @@ from kg.store import Store
 from .document import GRAPH_MODEL
 
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "reports"
-SUFFIXES = {".md", ".markdown", ".txt", ".text", ".pdf"}
+SUFFIXES = {".md", ".markdown", ".txt", ".text", ".pdf", ".html", ".htm", ".xhtml", ".docx"}
 
 
 def report_files(paths: list[str | Path]) -> list[Path]:

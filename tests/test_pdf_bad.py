@@ -324,6 +324,7 @@ def mutate(data: bytes, mutations) -> bytes:
 
 @fuzz(50)
 @example(mutations=[("flip", b"/Count", 7, 0, 0, b"-")])      # '/Count 2' -> '/Count 3': found by this test
+@example(mutations=[("flip", None, 0, 17056, 2, b"\x00")])      # a NaN text matrix: found by this test
 @given(mutations=st.lists(MUTATION, min_size=1, max_size=4))
 def test_mutated_pdf_reads_or_refuses(mutations):
     data = mutate(small_pdf(), mutations)
@@ -433,3 +434,41 @@ def test_cli_ingest_directory_of_bad_pdfs(tmp_path, store_dir):
     got = sorted(r.stderr.strip().splitlines())
     assert got == sorted(f"reportkg: {p}: {d}" for p, d in want.items()), r.stderr
     assert snapshot(store_dir) == before
+
+
+# --------------------------------------------------------------------------- invisible text
+
+def _with_invisible(visible: bool) -> bytes:
+    """A page of a report (text a reader sees, when ``visible``) and, drawn invisible (render mode 3), a
+    fingerprint string with a figure in it: what a tracking stamp or a scan's OCR layer looks like."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    lines = ["1. Market Overview", "The global widget market reached US$12.0 billion in 2024, and it is",
+             "expected to reach US$20.5 billion in 2030."]
+    for k, line in enumerate(lines):
+        t = c.beginText(72, 760 - 18 * k)
+        t.setFont("Helvetica-Bold" if k == 0 else "Helvetica", 14 if k == 0 else 11)
+        t.setTextRenderMode(0 if visible else 3)
+        t.textLine(line)
+        c.drawText(t)
+    t = c.beginText(72, 400)
+    t.setFont("Helvetica", 11)
+    t.setTextRenderMode(3)
+    t.textLine("Copy 7F3A-2031 issued to reader: the widget market reached US$99.9 billion in 2031.")
+    c.drawText(t)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_invisible_text_on_a_page_that_shows_text_is_not_read():
+    text = read_pdf("stamped.pdf", data=_with_invisible(True)).text
+    assert "US$12.0 billion in 2024" in text and "US$20.5 billion" in text
+    assert "7F3A" not in text and "99.9" not in text
+
+
+def test_a_page_whose_text_is_all_invisible_is_an_ocr_layer_and_is_read():
+    text = read_pdf("ocr.pdf", data=_with_invisible(False)).text
+    assert "US$12.0 billion in 2024" in text and "99.9" in text

@@ -921,7 +921,10 @@ def test_upload_bad_files_leave_graph_unchanged(live_server, tmp_path):
         ("empty.txt", b"", 422, "empty"),
         ("slides.pdf", b"%PDF-1.7 ...", 422, "PDF"),               # a PDF's signature, no PDF behind it
         ("notes.pdf", b"# 1. Notes\n\nThe market grew 5% in 2024.\n", 415, "not a PDF"),
-        ("slides.pptx", b"PK\x03\x04 a zip", 415, ".pdf"),
+        ("slides.pptx", b"PK\x03\x04 a zip", 415, ".docx"),
+        ("notes.docx", b"# 1. Notes\n\nThe market grew 5% in 2024.\n", 422, "Word document"),
+        ("broken.docx", b"PK\x03\x04 a zip cut short", 422, "Word document"),
+        ("page.html", "<html><meta charset='utf-8'><p>市场</p></html>".encode("gb18030"), 422, "utf-8"),
         ("big.md", b"# 1. Big\n\n" + b"x" * 400_000, 413, "limit"),
         ("no-claims.md", "# 1. Notes\n\nNothing to see here, just prose without any figures.\n".encode(), 422, "claims"),
     ]
@@ -974,6 +977,26 @@ def test_a_question_several_markets_could_mean_is_asked_back_over_the_api(live_s
         assert {c["report_title"] for c in b["citations"]} == {"全球及中国手术机器人行业研究报告"}
     finally:
         assert httpx.delete(live_server.url + "/api/reports/zh-medical-robots",
+                            headers=live_server.write_headers).status_code == 200
+
+
+def test_upload_a_word_document_then_ask_about_it(live_server):
+    """A .docx (a real report written by python-docx) is converted in the ingest worker; its figures answer."""
+    from office_docs import to_docx
+    src = ROOT / "tests" / "fixtures" / "real" / "hans-liquid-seasoning.md"
+    data = to_docx(src.read_text(encoding="utf-8"))
+    r = httpx.post(live_server.url + "/api/reports", files={"file": ("seasoning.docx", data, "application/vnd."
+                   "openxmlformats-officedocument.wordprocessingml.document")}, headers=live_server.write_headers,
+                   timeout=60)
+    assert r.status_code == 201, r.text
+    try:
+        assert r.json()["figures"] > 0
+        a = httpx.post(live_server.url + "/api/ask", json={"question": "2020年液态调味品的销量是多少？"},
+                       timeout=30).json()
+        assert a["status"] == "answered" and "1,833" in a["answer"], a["answer"]
+        assert a["citations"][0]["report_title"] and "1,833吨" in a["citations"][0]["quote"]
+    finally:
+        assert httpx.delete(live_server.url + "/api/reports/seasoning",
                             headers=live_server.write_headers).status_code == 200
 
 

@@ -159,10 +159,10 @@ def install(app: FastAPI, services: Services) -> None:
     @app.post("/api/reports", tags=["reports"], status_code=201,
               responses={403: {"description": "uploads off, no or wrong X-Reportkg-Token, or a cross-site request"},
                          413: {"description": "file too large"},
-                         415: {"description": "not a report: neither a PDF (a .pdf file starting with %PDF-) nor "
-                                              ".md/.txt text"},
+                         415: {"description": "not a report: neither a PDF (a .pdf file starting with %PDF-), a Word "
+                                              "document (.docx), a web page (.html) nor .md/.txt text"},
                          422: {"description": "the report could not be read or ingested"}})
-    async def api_upload(file: UploadFile = File(..., description="a report: a PDF, or UTF-8 markdown or text"),
+    async def api_upload(file: UploadFile = File(..., description="a report: a PDF, a Word document, a web page, or UTF-8 markdown or text"),
                          x_reportkg_token: str | None = Header(None, description="the server's write token "
                                                                "(printed by `reportkg serve --allow-uploads`)")):
         """Add (or replace, by file name) one report. Off unless the server runs with `--allow-uploads`;

@@ -137,7 +137,7 @@ FILTERS = ["report", "market", "metric", "region", "segment", "year", "status"]
 SEARCHED = {"report", "market", "segment"}      # too many to list: text typed in searches the store
 REPORT_COLUMNS = {"id": "ID", "title": "Title", "publisher": "Publisher", "date": "Date", "pages": "Pages",
                   "figures": "Figures", "status": "Status"}
-UPLOAD_TYPES = [".pdf", ".md", ".markdown", ".txt"]
+UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"]
 
 
 def theme():
@@ -613,7 +613,8 @@ def build_blocks(services: Services) -> gr.Blocks:
                 rep_table = gr.Dataframe(rep_frame, interactive=False, wrap=True, elem_id="rk-reports")
                 limit_mb = services.settings.max_upload_bytes / 1024 / 1024
                 uploads = services.uploads_allowed
-                upload = gr.File(label=f"Add a report: a PDF, or UTF-8 markdown or text (.pdf, .md, .txt), at most "
+                upload = gr.File(label=f"Add a report: a PDF, a Word document, a web page, or UTF-8 markdown or text (.pdf, .docx, .html, "
+                                       f".md, .txt), at most "
                                        f"{limit_mb:g} MB; a report with the same file name is replaced",
                                  file_types=UPLOAD_TYPES, type="filepath", elem_id="rk-upload",
                                  visible=uploads)
@@ -856,7 +857,7 @@ def build_blocks(services: Services) -> gr.Blocks:
             except ServiceError as e:
                 return refused(e.message)
             if not path:
-                return refused("choose a .pdf, .md or .txt report first.")
+                return refused("choose a report first: .pdf, .docx, .html, .md or .txt.")
             size = os.path.getsize(path)
             limit = services.settings.max_upload_bytes
             name = os.path.basename(path)

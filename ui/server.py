@@ -92,7 +92,8 @@ class ServiceError(Exception):
 class Msg:
     UNKNOWN_CONVERSATION = "unknown or expired conversation_id; omit it to start a new conversation"
     QUESTION_TOO_LONG = "the question is {n:,} characters long, above the {limit:,}-character limit"
-    UPLOAD_TYPE = "only reports can be uploaded: a PDF, or UTF-8 text in a {suffixes} file (got {name!r})"
+    UPLOAD_TYPE = ("only reports can be uploaded: a PDF, a Word document, a web page, or UTF-8 text, in a {suffixes} "
+                   "file (got {name!r})")
     UPLOAD_NOT_PDF = UPLOAD_TYPE + ", which is not a PDF: it does not start with %PDF-"
     UPLOAD_TOO_BIG = "the file is {size:,} bytes, above the {limit:,}-byte upload limit"
     UPLOAD_NO_NAME = "the upload has no file name"
@@ -320,6 +321,7 @@ class Services:
         N-Triples happens here. ``progress(fraction, what)`` hears how far it got."""
         from ingest.document import decode_report
         from ingest.errors import IngestError
+        from ingest.formats import kind_of, probe
         from ingest.pipeline import REPORT_SUFFIXES
         from ingest.worker import build_isolated
         from kg.store import StoreError
@@ -344,7 +346,10 @@ class Services:
                                                                   name=name))
         else:
             try:
-                decode_report(name, data)
+                if kind_of(name) is not None:
+                    probe(name, data)        # a page or a Word document: converted in the worker
+                else:
+                    decode_report(name, data)
             except IngestError as e:
                 raise ServiceError(422, _ingest_message(e, name)) from None
         from ingest.to_rdf import report_iri
