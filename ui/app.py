@@ -646,8 +646,11 @@ def build_blocks(services: Services) -> gr.Blocks:
         ui_lang.change(relabel, inputs=ui_lang, outputs=[header] + [c for c, _ in labelled],
                        api_visibility="undocumented")
         # the app opens in the browser's language, as Gradio's own parts do
+        # ... and its heading (the reports held now) follows once the language is set: a load of its own could
+        # read the language before the browser's is set and overwrite the relabelled heading in English
         demo.load(None, js="() => (navigator.language || '').toLowerCase().startsWith('zh') ? 'zh' : 'en'",
-                  outputs=ui_lang, api_visibility="undocumented")
+                  outputs=ui_lang, api_visibility="undocumented").then(
+            header_md, inputs=ui_lang, outputs=header, api_visibility="undocumented")
 
         # -------------------------------------------------------------------------------- callbacks
         def respond(message: str, history: list, cid: str | None, known: list):
@@ -918,6 +921,5 @@ def build_blocks(services: Services) -> gr.Blocks:
         gr.api(ask_api, api_name="ask")
 
         on_figures(demo.load)
-        demo.load(header_md, inputs=ui_lang, outputs=header, api_visibility="undocumented")
         demo.load(draw, inputs=[ent_pick, hops], outputs=[g_svg, g_edges], api_visibility="undocumented")
     return demo
