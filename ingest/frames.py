@@ -108,6 +108,7 @@ class Catalogue:
     generic: frozenset[str]
     vague: tuple[str, ...] = ()
     verb_heads: tuple[str, ...] = ()
+    assumed: tuple[str, ...] = ()
     zh_adverbs: tuple[str, ...] = ()
     locatives: tuple[str, ...] = ()
     comparisons: tuple[str, ...] = ()
@@ -162,7 +163,8 @@ def catalogue() -> Catalogue:
                      comparisons=tuple(s.get("comparisons", ())), locatives=tuple(s.get("locatives", ())),
                      measure_ends=tuple(s.get("measure_ends", ())),
                      heading_markets=tuple(re.compile(x, re.I) for x in s.get("heading_markets", ())), forms=data.get("forms", []), concept_of=concept_of,
-                     deictic=dict(t.get("deictic", {})), roc=dict(t.get("roc", {})))
+                     deictic=dict(t.get("deictic", {})), roc=dict(t.get("roc", {})),
+                     assumed=tuple(t.get("assumed", ())))
 
 
 # --------------------------------------------------------------------------- quantities
@@ -557,6 +559,8 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
             f.year = out[-1].year - 1      # '… in 2023, up 21.3% from USD 3.42 billion a year earlier': 2022
         elif any(w in t[q.end:cb] for w in cat.relative):
             continue                       # 'by the end of the forecast period': no year places it
+        elif any(w in re.split(r"[，,。；;：:\]\[]", t[ca:q.start])[-1] for w in cat.assumed):
+            continue                       # '假设未来五年销售价格增长率为5.0%': a model's assumption, no figure stated
         if f.kind == "cagr" and f.period is None and SAME_PERIOD.search(t):
             f.form = "same-period"          # 'over the same period': the document's period before (ingest.extract)
         elif f.kind == "cagr" and f.period is None:
