@@ -1490,9 +1490,16 @@ def _lcs(a: str, b: str) -> str:
     return best
 
 
+@functools.cache
+def _list_split() -> re.Pattern:
+    """Where a list's items part: punctuation, or a joining word of the catalogue (ingest/frames.toml)."""
+    joins = "|".join(map(re.escape, frame_catalogue().list_joins))
+    return re.compile(rf"[、,，;；/]|\s*(?:{joins})\s*")
+
+
 def _items(text: str) -> list[str]:
     text = re.sub(r"^(?:[\u4e00-\u9fff]{2,8}的|the|a|an)\s*", "", text.strip())     # a leading modifier ('…的')
-    parts = re.split(r"[、,，;；/]|\s*(?:及|和|或|与|以及|以保障|and|or)\s*", text)
+    parts = _list_split().split(text)
     return [p.strip(" 。.等") for p in parts if p and len(p.strip(" 。.等")) >= 2]
 
 

@@ -109,6 +109,7 @@ class Catalogue:
     vague: tuple[str, ...] = ()
     verb_heads: tuple[str, ...] = ()
     assumed: tuple[str, ...] = ()
+    list_joins: tuple[str, ...] = ()
     zh_adverbs: tuple[str, ...] = ()
     locatives: tuple[str, ...] = ()
     comparisons: tuple[str, ...] = ()
@@ -164,7 +165,7 @@ def catalogue() -> Catalogue:
                      measure_ends=tuple(s.get("measure_ends", ())),
                      heading_markets=tuple(re.compile(x, re.I) for x in s.get("heading_markets", ())), forms=data.get("forms", []), concept_of=concept_of,
                      deictic=dict(t.get("deictic", {})), roc=dict(t.get("roc", {})),
-                     assumed=tuple(t.get("assumed", ())))
+                     assumed=tuple(t.get("assumed", ())), list_joins=tuple(s.get("list_joins", ())))
 
 
 # --------------------------------------------------------------------------- quantities
@@ -266,6 +267,9 @@ def _finite(q: _Q) -> bool:
 # --------------------------------------------------------------------------- clauses, cues, time
 
 _CLAUSE = re.compile(r"[；;。!?！？]|，|,(?!\d{3}(?!\d))|(?<!\d)\s[-–]\s(?!\d)|(?<=[a-z\d%)])\s+(?:while|whereas|but|and)\s+(?=[a-z])")
+# finer than a clause: the segment a cue before a quantity must share with it ('假设…' in a source run together on
+# one line, its parts marked only by ',', ':' and citation brackets '[8]')
+_CLAUSE_MARKS = re.compile(r"[，,。；;：:\]\[]")
 
 
 def clauses(t: str) -> list[tuple[int, int]]:
@@ -559,7 +563,7 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
             f.year = out[-1].year - 1      # '… in 2023, up 21.3% from USD 3.42 billion a year earlier': 2022
         elif any(w in t[q.end:cb] for w in cat.relative):
             continue                       # 'by the end of the forecast period': no year places it
-        elif any(w in re.split(r"[，,。；;：:\]\[]", t[ca:q.start])[-1] for w in cat.assumed):
+        elif any(w in _CLAUSE_MARKS.split(t[ca:q.start])[-1] for w in cat.assumed):
             continue                       # '假设未来五年销售价格增长率为5.0%': a model's assumption, no figure stated
         if f.kind == "cagr" and f.period is None and SAME_PERIOD.search(t):
             f.form = "same-period"          # 'over the same period': the document's period before (ingest.extract)
