@@ -25,7 +25,7 @@ from kg.namespaces import METRIC_CAGR, METRIC_GROWTH, METRIC_MARKET_SIZE, METRIC
 from .claims import (Chart, Claims, Definition, Driver, Evidence, Figure, Market, ReportInfo, Segment, Source,
                      Trend)
 from .document import Block, Document, Sentence
-from .frames import _CJK_SPACES, Frame, catalogue as frame_catalogue, document_names, frames as sentence_frames, verb_headed
+from .frames import _CJK_SPACES, Frame, catalogue as frame_catalogue, continues_time, document_names, frames as sentence_frames, verb_headed
 from .markup import dated_title, parse_date
 from .quantities import find_periods, find_quantities, find_years
 from .text import fold, has_cjk, is_traditional, replace_zh_years, squash, tokenizer_safe
@@ -132,6 +132,7 @@ class Context:
     year: int | None = None
     status: str | None = None
     segment: tuple[str, int] | None = None   # a segment the paragraph's last figure named, and that paragraph
+    metrics: frozenset[str] = frozenset()    # what the figures of the sentence that gave `year` measure
 
 
 @dataclass
@@ -208,7 +209,7 @@ class Extractor:
                                     {fold(l).lower() for c in self.lex.regions for l, _ in c.labels()})
         self._last_subject: dict[int, tuple[str, str, str | None]] = {}
         dated = self.dateline()
-        self.dated_year = dated[0] if dated else None
+        self.dated_year, self.dated_month = dated if dated else (None, None)
         runs = re.findall(r"[\u4e00-\u9fff]{2,}", self.doc.text[:20000])
         self.roc = bool(runs) and sum(map(is_traditional, runs)) >= 0.2 * len(runs)   # Taiwan's 民國 years
         info = self.report_info()
@@ -316,7 +317,9 @@ class Extractor:
             dated = dated_title(title)          # '財經新聞（2025年2月27日）': a news item's day
             if dated:
                 return dated
-        return None
+        first = next((b.sentences[0].text for b in self.doc.blocks if b.sentences), "")
+        m = _dateline_rx().match(fold(first).lower())
+        return dated_title(first[m.end():m.end() + 40]) if m else None   # 'date 2025-12-02 機車市場…': the body's
 
     # ------------------------------------------------------------------ figures
     def market_phrases(self, text: str, a: _Annotated) -> list[tuple[int, int, str, str]]:
@@ -471,7 +474,9 @@ class Extractor:
                 elif not last.market:  # 'The DC segment reached …. It is expected to grow …': the segment
                     ctx.segment = (last.segment, id(b))
                 ctx.region = last.region
-                ctx.year = last.year or ctx.year
+                if last.year:        # the measures stated for the year, over the sentences that keep to it
+                    same = ctx.metrics if last.year == ctx.year else frozenset()
+                    ctx.year, ctx.metrics = last.year, same | {f.metric for f in figs if f.year == last.year}
                 ctx.status = last.status
             if SEGMENT_INTRO.search(a.sent.norm) and a.sent is b.sentences[-1]:
                 base = next((f for f in reversed(figs) if f.kind == "figure" and not f.segment), None)
@@ -567,7 +572,7 @@ class Extractor:
         """The sentence's figures checked against its claim frames (ingest.frames): a figure no frame
         confirms (same value, a compatible measure, the same year) is dropped; a frame no figure states is
         added, where its subject and time are known."""
-        fr = sentence_frames(a.sent.text, a.sent.norm, self.names, self.dated_year, self.roc)
+        fr = sentence_frames(a.sent.text, a.sent.norm, self.names, self.dated_year, self.roc, self.dated_month)
         carried = self._last_subject.get(id(a.block))
         for x in fr:          # a sentence that names no subject continues its paragraph's ('… It grew 8%.')
             if x.subject is None and carried is not None and x.kind not in ("rank",):
@@ -777,13 +782,19 @@ class Extractor:
                 plain[i][1].year = years[j].year
                 if years[j].estimate:
                     plain[i][1].status = "forecast"
+        carry = continues_time(text) or any(f.metric in ctx.metrics or f.metric == METRIC_GROWTH for _, f in plain)
         for i, (q, fig) in enumerate(plain):
             if END_OF_PERIOD.match(text, q.end):
                 fig.year = None           # 'by the end of the forecast period': no year places it (left out)
                 continue
             if fig.year is None:
                 near = min(years, key=lambda y: abs(y.start - q.start), default=None)
-                fig.year = near.year if near else ctx.year
+                # a sentence with no time of its own takes the one before's when it goes on with a same
+                # measure ('2024年，工业…规模为12亿美元。消费级细分市场规模为8亿美元。'), gives the growth of
+                # what was measured ('… USD 6.8 billion. Revenue grew 18.2% year over year.') or says it continues
+                # it ('During the same period, …', '其中…'); else its frame may place it (a month against the
+                # dateline), or nothing does and it is left out ('…占了约40%的市场份额' after a size of 2021)
+                fig.year = near.year if near else ctx.year if carry else None
             if fig.year and YEAR_EARLIER.match(text, q.end) and re.search(r"from\s*$", text[:q.start]):
                 fig.year -= 1                              # 'up 21.3% from USD 3.42 billion a year earlier'
 
@@ -1275,6 +1286,13 @@ _CHANGE_BEFORE = re.compile(r"(?:\b(?P<verb>up|down|grew|grows|grown|rose|rises|
                             r"减少|下滑|衰退))\s*(?:约|近|超过)?\s*$", re.I)
 END_OF_PERIOD = re.compile(r"\s*(?:by|at|towards?)\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?:forecast\s+period|decade|"
                            r"period|outlook\s+period)|\s*(?:到|至)?(?:预测期末|预测期结束)", re.I)
+@functools.lru_cache(maxsize=1)
+def _dateline_rx() -> re.Pattern:
+    """A dateline label at the start of a body ('date 2025-12-02', '发布时间：2024年5月8日'), then a full date."""
+    labels = "|".join(map(re.escape, sorted(frame_catalogue().dateline_labels, key=len, reverse=True)))
+    return re.compile(rf"\s*(?:{labels})\s*[:：]?\s*(?=(?:19|20)\d{{2}}\s*[-/.年])")
+
+
 YEAR_EARLIER = re.compile(r"\s*(?:a|one)\s+year\s+(?:earlier|before)|\s*(?:in\s+)?the\s+(?:previous|prior)\s+year", re.I)
 _CHANGE_AFTER = re.compile(r"\s*(?:from|over|versus|vs\.?|compared (?:with|to)|on|year[- ]on[- ]year|year[- ]over[- ]year|"
                            r"yoy|y/y)\b", re.I)

@@ -109,6 +109,9 @@ class Catalogue:
     vague: tuple[str, ...] = ()
     verb_heads: tuple[str, ...] = ()
     assumed: tuple[str, ...] = ()
+    carried: tuple[str, ...] = ()
+    carried_not_after: tuple[str, ...] = ()
+    dateline_labels: tuple[str, ...] = ()
     list_joins: tuple[str, ...] = ()
     zh_adverbs: tuple[str, ...] = ()
     locatives: tuple[str, ...] = ()
@@ -165,7 +168,9 @@ def catalogue() -> Catalogue:
                      measure_ends=tuple(s.get("measure_ends", ())),
                      heading_markets=tuple(re.compile(x, re.I) for x in s.get("heading_markets", ())), forms=data.get("forms", []), concept_of=concept_of,
                      deictic=dict(t.get("deictic", {})), roc=dict(t.get("roc", {})),
-                     assumed=tuple(t.get("assumed", ())), list_joins=tuple(s.get("list_joins", ())))
+                     assumed=tuple(t.get("assumed", ())), carried=tuple(t.get("carried", ())),
+                     carried_not_after=tuple(t.get("carried_not_after", ())),
+                     dateline_labels=tuple(t.get("dateline_labels", ())), list_joins=tuple(s.get("list_joins", ())))
 
 
 # --------------------------------------------------------------------------- quantities
@@ -305,19 +310,31 @@ def cues(t: str) -> list[_Cue]:
 def _quarter_rx() -> re.Pattern:
     alts = "|".join(re.escape(k) for k in sorted(catalogue().quarters, key=len, reverse=True))
     return re.compile(rf"(?:(?P<y1>(?:19|20)\d{{2}})\s*年?\s*)?(?<![a-z])(?P<q>{alts})(?![a-z])"
-                      rf"(?:\s*(?P<y2>(?:19|20)\d{{2}}))?|(?:(?P<y3>(?:19|20)\d{{2}})\s*年\s*)?(?P<m>\d{{1,2}}\s*-\s*\d{{1,2}}\s*月)"
+                      rf"(?:\s*(?P<y2>(?:19|20)\d{{2}}))?|(?:(?P<y3>(?:19|20)\d{{2}})\s*年\s*)?(?<![\d.])(?P<m>(?:\d{{1,2}}\s*[-~到至]\s*)?\d{{1,2}}\s*月)"
                       rf"|(?P<y4>(?:19|20)\d{{2}})m(?P<m2>\d{{1,2}}-\d{{1,2}})(?!\d)")      # '2023M1-11': January to November
 
 
-def _quarters(t: str) -> list[tuple[int, int, str, int | None]]:
-    """(start, end, 'Q3', year or None) for each quarter or half: 'Q3 2025', '2025年第三季度', '1H2024', '1-11月'."""
+def _quarters(t: str, dated: tuple[int, int | None] | None = None, years=()) -> list[tuple[int, int, str, int | None]]:
+    """(start, end, 'Q3', year or None) for each quarter, half or month: 'Q3 2025', '2025年第三季度', '1H2024',
+    '1-11月', '11月'. One that names no year takes a year word right before it ('去年1到11月'), else, in a dated
+    document, the dateline's year ('11月全台機車領牌數' in a news item of 2025-12-02), or the year before when it
+    ends after the dateline's month ('12月' in January). A single month nothing places is none."""
     cat = catalogue()
     out = []
     for m in _quarter_rx().finditer(t):
         y = m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4")
+        months = re.findall(r"\d+", m.group("m") or "")
+        if months and (int(months[-1]) > 12 or len(months) == 1 and not (y or dated)):
+            continue                      # no month ('13月'), or a month no year or dateline places
         label = cat.quarters[m.group("q")] if m.group("q") else \
-            re.sub(r"\s", "", m.group("m")) if m.group("m") else m.group("m2") + "月"
-        out.append((m.start(), m.end(), label, int(y) if y else None))
+            re.sub(r"\s", "", re.sub(r"[~到至]", "-", m.group("m"))) if m.group("m") else m.group("m2") + "月"
+        year = int(y) if y else next((w.year for w in years if m.start() - 2 <= w.end <= m.start()), None)
+        if year is None and dated:
+            year = dated[0]
+            last = int(months[-1]) if months else None
+            if last and dated[1] and last > dated[1]:
+                year -= 1
+        out.append((m.start(), m.end(), label, year))
     return out
 
 
@@ -443,10 +460,10 @@ def _company(t: str, original: str, a: int, b: int) -> tuple[str, int] | None:
 # --------------------------------------------------------------------------- frames
 
 def frames(text: str, norm: str | None = None, names: "Names | None" = None, dated: int | None = None,
-           roc: bool = False) -> list[Frame]:
+           roc: bool = False, dated_month: int | None = None) -> list[Frame]:
     """The frames of one sentence (`text` as written; `norm` its fold(), same length; `names` the
     document's names, when the sentence is read in its document; `dated` the year of the document's dateline,
-    which places 'last year' and '今年'; `roc`: the document counts Republic-of-China years ('107年')."""
+    which places 'last year', '今年' and a month or quarter with no year ('11月', with `dated_month`); `roc`: the document counts Republic-of-China years ('107年')."""
     t = (norm if norm is not None else fold(text)).lower()
     if len(t) != len(text):
         t = fold(text).lower()
@@ -464,8 +481,8 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
     periods = find_periods(t)
     years = [y for y in find_years(t, periods) if not any(q.start <= y.start < q.end for q in qs)]
     years = sorted(years + _dated_years(t, dated, roc, years, qs), key=lambda y: y.start)
-    quarters = _quarters(t)
-    sentence_years = sorted({y.year for y in years})
+    quarters = _quarters(t, (dated, dated_month) if dated else None, years)
+    sentence_years = sorted({y.year for y in years if not BASE_YEAR.search(t[max(0, y.start - 16):y.start])})
     out: list[Frame] = []
     prev: Frame | None = None
     carried_subject: tuple[str, str, str | None] | None = None     # (subject, type, company)
@@ -557,7 +574,7 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
         elif q.sign == "-":
             continue
         # time
-        _time(f, q, t, ca, cb, periods, years, quarters, sentence_years)
+        _time(f, q, t, ca, cb, periods, years, quarters, sentence_years, out[-1] if out else None)
         after = t[q.end:q.end + 24]
         if out and out[-1].year and any(after.lstrip().startswith(w) for w in cat.year_before):
             f.year = out[-1].year - 1      # '… in 2023, up 21.3% from USD 3.42 billion a year earlier': 2022
@@ -896,7 +913,8 @@ def _content(phrase: str) -> bool:
     return any(w not in cat.strip_en and w not in cat.generic and w not in _VERBS for w in phrase.split())
 
 
-def _time(f: Frame, q: _Q, t: str, ca: int, cb: int, periods, years, quarters, sentence_years) -> None:
+def _time(f: Frame, q: _Q, t: str, ca: int, cb: int, periods, years, quarters, sentence_years,
+          last: Frame | None = None) -> None:
     if f.kind == "cagr":
         near = sorted(periods, key=lambda p: abs(p.start - q.start))
         if near:
@@ -907,7 +925,7 @@ def _time(f: Frame, q: _Q, t: str, ca: int, cb: int, periods, years, quarters, s
     inside = [y for y in years if ca <= y.start < cb]
     base = [y for y in inside if BASE_YEAR.search(t[max(ca, y.start - 12):y.start]) or
             (f.kind in ("growth", "change") and y.start >= q.end and _BASE_WORD.search(t[q.end:y.start]))]
-    if base and f.form != "compared-base" and (len(inside) > len(base) or any(y.end <= ca for y in years)):
+    if base and f.form != "compared-base":
         inside = [y for y in inside if y not in base]     # 'down 8.4% from 2023', '比2023年下降': the base year
     qin = [x for x in quarters if ca <= x[0] < cb]
     if qin:
@@ -932,11 +950,31 @@ def _time(f: Frame, q: _Q, t: str, ca: int, cb: int, periods, years, quarters, s
                 return
         if pin and f.kind in ("market_size", "volume", "company_figure"):
             return
-        before = [y for y in years if y.end <= ca]
-        if before:
-            f.year = before[-1].year          # '预计到2030年，全球…将达到…': the time clause leads
+        # a clause with no time of its own: the time of the sentence's figure before it ('11月領牌數達2萬3772輛，
+        # 較去年同期微減1.37%；市佔率達43.8%'), else the year leading the clause ('预计到2030年，全球…将达到…');
+        # a comparison's base ('較去年同期', 'from 2023') is no figure's time
+        before = [y for y in years if y.end <= ca and not BASE_YEAR.search(t[max(0, y.start - 16):y.start])]
+        if last is not None and last.year is not None and last.period is None and \
+                (not before or before[-1].start < last.start):
+            f.year, f.subperiod = last.year, f.subperiod or last.subperiod
+        elif before:
+            f.year = before[-1].year
         elif len(sentence_years) == 1:
             f.year = sentence_years[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _carried_rx() -> re.Pattern:
+    cat = catalogue()
+    words = "|".join(map(re.escape, sorted(cat.carried, key=len, reverse=True)))
+    base = "".join(f"(?<!{re.escape(w)})" for w in cat.carried_not_after)
+    return re.compile(rf"{base}(?<![a-z])(?:{words})(?![a-z])")
+
+
+def continues_time(text: str) -> bool:
+    """Whether a sentence that names no time of its own says it continues the time of the one before ('During
+    the same period, …', '其中…'); '较去年同期' is a comparison's base, not a continuation (folded, lower-case)."""
+    return bool(_carried_rx().search(text))
 
 
 @functools.lru_cache(maxsize=1)

@@ -557,3 +557,18 @@ def test_relative_periods_and_years_past_a_clause_break(tmp_path):
     got = {(r["metric"], r["year"], r["value"]) for r in rows if r["kind"] == "figure"}
     assert got == {("market size", 2023, 4.15), ("growth rate", 2023, 21.3), ("market size", 2022, 3.42),
                    ("market size", 2024, 5600.0), ("market size", 2025, 6150.0)}, got
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a share after a size of 2024, in a sentence naming no time: no year places it (left out)
+    (ZH_HEAD + "2024年，工业细分市场规模为40亿美元。排名前三的企业占了约35%的市场份额。\n",
+     {(90.0, 2024), (40.0, 2024)}),
+    # the same measure going on, or a sentence saying it continues the time before: the year before
+    (ZH_HEAD + "2024年，工业细分市场规模为40亿美元。消费级细分市场规模为20亿美元。\n",
+     {(90.0, 2024), (40.0, 2024), (20.0, 2024)}),
+    (EN_HEAD + "From 2020 to 2024, the market grew at a CAGR of 10.0%. During the same period, the industrial "
+     "segment's share rose to 45.0%.\n", {(9.0, 2024), (10.0, None), (45.0, 2024)}),
+])
+def test_a_sentence_with_no_time_takes_the_one_before_only_when_it_goes_on_with_it(tmp_path, text, expected):
+    rows = [r for r in read_claims_of(tmp_path, text) if r["kind"] in ("figure", "cagr")]
+    assert {(r["value"], r["year"] if not r.get("period") else None) for r in rows} == expected, rows

@@ -38,10 +38,11 @@ def _agrees(f, want: dict) -> bool:
 
 @pytest.mark.parametrize("form,i,example", EXAMPLES, ids=[f"{f}-{i}" for f, i, _ in EXAMPLES])
 def test_catalogue_example(form, i, example):
-    # 'dated': the year of the document's dateline; 'roc': the document counts Republic-of-China years
+    # 'dated' ('dated_month'): the year (month) of the document's dateline; 'roc': the document counts Republic-of-China years
     # 'names': sentences of the example's document besides it (the names it writes again)
     names = document_names([example["text"], *example["names"]], []) if example.get("names") else None
-    got = frames(example["text"], names=names, dated=example.get("dated"), roc=example.get("roc", False))
+    got = frames(example["text"], names=names, dated=example.get("dated"), roc=example.get("roc", False),
+                 dated_month=example.get("dated_month"))
     want = example["frames"]
     assert len(got) == len(want), [(g.kind, g.value, g.year, g.subject) for g in got]
     for w in want:
