@@ -25,7 +25,7 @@ from kg.namespaces import METRIC_CAGR, METRIC_GROWTH, METRIC_MARKET_SIZE, METRIC
 from .claims import (Chart, Claims, Definition, Driver, Evidence, Figure, Market, ReportInfo, Segment, Source,
                      Trend)
 from .document import Block, Document, Sentence
-from .frames import _CJK_SPACES, Frame, catalogue as frame_catalogue, continues_time, document_names, frames as sentence_frames, verb_headed
+from .frames import _CJK_SPACES, Frame, catalogue as frame_catalogue, continues_time, document_names, frames as sentence_frames, names_nothing, verb_headed
 from .markup import dated_title, parse_date
 from .quantities import find_periods, find_quantities, find_years
 from .text import fold, has_cjk, is_traditional, replace_zh_years, squash, tokenizer_safe
@@ -490,9 +490,20 @@ class Extractor:
         from .tables import TableReader
         self.claims.figures.extend(TableReader(self).figures())
         # a figure with neither a year nor a period ('by the end of the decade') cannot be placed in time: left out
-        self.claims.figures = [f for f in self.claims.figures if f.year or f.period]
+        self.claims.figures = [f for f in self.claims.figures if (f.year or f.period) and self._credited(f)]
 
     fallback_region: str | None = None
+
+    @staticmethod
+    def _credited(f: Figure) -> bool:
+        """Whether the figure still names whose it is once a label that names nothing is taken off it: a lone
+        adjective or verb ('new', '活跃') or a cited source ('英国调查公司') as its market, segment or company."""
+        dropped = False
+        for slot in ("market", "segment", "company"):
+            if names_nothing(getattr(f, slot)):
+                setattr(f, slot, "" if slot == "market" else None)
+                dropped = True
+        return not dropped or bool(f.market or f.segment or f.company)
 
     def _heading_market(self, sid: str) -> str | None:
         """The market a section's heading names ('Market Size Analysis of Integrated Circuits Industry',

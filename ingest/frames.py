@@ -112,6 +112,8 @@ class Catalogue:
     carried: tuple[str, ...] = ()
     carried_not_after: tuple[str, ...] = ()
     dateline_labels: tuple[str, ...] = ()
+    not_names: frozenset[str] = frozenset()
+    sources: tuple[str, ...] = ()
     list_joins: tuple[str, ...] = ()
     zh_adverbs: tuple[str, ...] = ()
     locatives: tuple[str, ...] = ()
@@ -170,7 +172,8 @@ def catalogue() -> Catalogue:
                      deictic=dict(t.get("deictic", {})), roc=dict(t.get("roc", {})),
                      assumed=tuple(t.get("assumed", ())), carried=tuple(t.get("carried", ())),
                      carried_not_after=tuple(t.get("carried_not_after", ())),
-                     dateline_labels=tuple(t.get("dateline_labels", ())), list_joins=tuple(s.get("list_joins", ())))
+                     dateline_labels=tuple(t.get("dateline_labels", ())),
+                     not_names=frozenset(s.get("not_names", ())), sources=tuple(s.get("sources", ())), list_joins=tuple(s.get("list_joins", ())))
 
 
 # --------------------------------------------------------------------------- quantities
@@ -1105,6 +1108,16 @@ def _names_a_measure(label: str) -> bool:
     for m in catalogue().cue_rx.finditer(key):
         pass
     return m is not None and m.end() == len(key)
+
+
+def names_nothing(label: str | None) -> bool:
+    """A label no figure can be credited to: a lone adjective or verb ('new', '活跃'), or a cited source
+    ('英国调查公司LMC Automotive预测称')."""
+    if not label:
+        return False
+    cat = catalogue()
+    low = fold(label).lower().strip(" \t'\"“”‘’「」()（）")
+    return low in cat.not_names or any(w in low for w in cat.sources)
 
 
 def verb_headed(phrase: str) -> bool:

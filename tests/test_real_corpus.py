@@ -97,3 +97,14 @@ def test_the_sentence_names_its_subject_over_the_section(scored):
     s = next(s for s in scored["dev"] if s.doc.slug == "pdf-caict-digital-economy")
     got = [x for x in s.extracted if "农产品网络零售额达" in x.quote and x.base in (4221e8, 2.8)]
     assert len(got) == 2 and all("农产品" in x.subject for x in got), [(x.base, x.subject) for x in got]
+
+
+def test_a_cited_source_or_a_lone_modifier_is_no_subject(scored):
+    """'英国调查公司LMC Automotive预测称，2022年全球纯电动汽车销量将…达到约700万辆' (hans-ev-sales): the survey firm is
+    the source, not whose sales they are; '活跃主播数量超55万人', '助力…增长11.3%' (the CAICT white paper): an
+    adjective or a verb left of a measure names no market. Such figures are dropped, not credited to the label."""
+    docs = {s.doc.slug: s for s in scored["dev"]}
+    ev = [x.subject for x in docs["hans-ev-sales"].extracted]
+    assert not any("调查公司" in s for s in ev), ev
+    caict = [x.subject for x in docs["pdf-caict-digital-economy"].extracted]
+    assert not {"活跃", "助力"} & set(caict), caict
