@@ -490,20 +490,25 @@ class Extractor:
         from .tables import TableReader
         self.claims.figures.extend(TableReader(self).figures())
         # a figure with neither a year nor a period ('by the end of the decade') cannot be placed in time: left out
-        self.claims.figures = [f for f in self.claims.figures if (f.year or f.period) and self._credited(f)]
+        self.claims.figures = [f for f in self.claims.figures if f.year or f.period]
+        self._uncredit_nothing_names()
 
     fallback_region: str | None = None
 
-    @staticmethod
-    def _credited(f: Figure) -> bool:
-        """Whether the figure still names whose it is once a label that names nothing is taken off it: a lone
-        adjective or verb ('new', '活跃') or a cited source ('英国调查公司') as its market, segment or company."""
-        dropped = False
-        for slot in ("market", "segment", "company"):
-            if names_nothing(getattr(f, slot)):
-                setattr(f, slot, "" if slot == "market" else None)
-                dropped = True
-        return not dropped or bool(f.market or f.segment or f.company)
+    def _uncredit_nothing_names(self) -> None:
+        """A label that names nothing is taken off the figure it was credited to: a lone adjective or verb
+        ('new', '活跃') or a cited source ('英国调查公司') as its market, segment or company; a figure left with no
+        subject is dropped."""
+        kept = []
+        for f in self.claims.figures:
+            taken = False
+            for slot in ("market", "segment", "company"):
+                if names_nothing(getattr(f, slot)):
+                    setattr(f, slot, "" if slot == "market" else None)
+                    taken = True
+            if not taken or f.market or f.segment or f.company:
+                kept.append(f)
+        self.claims.figures = kept
 
     def _heading_market(self, sid: str) -> str | None:
         """The market a section's heading names ('Market Size Analysis of Integrated Circuits Industry',
@@ -793,7 +798,8 @@ class Extractor:
                 plain[i][1].year = years[j].year
                 if years[j].estimate:
                     plain[i][1].status = "forecast"
-        carry = continues_time(text) or any(f.metric in ctx.metrics or f.metric == METRIC_GROWTH for _, f in plain)
+        carry = any(f.year is None for _, f in plain) and (
+            continues_time(text) or any(f.metric in ctx.metrics or f.metric == METRIC_GROWTH for _, f in plain))
         for i, (q, fig) in enumerate(plain):
             if END_OF_PERIOD.match(text, q.end):
                 fig.year = None           # 'by the end of the forecast period': no year places it (left out)
@@ -1297,6 +1303,8 @@ _CHANGE_BEFORE = re.compile(r"(?:\b(?P<verb>up|down|grew|grows|grown|rose|rises|
                             r"减少|下滑|衰退))\s*(?:约|近|超过)?\s*$", re.I)
 END_OF_PERIOD = re.compile(r"\s*(?:by|at|towards?)\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?:forecast\s+period|decade|"
                            r"period|outlook\s+period)|\s*(?:到|至)?(?:预测期末|预测期结束)", re.I)
+
+
 @functools.lru_cache(maxsize=1)
 def _dateline_rx() -> re.Pattern:
     """A dateline label at the start of a body ('date 2025-12-02', '发布时间：2024年5月8日'), then a full date."""

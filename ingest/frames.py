@@ -485,7 +485,7 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
     years = [y for y in find_years(t, periods) if not any(q.start <= y.start < q.end for q in qs)]
     years = sorted(years + _dated_years(t, dated, roc, years, qs), key=lambda y: y.start)
     quarters = _quarters(t, (dated, dated_month) if dated else None, years)
-    sentence_years = sorted({y.year for y in years if not BASE_YEAR.search(t[max(0, y.start - 16):y.start])})
+    sentence_years = sorted({y.year for y in years if not _is_base(t, y)})
     out: list[Frame] = []
     prev: Frame | None = None
     carried_subject: tuple[str, str, str | None] | None = None     # (subject, type, company)
@@ -674,6 +674,13 @@ def _from_to(out: list[Frame], t: str, periods) -> None:
 
 _BASE_WORD = re.compile(r"\b(?:over|than|compared|versus|vs)\b|比|较")
 BASE_YEAR = re.compile(r"(?:from|over|than|versus|vs\.?|compared (?:with|to)|比|较|相比|相较)\s*(?:the\s+)?(?:end of\s+)?$")
+
+
+def _is_base(t: str, y) -> bool:
+    """A comparison's base year ('較去年同期', 'from 2023', '比2023年'): never a figure's own time."""
+    return bool(BASE_YEAR.search(t[max(0, y.start - 16):y.start]))
+
+
 COMPARED = re.compile(r"(?:比|较|相比|compared (?:with|to)|versus|vs\.?|up from|down from|(?<=%) from|(?<=percent) from|over)\s*(?:(?:19|20)\d{2}\s*年?\s*"
                       r"(?:同期|全年)?\s*(?:的|of)?)?\s*(?:约|近|超过)?\s*(?:us\$|rmb|\$|¥)?\s*$")
 _ELLIPTICAL = re.compile(r"\s*(?:the\s+)?(?:[a-z][\w\-]*\s+){1,4}|\s*[\u3400-\u9fff]{2,10}")
@@ -956,7 +963,7 @@ def _time(f: Frame, q: _Q, t: str, ca: int, cb: int, periods, years, quarters, s
         # a clause with no time of its own: the time of the sentence's figure before it ('11月領牌數達2萬3772輛，
         # 較去年同期微減1.37%；市佔率達43.8%'), else the year leading the clause ('预计到2030年，全球…将达到…');
         # a comparison's base ('較去年同期', 'from 2023') is no figure's time
-        before = [y for y in years if y.end <= ca and not BASE_YEAR.search(t[max(0, y.start - 16):y.start])]
+        before = [y for y in years if y.end <= ca and not _is_base(t, y)]
         if last is not None and last.year is not None and last.period is None and \
                 (not before or before[-1].start < last.start):
             f.year, f.subperiod = last.year, f.subperiod or last.subperiod
