@@ -317,9 +317,12 @@ class Extractor:
             dated = dated_title(title)          # '財經新聞（2025年2月27日）': a news item's day
             if dated:
                 return dated
-        first = next((b.sentences[0].text for b in self.doc.blocks if b.sentences), "")
-        m = _dateline_rx().match(fold(first).lower())
-        return dated_title(first[m.end():m.end() + 40]) if m else None   # 'date 2025-12-02 機車市場…': the body's
+        # 'date 2025-12-02 機車市場…', '更新於 2022年09月23日10:57' under a page's banner: the body's, in its first lines
+        for first in [b.sentences[0].text for b in self.doc.blocks[:8] if b.sentences]:
+            m = _dateline_rx().match(fold(first).lower())
+            if m:
+                return dated_title(first[m.end():m.end() + 40])
+        return None
 
     # ------------------------------------------------------------------ figures
     def market_phrases(self, text: str, a: _Annotated) -> list[tuple[int, int, str, str]]:
@@ -614,6 +617,8 @@ class Extractor:
                 f.market = ""              # '银河娱乐去年' is the company (and a time), no market
             if x.year is not None and not f.period:
                 f.year = x.year
+            if x.value_high is not None and f.value_high is None:
+                f.value_high, f.comparator = x.value_high, "approx"    # '28.4%至31.4%': a range, its bounds
             longer = x.subject and f.market and squash(f.market) != squash(x.subject) and \
                 squash(x.subject).startswith(squash(f.market)) and self._is_name(x.subject)   # '数字' of '数字产业化'
             if x.subject and not x.company and not f.segment and (longer or not _words(f.market) & _words(x.subject) and

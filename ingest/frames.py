@@ -227,7 +227,7 @@ def quantities(t: str, original: str) -> list[_Q]:
         sign = None
         if num_at > 0 and t[num_at - 1] in "+-" and (num_at < 2 or not t[num_at - 2].isalnum()):
             sign = "+" if t[num_at - 1] == "+" else "-"
-        out.append(_Q(start, end, q.value, q.value_text, unit, cls, q.mult, q.currency, q.comparator, sign))
+        out.append(_Q(start, end, q.value, q.value_text, unit, cls, q.mult, q.currency, q.comparator, sign, q.value_high))
         taken.append((start, end))
     for m in _count_rx().finditer(t):
         if not free(m.start(), m.end()):
@@ -908,11 +908,15 @@ def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None,
         if p and _content(p[1]):
             return text[p[0]:p[0] + len(p[1])], "market", None
     p = _en_phrase(t, head_end, start=ca)
+    if p is not None and _content(p[1]):
+        # 'global vehicle sales increased from …': the noun the measure's cue heads is what it measures
+        gap = t[p[0] + len(p[1]):head_end].strip()
+        headed = cue is not None and cue.end <= q.start and bool(gap) and bool(catalogue().cue_rx.fullmatch(gap))
+        return text[p[0]:p[0] + len(p[1])], ("explicit" if headed else "market"), None
+    lead = re.match(r"\s*(?:[-•*]\s*)?", head)
+    p = _en_forward(t, ca + lead.end(), head_end)
     if p is None or not _content(p[1]):
-        lead = re.match(r"\s*(?:[-•*]\s*)?", head)
-        p = _en_forward(t, ca + lead.end(), head_end)
-        if p is None or not _content(p[1]):
-            return None
+        return None
     return text[p[0]:p[0] + len(p[1])], "market", None
 
 

@@ -33,9 +33,13 @@ _alt = lambda d: "|".join(re.escape(k) for k in sorted(d, key=len, reverse=True)
 _ZH_UNIT = rf"(?P<zscale>{_alt(ZH_SCALES)})?\s*(?P<zcur>{_alt(ZH_CURRENCIES)})|(?P<zscale2>{_alt(ZH_SCALES)})(?=[^\d]|$)"
 _EN_UNIT = rf"(?P<escale>{_alt(EN_SCALES)})\b\.?(?:\s*(?P<ecur>{_alt(EN_CURRENCIES)})\b)?"
 _PCT = r"(?P<pct>%|percent\b|per cent\b|个百分点)"
+_RANGE_TO = r"\s*(?:-|–|~|～|至|到)\s*"        # a range's two ends: '10-12', '739至757' (not 'to': 'from A to B')
 QUANTITY = re.compile(
-    rf"(?:(?P<pre>{_alt(PREFIX_CURRENCIES)})\s?)?(?P<num>{NUM})\s*(?:{_PCT}|{_EN_UNIT}|{_ZH_UNIT})?",
+    rf"(?:(?P<pre>{_alt(PREFIX_CURRENCIES)})\s?)?(?P<num>{NUM})(?:{_RANGE_TO}(?P<hi>{NUM}))?\s*(?:{_PCT}|{_EN_UNIT}|{_ZH_UNIT})?",
     re.I)
+# two quantities of one unit joined as a range: '28.4%至31.4%', '7.5%~10.5%' (not after 'from' / '从' / '由': a change)
+_RANGE_JOIN = re.compile(r"\s*(?:-|–|~|～|至|到)\s*$")
+_CHANGE_FROM = re.compile(r"(?:从|由|自|from)\s*$", re.I)
 # an amount in two scales: '新台幣1兆1,372億元' (1兆 and 1,372億), '1万2,000亿元'
 COMPOUND = re.compile(
     rf"(?:(?P<pre>{_alt(PREFIX_CURRENCIES)})\s?)?(?P<big>{NUM})\s*(?P<bigscale>万亿|兆|亿|万)\s*(?P<num>{NUM})\s*"
@@ -72,6 +76,7 @@ class Quantity:
     mult: int
     percent: bool
     comparator: str = "eq"
+    value_high: float | None = None   # a range's upper bound ('739至757亿元', 'USD 10-12 billion', '28.4%至31.4%')
 
     @property
     def amount(self) -> bool:
@@ -132,6 +137,9 @@ def find_quantities(norm: str, original: str) -> list[Quantity]:
         if num_start > 0 and not pre and (norm[num_start - 1].isalnum() and norm[num_start - 1].isascii()):
             continue
         value = parse_number(g["num"])
+        high = parse_number(g["hi"]) if g["hi"] else None
+        if high is not None and (not (g["pct"] or g["escale"] or g["zcur"] or g["zscale2"]) or high <= value):
+            continue                # '2020-2024', '1-11月': no unit after the range; '8-5%': no range
         pct = bool(g["pct"])
         if pct:
             unit, cur, mult = "%", None, 0
@@ -159,8 +167,8 @@ def find_quantities(norm: str, original: str) -> list[Quantity]:
             continue            # '1000…0' past a float's range is no figure (its RDF literal would be 'inf')
         end = m.end()
         # a year is not a quantity ("2024 年" has no unit, so it never gets here)
-        q = Quantity(m.start(), end, value, g["num"], unit, cur, mult, pct)
-        q.comparator = _comparator(norm, m.start(), end)
+        q = Quantity(m.start(), end, value, g["num"], unit, cur, mult, pct, value_high=high)
+        q.comparator = "range" if high is not None else _comparator(norm, m.start(), end)
         out.append(q)
     for m in TENTHS.finditer(norm):
         if any(q.start <= m.start() < q.end for q in out):
@@ -177,6 +185,21 @@ def find_quantities(norm: str, original: str) -> list[Quantity]:
             q.comparator = "approx" if re.search(r"(roughly|about|around|nearly|almost|近|约)\s*$", norm[:m.start()], re.I) else "eq"
         out.append(q)
     out.sort(key=lambda q: q.start)
+    return _joined_ranges(norm, out)
+
+
+def _joined_ranges(norm: str, qs: list[Quantity]) -> list[Quantity]:
+    """'28.4%至31.4%': two quantities of one unit joined as a range are one, its bounds the two values."""
+    out: list[Quantity] = []
+    for q in qs:
+        p = out[-1] if out else None
+        if p is not None and p.value_high is None and q.value_high is None and p.unit == q.unit and \
+                p.currency == q.currency and p.mult == q.mult and p.percent == q.percent and q.value > p.value and \
+                _RANGE_JOIN.fullmatch(norm[p.end:q.start]) and not _CHANGE_FROM.search(norm[max(0, p.start - 6):p.start]):
+            out[-1] = Quantity(p.start, q.end, p.value, p.value_text, p.unit, p.currency, p.mult, p.percent,
+                               "range", q.value)
+            continue
+        out.append(q)
     return out
 
 
