@@ -611,6 +611,8 @@ class Extractor:
                 continue
             used.add(j)
             x = fr[j]
+            if x.untimed and x.year is None:
+                continue                  # '去年…769亿元' in an undated text: a time the text does not give
             if x.kind in ("growth", "share", "cagr") and x.kind not in _KIND_OF_LABEL.get(f.metric_label, set()):
                 f.metric, f.metric_label = x.metric, self._metric_label(x.metric)   # '盈利…按年升28%': a growth
             if x.company and f.market and squash(fold(x.company)) in squash(fold(f.market)):
@@ -689,6 +691,8 @@ class Extractor:
         if x.kind == "cagr" and x.period is None:
             return None                   # a CAGR over 'the same period' is placed by the reader of lists, not here
         year = x.year
+        if x.untimed and year is None:
+            return None                   # '去年…' in an undated text: no year to lend it
         if year is None and x.period is None:
             year = ctx.year or self.dated_year    # the year of the section's sentence before ('其中，消费级…为8亿美元'),
                                                   # else the dateline's ('恒指收市報23718點' in a dated news item)

@@ -57,6 +57,7 @@ class Frame:
     value_high: float | None = None
     form: str = ""
     local: bool = False                  # the subject is named in the sentence, before the number
+    untimed: bool = False                # its time is one the text does not give ('去年' undated): no year to lend it
 
     @property
     def base(self) -> float:
@@ -343,7 +344,7 @@ def _quarters(t: str, dated: tuple[int, int | None] | None = None, years=()) -> 
 
 # --------------------------------------------------------------------------- subjects
 
-_ZH_LEAD = re.compile(r"^(?:全球|中国|我国|国内|整体|其中|而|并|但|也|还|都|已|据|由|按|截至|预计|目前|随着|(?:19|20)\d{2}年?)+")
+_ZH_LEAD = re.compile(r"^(?:全球|中国|我国|国内|整体|其中|而|并|但|也|还|都|已|据|由|按|截至|预计|预估|预期|估计|目前|随着|(?:19|20)\d{2}年?)+")
 _EN_WORD = re.compile(r"[a-z0-9][a-z0-9\-&+.']*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_SPACES = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
@@ -846,6 +847,7 @@ def _strip_cues(phrase: str) -> str:
         phrase = phrase[:m.start()].rstrip()
 
 
+_ZH_YEAR_TAIL = re.compile(r"(?:在|于|为)?\s*(?:19|20)\d{2}\s*(?:e|年)?\s*$")
 _ZH_TIME_TAIL = re.compile(r"(?:去年|今年|明年|前年|全年|上半年|下半年|年内|同期)\s*$")   # deictic: no year a verb may end (预估2023年)
 _ZH_MARKET_END = re.compile(r"(?:市场|行业|产业|赛道|领域)$")
 
@@ -863,6 +865,13 @@ def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None,
             p = _zh_phrase(t, j)
             if p is not None:
                 p = (p[0], _strip_cues(p[1]))
+                if cat.cue_rx.fullmatch(_strip_adverbs(_ZH_LEAD.sub("", p[1]))):
+                    # '医疗器材业在2015年产值突破600亿元': the measure's own name; its subject is before its year
+                    j = p[0]
+                    ym = _ZH_YEAR_TAIL.search(t[ca:j]) or _ZH_TIME_TAIL.search(t[ca:j])
+                    if ym:
+                        j = ca + ym.start()
+                    continue
                 for _ in range(2):           # '中国大陆新能源车' -> '新能源车': a region before the subject is its place
                     r = next((r for r in sorted(regions, key=len, reverse=True) if r and _CJK.match(r[0])
                               and _ZH_LEAD.sub("", p[1]).startswith(r) and len(_ZH_LEAD.sub("", p[1])) > len(r)), None)
@@ -880,7 +889,7 @@ def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None,
                 s = re.sub(r"(?:市场|行业|产业)$", "", s)
                 if not _strip_adverbs(s):
                     return None            # '同比名义增长16.2%': the clause names no subject
-                if len(s) >= 2 and s not in cat.generic:
+                if len(s) >= 2 and not _all_generic(s):     # '行业整体零售额': the whole industry, no name
                     lead = len(p[1]) - len(_ZH_LEAD.sub("", p[1]))
                     return text[p[0] + lead:p[0] + len(p[1])].strip(), "market", None
                 j = p[0]
@@ -918,6 +927,18 @@ def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None,
     if p is None or not _content(p[1]):
         return None
     return text[p[0]:p[0] + len(p[1])], "market", None
+
+
+@functools.lru_cache(maxsize=1)
+def _generic_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(catalogue().generic, key=len, reverse=True))
+
+
+def _all_generic(phrase: str) -> bool:
+    """'行业整体', '全国市场': a phrase of generic words alone names nothing."""
+    for g in _generic_longest_first():
+        phrase = phrase.replace(g, "")
+    return not phrase.strip()
 
 
 def _content(phrase: str) -> bool:
@@ -968,6 +989,12 @@ def _time(f: Frame, q: _Q, t: str, ca: int, cb: int, periods, years, quarters, s
         # 較去年同期微減1.37%；市佔率達43.8%'), else the year leading the clause ('预计到2030年，全球…将达到…');
         # a comparison's base ('較去年同期', 'from 2023') is no figure's time
         before = [y for y in years if y.end <= ca and not _is_base(t, y)]
+        if _own_deictic(t, ca, cb):
+            f.untimed = True    # '去年1到11月累积产值…' undated: its own time, which no year before it is
+            return
+        if last is not None and last.untimed and (not before or before[-1].start < last.start):
+            f.untimed = True    # '…去年累积产值769亿元，年增16.5%': the time of the figure before, which is unknown
+            return
         if last is not None and last.year is not None and last.period is None and \
                 (not before or before[-1].start < last.start):
             f.year, f.subperiod = last.year, f.subperiod or last.subperiod
@@ -1009,6 +1036,15 @@ def _period_end(lead: str) -> str | None:
 def _deictic_rx() -> re.Pattern:
     words = sorted(catalogue().deictic, key=len, reverse=True)
     return re.compile(rf"(?<![a-z])(?:{'|'.join(map(re.escape, words))})(?![a-z])")
+
+
+def _own_deictic(t: str, a: int, b: int) -> bool:
+    """A time word of the clause's own ('去年', 'last year'), not a comparison's base ('较去年同期', 'than last year')."""
+    for m in _deictic_rx().finditer(t, a, b):
+        if not re.search(r"(?:较|比|与|和|对|than|from|vs\.?|over)\s*$", t[max(0, m.start() - 5):m.start()]) and \
+                not t[m.end():].lstrip().startswith(("同期", "同月")):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=1)
