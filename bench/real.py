@@ -209,7 +209,9 @@ def _same_place(truth: dict, x: Extracted) -> bool:
 
 def _words(s: str) -> set[str]:
     s = unicodedata.normalize("NFKC", (s or "").lower())
-    out = {w for w in re.findall(r"[a-z][a-z0-9\-]{2,}", s) if w not in STOP}
+    # a plural is its singular ('vehicles' names what 'vehicle sales' does)
+    out = {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+           for w in re.findall(r"[a-z][a-z0-9\-]{2,}", s) if w not in STOP}
     for run in re.findall(r"[\u3400-\u9fff]+", s):
         if len(run) == 1:
             out.add(run)

@@ -77,6 +77,7 @@ class _Q:
     comparator: str
     sign: str | None = None
     value_high: float | None = None
+    counted: tuple[int, int] | None = None    # where the noun counted is written ('1.44 billion| smartphones')
 
 
 @dataclass
@@ -109,6 +110,9 @@ class Catalogue:
     generic: frozenset[str]
     vague: tuple[str, ...] = ()
     verb_heads: tuple[str, ...] = ()
+    not_counted: frozenset[str] = frozenset()   # '3 million years': a scale word before a noun that is no count
+    not_named_by_count: frozenset[str] = frozenset()   # '4,000 companies': a count whose noun names no market
+    en_bounds: frozenset[str] = frozenset()     # words an English subject phrase never reaches past ('that', 'says')
     assumed: tuple[str, ...] = ()
     carried: tuple[str, ...] = ()
     carried_not_after: tuple[str, ...] = ()
@@ -166,7 +170,10 @@ def catalogue() -> Catalogue:
                      period_ends={k: tuple(v) for k, v in t.get("period_ends", {}).items()},
                      company_suffixes=tuple(s["company_suffixes"]), cut=s["cut"], strip_en=frozenset(s["strip_en"]),
                      generic=frozenset(s["generic"]), vague=tuple(s.get("vague", ())),
-                     verb_heads=tuple(s.get("verb_heads", ())), zh_adverbs=tuple(s.get("zh_adverbs", ())),
+                     verb_heads=tuple(s.get("verb_heads", ())), en_bounds=frozenset(s.get("en_bounds", ())),
+                     not_counted=frozenset(s.get("not_counted", ())),
+                     not_named_by_count=frozenset(s.get("not_named_by_count", ())),
+                     zh_adverbs=tuple(s.get("zh_adverbs", ())),
                      comparisons=tuple(s.get("comparisons", ())), locatives=tuple(s.get("locatives", ())),
                      measure_ends=tuple(s.get("measure_ends", ())),
                      heading_markets=tuple(re.compile(x, re.I) for x in s.get("heading_markets", ())), forms=data.get("forms", []), concept_of=concept_of,
@@ -248,8 +255,21 @@ def quantities(t: str, original: str) -> list[_Q]:
             continue
         cls = "times" if unit == "times" else "count"
         hi = parse_number(m.group("hi")) if m.group("hi") else None
+        word = m.group("unit")
+        counted = (m.start("unit"), m.end("unit")) if word.isalpha() and word.isascii() and len(word) > 3 and \
+            m.group("scale") else None                   # '5.9 million vehicles': the noun counted
         out.append(_Q(m.start(), m.end(), v, num_text, unit, cls, scale + mult, None,
-                      "range" if hi is not None else _comparator(t, m.start(), m.end()), None, hi))
+                      "range" if hi is not None else _comparator(t, m.start(), m.end()), None, hi, counted))
+        taken.append((m.start(), m.end()))
+    for m in _noun_count_rx().finditer(t):
+        # '1.44 billion smartphones', '3.2 million paying users': a count in a scale word, the noun it counts after it
+        noun = m.group("noun")
+        if not free(m.start(), m.end()) or noun.split()[-1] in cat.not_counted or \
+                any(w in cat.strip_en or w in _VERBS for w in noun.split()):
+            continue
+        out.append(_Q(m.start(), m.end(), parse_number(m.group("num")), m.group("num"), noun.split()[-1], "count",
+                      cat.scales[m.group("scale")], None, _comparator(t, m.start(), m.end()),
+                      counted=(m.start("noun"), m.end("noun"))))
         taken.append((m.start(), m.end()))
     for m in RANK.finditer(t):
         n = m.group("n") or m.group("en")
@@ -263,6 +283,18 @@ def quantities(t: str, original: str) -> list[_Q]:
     out.sort(key=lambda q: q.start)
     return [q for q in out if _finite(q)
             and (not _DATE_AFTER.match(t[q.end:]) or q.unit_class in ("percent", "money", "pp"))]
+
+
+# '1.44 billion smartphones| will be |shipped': the auxiliaries between a count and the passive verb that measures it
+_PASSIVE_GAP = re.compile(r"\s*(?:(?:will|would|could|may|might|are expected to|is expected to)\s+)?"
+                          r"(?:be|been|were|was|are|is|have been|has been|had been)\s+")
+
+
+@functools.lru_cache(maxsize=1)
+def _noun_count_rx() -> re.Pattern:
+    scales = "|".join(re.escape(k) for k in sorted(catalogue().scales, key=len, reverse=True) if k.isascii())
+    return re.compile(rf"(?<![a-z0-9.,$])(?P<num>{NUM})\s*(?P<scale>{scales})\s+"
+                      rf"(?P<noun>(?:[a-z][a-z\-]*\s+){{0,2}}[a-z][a-z\-]*[a-rt-z]s)\b")
 
 
 def _finite(q: _Q) -> bool:
@@ -389,6 +421,8 @@ def _en_phrase(t: str, end: int, limit: int = 5, start: int = 0) -> tuple[int, s
             lw = lw[:-2]
         if lw in _PRONOUNS:
             return None                # 'we expect| prices': no noun phrase, a clause
+        if lw in catalogue().en_bounds:
+            break                      # 'the IDC says that global| shipments': the clause before is no part of it
         if lw in catalogue().strip_en or re.fullmatch(r"[\d.,]+|(?:19|20)\d{2}e?", lw) or lw in _VERBS or \
                 lw in catalogue().cue_of or w.end() in cue_ends:
             if keep:
@@ -539,8 +573,14 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
         subj = _subject(t, text, ca, cue, q, names) if form not in ("carried", "compared-base") else None
         if form == "region-value" and (subj is None or not subj[0]):
             subj = (text[ca + region[0]:ca + region[1]], "market", None)    # the region's market
+        if form == "elliptical" and subj is None and names is not None:
+            place = _region_in(t[ca:q.start], names)
+            if place is not None:
+                subj = (text[ca + place[0]:ca + place[1]], "market", None)   # '…, followed by Europe at USD 1.3 billion'
         if form == "elliptical" and subj is None:
             continue                       # a clause naming nothing the document knows: no subject to carry
+        if subj is None and q.counted is not None and q.unit not in cat.not_named_by_count:
+            subj = (text[q.counted[0]:q.counted[1]], "explicit", None)    # 'China exported 5.9 million vehicles'
         if subj is None and carried_subject is not None:
             subj = carried_subject
         if subj is None:
@@ -739,7 +779,7 @@ def _measure(q: _Q, cs: list[_Cue], ca: int, cb: int, t: str, prev: Frame | None
     cat = catalogue()
     by_kind = {m.kind: m for m in cat.measures}
     before = [c for c in cs if ca <= c.start and c.end <= q.start]
-    after = [c for c in cs if q.end <= c.start < min(cb, q.end + 8)]
+    after = [c for c in cs if q.end <= c.start < cb and (c.start < q.end + 8 or _PASSIVE_GAP.fullmatch(t[q.end:c.start]))]
     order = (list(reversed(before)), after)
     if after and after[0].start - q.end <= 3 and any(m.kind in ("cagr", "share") for m in after[0].measures):
         order = (after[:1], list(reversed(before)), after[1:])     # '25.8% compound annual growth rate', '12% share'
@@ -917,15 +957,19 @@ def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None,
         if p and _content(p[1]):
             return text[p[0]:p[0] + len(p[1])], "market", None
     p = _en_phrase(t, head_end, start=ca)
+    if p is not None and p[1].strip() in regions:
+        return None                    # 'In 2024, China exported …': a place, not what is measured
     if p is not None and _content(p[1]):
         # 'global vehicle sales increased from …': the noun the measure's cue heads is what it measures
         gap = t[p[0] + len(p[1]):head_end].strip()
         headed = cue is not None and cue.end <= q.start and bool(gap) and bool(catalogue().cue_rx.fullmatch(gap))
         return text[p[0]:p[0] + len(p[1])], ("explicit" if headed else "market"), None
+    if any(w.group().rstrip(".'") in catalogue().en_bounds for w in _EN_WORD.finditer(t, ca, head_end)):
+        return None                    # 'the IDC says that global shipments …': the clause's opening is another's
     lead = re.match(r"\s*(?:[-•*]\s*)?", head)
     p = _en_forward(t, ca + lead.end(), head_end)
-    if p is None or not _content(p[1]):
-        return None
+    if p is None or not _content(p[1]) or p[1].strip() in regions:
+        return None                    # 'In 2024, China exported …': a place, not what is measured
     return text[p[0]:p[0] + len(p[1])], "market", None
 
 
