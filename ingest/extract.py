@@ -133,6 +133,7 @@ class Context:
     status: str | None = None
     segment: tuple[str, int] | None = None   # a segment the paragraph's last figure named, and that paragraph
     metrics: frozenset[str] = frozenset()    # what the figures of the sentence that gave `year` measure
+    period: tuple[int, int] | None = None    # the period the sentence before stated ('From 2020 to 2024, …')
 
 
 @dataclass
@@ -466,7 +467,8 @@ class Extractor:
                 if lead and not f.segment and (not f.market or f.market == ctx.market):
                     f.market, f.segment = "", lead
             self.claims.figures.extend(figs)
-            if figs:
+            if figs:               # the period a sentence states is the one 'the same period' after it means
+                ctx.period = next((tuple(f.period) for f in figs if f.period), None)
                 # the sentence's main figure: the latest actual year ('$13.7 billion in 2024, up from $6.2 billion in 2020')
                 plain = [f for f in figs if f.metric == self.market_size_iri] or \
                     [f for f in figs if f.metric_label != "CAGR"] or figs
@@ -613,6 +615,10 @@ class Extractor:
             x = fr[j]
             if x.untimed and x.year is None:
                 continue                  # '去年…769亿元' in an undated text: a time the text does not give
+            if x.period_end and x.year is None and not f.period:
+                if ctx.period is None:
+                    continue              # 'grew from A to B' over a period the text before does not give
+                f.year = ctx.period[0] if x.period_end == "first" else ctx.period[1]
             if x.kind in ("growth", "share", "cagr") and x.kind not in _KIND_OF_LABEL.get(f.metric_label, set()):
                 f.metric, f.metric_label = x.metric, self._metric_label(x.metric)   # '盈利…按年升28%': a growth
             if x.company and f.market and squash(fold(x.company)) in squash(fold(f.market)):
@@ -693,6 +699,10 @@ class Extractor:
         year = x.year
         if x.untimed and year is None:
             return None                   # '去年…' in an undated text: no year to lend it
+        if x.period_end and year is None and x.period is None:
+            if ctx.period is None:
+                return None               # 'grew from A to B' over a period the text before does not give
+            year = ctx.period[0] if x.period_end == "first" else ctx.period[1]
         if year is None and x.period is None:
             year = ctx.year or self.dated_year    # the year of the section's sentence before ('其中，消费级…为8亿美元'),
                                                   # else the dateline's ('恒指收市報23718點' in a dated news item)

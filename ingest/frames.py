@@ -58,6 +58,8 @@ class Frame:
     form: str = ""
     local: bool = False                  # the subject is named in the sentence, before the number
     untimed: bool = False                # its time is one the text does not give ('去年' undated): no year to lend it
+    period_end: str | None = None        # 'grew from A to B' with no period in the sentence: A is the first year's
+                                         # ('first'), B the last's, of the period the text before gave
 
     @property
     def base(self) -> float:
@@ -1027,6 +1029,12 @@ def _time(f: Frame, q: _Q, t: str, ca: int, cb: int, periods, years, quarters, s
             if end is not None:
                 f.year = lead[-1].first if end == "first" else lead[-1].last
                 return
+            if not lead and not inside:
+                end = _period_end(t[max(ca, q.start - 16):q.start])
+                if end == "first" or end == "last" and last is not None and last.period_end == "first" and \
+                        last.kind == f.kind:
+                    f.period_end = end    # 'During the same period, China's market grew from A to B'
+                    return
         if pin and f.kind in ("market_size", "volume", "company_figure"):
             return
         # a clause with no time of its own: the time of the sentence's figure before it ('11月領牌數達2萬3772輛，
