@@ -961,6 +961,10 @@ def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None,
     p = _en_phrase(t, head_end, start=ca)
     if p is not None and p[1].strip() in regions:
         return None                    # 'In 2024, China exported …': a place, not what is measured
+    while p is not None and " " in p[1] and re.sub(r"['’]s$", "", p[1].split()[0]) in regions:
+        first = p[1].split()[0]        # 'China’s vehicle| sales': the place is the figure's region, not its subject
+        rest = p[1][len(first):].lstrip()
+        p = (p[0] + len(p[1]) - len(rest), rest)
     if p is not None and _content(p[1]):
         # 'global vehicle sales increased from …': the noun the measure's cue heads is what it measures
         gap = t[p[0] + len(p[1]):head_end].strip()
