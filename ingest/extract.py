@@ -629,7 +629,9 @@ class Extractor:
                 f.value_high, f.comparator = x.value_high, "approx"    # '28.4%至31.4%': a range, its bounds
             longer = x.subject and f.market and squash(f.market) != squash(x.subject) and \
                 squash(x.subject).startswith(squash(f.market)) and self._is_name(x.subject)   # '数字' of '数字产业化'
-            if x.subject and not x.company and not f.segment and (longer or not _words(f.market) & _words(x.subject) and
+            inside = x.subject and f.market and squash(fold(_CJK_SPACES.sub("", x.subject))) in \
+                squash(fold(_CJK_SPACES.sub("", f.market)))        # '線教育' of '在 線 教 育': a fragment of the name
+            if x.subject and not x.company and not f.segment and not inside and (longer or not _words(f.market) & _words(x.subject) and
                                                                   (x.explicit or not self._is_name(f.market) and self._is_name(x.subject))):
                 f.market = _clean_label(x.subject)      # the frame's subject, a name of the document, over a fragment
             elif self._local_over_carried(a, x, f):

@@ -114,6 +114,7 @@ class Catalogue:
     verb_heads: tuple[str, ...] = ()
     not_counted: frozenset[str] = frozenset()   # '3 million years': a scale word before a noun that is no count
     not_named_by_count: frozenset[str] = frozenset()   # '4,000 companies': a count whose noun names no market
+    headed_not: tuple[str, ...] = ()             # a firm's measures ('收入', '利润'): the phrase they head is no market
     en_bounds: frozenset[str] = frozenset()     # words an English subject phrase never reaches past ('that', 'says')
     assumed: tuple[str, ...] = ()
     carried: tuple[str, ...] = ()
@@ -172,7 +173,7 @@ def catalogue() -> Catalogue:
                      period_ends={k: tuple(v) for k, v in t.get("period_ends", {}).items()},
                      company_suffixes=tuple(s["company_suffixes"]), cut=s["cut"], strip_en=frozenset(s["strip_en"]),
                      generic=frozenset(s["generic"]), vague=tuple(s.get("vague", ())),
-                     verb_heads=tuple(s.get("verb_heads", ())), en_bounds=frozenset(s.get("en_bounds", ())),
+                     verb_heads=tuple(s.get("verb_heads", ())), en_bounds=frozenset(s.get("en_bounds", ())), headed_not=tuple(s.get("headed_not", ())),
                      not_counted=frozenset(s.get("not_counted", ())),
                      not_named_by_count=frozenset(s.get("not_named_by_count", ())),
                      zh_adverbs=tuple(s.get("zh_adverbs", ())),
@@ -585,6 +586,10 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
             subj = (text[q.counted[0]:q.counted[1]], "explicit", None)    # 'China exported 5.9 million vehicles'
         if subj is None and carried_subject is not None:
             subj = carried_subject
+            if subj[1] == "explicit" and measure.kind not in ("cagr", "growth", "change"):
+                # carried on to a share or a level, a subject is no longer the one its measure names
+                # ('…分别为52亿元和18亿元，合计占医疗器械市场的0.6%'); its rate is ('…, a CAGR of 4.8%')
+                subj = (subj[0], "market", subj[2])
         if subj is None:
             subj = (None, None, None)          # the document may know it (a heading, a chart title)
         if measure.needs == "company" and subj[1] == "market" and subj[0] and cue is not None and \
@@ -889,6 +894,19 @@ def _strip_cues(phrase: str) -> str:
         phrase = phrase[:m.start()].rstrip()
 
 
+@functools.lru_cache(maxsize=1)
+def _noun_cues() -> frozenset[str]:
+    """The cues that name a measure (the vocabulary's labels: '收入', '市场规模', '销量'), not a verb ('达到')."""
+    cat = catalogue()
+    return frozenset(k for k, kind in cat.concept_of if _CJK.search(k) and kind in ("market_size", "volume")
+                     and not any(w in k for w in cat.headed_not))
+
+
+def _noun_cue(s: str) -> bool:
+    return bool(s) and (s in _noun_cues() or any(s.startswith(c) and catalogue().cue_rx.fullmatch(s[len(c):].strip())
+                                                 for c in _noun_cues()))
+
+
 _ZH_YEAR_TAIL = re.compile(r"(?:在|于|为)?\s*(?:19|20)\d{2}\s*(?:e|年)?\s*$")
 _ZH_TIME_TAIL = re.compile(r"(?:去年|今年|明年|前年|全年|上半年|下半年|年内|同期)\s*$")   # deictic: no year a verb may end (预估2023年)
 _ZH_MARKET_END = re.compile(r"(?:市场|行业|产业|赛道|领域)$")
@@ -906,7 +924,11 @@ def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None,
         for _ in range(3):
             p = _zh_phrase(t, j)
             if p is not None:
+                written = p[1]
                 p = (p[0], _strip_cues(p[1]))
+                # '电信业务收入累计完成1.47万亿元': the noun of a measure ('收入', '市场规模') heads the phrase
+                headed = _noun_cue(written[len(p[1]):].strip()) or \
+                    cue is not None and cue.start == head_end == p[0] + len(written) and _noun_cue(cue.text)
                 if cat.cue_rx.fullmatch(_strip_adverbs(_ZH_LEAD.sub("", p[1]))):
                     # '医疗器材业在2015年产值突破600亿元': the measure's own name; its subject is before its year
                     j = p[0]
@@ -933,7 +955,7 @@ def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None,
                     return None            # '同比名义增长16.2%': the clause names no subject
                 if len(s) >= 2 and not _all_generic(s):     # '行业整体零售额': the whole industry, no name
                     lead = len(p[1]) - len(_ZH_LEAD.sub("", p[1]))
-                    return text[p[0] + lead:p[0] + len(p[1])].strip(), "market", None
+                    return text[p[0] + lead:p[0] + len(p[1])].strip(), ("explicit" if headed else "market"), None
                 j = p[0]
             while j > ca and t[j - 1] in " 的之":        # '宁德时代的全球市场份额': past the particle
                 j -= 1
