@@ -208,10 +208,12 @@ def _same_place(truth: dict, x: Extracted) -> bool:
 
 
 def _words(s: str) -> set[str]:
+    acronyms = {w.lower() for w in re.findall(r"(?<![A-Za-z])[A-Z][A-Z0-9]\b", unicodedata.normalize("NFKC", s or ""))}
     s = unicodedata.normalize("NFKC", (s or "").lower())
     # a plural is its singular ('vehicles' names what 'vehicle sales' does)
     out = {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
            for w in re.findall(r"[a-z][a-z0-9\-]{2,}", s) if w not in STOP}
+    out |= acronyms                       # 'AI PC', 'XR': two-letter names
     for run in re.findall(r"[\u3400-\u9fff]+", s):
         if len(run) == 1:
             out.add(run)

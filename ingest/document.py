@@ -469,7 +469,7 @@ def parse_document(text: str, path: str = "<text>", layout=None, place: bool = T
             front.append(plain)
         if pending and _starts_new_block(stripped):
             flush()
-        elif pending and (current is None or current.number is None and current.order == 0) and \
+        elif len(pending) == 1 and (current is None or current.number is None and current.order == 0) and \
                 _looks_like_title(_strip_markup(pending[-1].raw.strip()), 100):
             flush()             # the cover: a title line, then the publisher's, each a block of its own
         pending.append(ln)

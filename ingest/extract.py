@@ -705,6 +705,9 @@ class Extractor:
             if ctx.period is None:
                 return None               # 'grew from A to B' over a period the text before does not give
             year = ctx.period[0] if x.period_end == "first" else ctx.period[1]
+        if year is None and x.period is None and ctx.year and ctx.status and x.status != ctx.status:
+            return None                   # '… are projected to reach 128.1 million units' after actual figures of
+                                          # 2024: a forecast's year is not the year of the actuals before it
         if year is None and x.period is None:
             year = ctx.year or self.dated_year    # the year of the section's sentence before ('其中，消费级…为8亿美元'),
                                                   # else the dateline's ('恒指收市報23718點' in a dated news item)

@@ -990,7 +990,10 @@ def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None,
     if p is not None and _content(p[1]):
         # 'global vehicle sales increased from …': the noun the measure's cue heads is what it measures
         gap = t[p[0] + len(p[1]):head_end].strip()
-        headed = cue is not None and cue.end <= q.start and bool(gap) and bool(catalogue().cue_rx.fullmatch(gap))
+        m = catalogue().cue_rx.match(gap)
+        # 'global vehicle sales| increased', 'AI PC shipments are projected to| grow': the measure's noun, then its verb
+        headed = cue is not None and cue.end <= q.start and m is not None and \
+            all(w in _VERBS or w in catalogue().strip_en for w in gap[m.end():].split())
         return text[p[0]:p[0] + len(p[1])], ("explicit" if headed else "market"), None
     if any(w.group().rstrip(".'") in catalogue().en_bounds for w in _EN_WORD.finditer(t, ca, head_end)):
         return None                    # 'the IDC says that global shipments …': the clause's opening is another's
