@@ -615,6 +615,8 @@ class Extractor:
             x = fr[j]
             if x.untimed and x.year is None:
                 continue                  # '去年…769亿元' in an undated text: a time the text does not give
+            if x.subject_type == "vague" and not x.company and not f.segment:
+                continue                  # 'the top three companies accounted for 46.9%': whose share it does not name
             if x.period_end and x.year is None and not f.period:
                 if ctx.period is None:
                     continue              # 'grew from A to B' over a period the text before does not give

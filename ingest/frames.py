@@ -114,6 +114,7 @@ class Catalogue:
     verb_heads: tuple[str, ...] = ()
     not_counted: frozenset[str] = frozenset()   # '3 million years': a scale word before a noun that is no count
     not_named_by_count: frozenset[str] = frozenset()   # '4,000 companies': a count whose noun names no market
+    issuer: tuple[str, ...] = ()                 # 'the Company': a prospectus's own name for its issuer
     headed_not: tuple[str, ...] = ()             # a firm's measures ('收入', '利润'): the phrase they head is no market
     en_bounds: frozenset[str] = frozenset()     # words an English subject phrase never reaches past ('that', 'says')
     assumed: tuple[str, ...] = ()
@@ -173,7 +174,7 @@ def catalogue() -> Catalogue:
                      period_ends={k: tuple(v) for k, v in t.get("period_ends", {}).items()},
                      company_suffixes=tuple(s["company_suffixes"]), cut=s["cut"], strip_en=frozenset(s["strip_en"]),
                      generic=frozenset(s["generic"]), vague=tuple(s.get("vague", ())),
-                     verb_heads=tuple(s.get("verb_heads", ())), en_bounds=frozenset(s.get("en_bounds", ())), headed_not=tuple(s.get("headed_not", ())),
+                     verb_heads=tuple(s.get("verb_heads", ())), en_bounds=frozenset(s.get("en_bounds", ())), headed_not=tuple(s.get("headed_not", ())), issuer=tuple(s.get("issuer", ())),
                      not_counted=frozenset(s.get("not_counted", ())),
                      not_named_by_count=frozenset(s.get("not_named_by_count", ())),
                      zh_adverbs=tuple(s.get("zh_adverbs", ())),
@@ -203,7 +204,10 @@ def _count_rx() -> re.Pattern:
 
 PP = re.compile(rf"(?<![a-z0-9.])(?P<num>{NUM})\s*(?:个百分点|percentage points?|pp\b|ppts?\b|ppt\b)")
 PER_UNIT = re.compile(r"^\s*(?:/\s*(?:t|吨|tonne|ton|kg|unit|台|辆|件|oz|lb|mwh|kwh|w)\b|per\s+(?:tonne|ton|unit|kg|vehicle|share))")
-RANK = re.compile(r"(?:排名|位列|位居|排在|名列)?第(?P<n>[一二三四五六七八九十\d]+)(?:名|位|大)?|ranked\s+(?P<en>first|second|third|fourth|fifth|no\.\s?\d|\d+(?:st|nd|rd|th))")
+RANK = re.compile(r"(?:排名|位列|位居|排在|名列)?第(?P<n>[一二三四五六七八九十\d]+)(?:名|位|大)?|ranked\s+(?P<en>first|second|third|fourth|fifth|no\.\s?\d|\d+(?:st|nd|rd|th))|"
+                  # 'the third-largest EEPROM supplier', 'the largest China-based supplier': a firm's place
+                  r"\bthe\s+(?:(?P<enl>second|third|fourth|fifth|\d+(?:st|nd|rd|th))[-\s])?largest\s+"
+                  r"(?=(?:[a-z0-9\-]+\s+){0,4}(?:suppliers?|players?|compan(?:y|ies)|manufacturers?|providers?|vendors?|producers?|brands?|operators?)\b)")
 _ORD = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
         "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _DATE_AFTER = re.compile(r"^\s*(?:年|月|日|号|季|月份|%?\s*-\s*\d|[-/.]\d{1,2}\b)")
@@ -275,12 +279,12 @@ def quantities(t: str, original: str) -> list[_Q]:
                       counted=(m.start("noun"), m.end("noun"))))
         taken.append((m.start(), m.end()))
     for m in RANK.finditer(t):
-        n = m.group("n") or m.group("en")
+        n = m.group("n") or m.group("en") or m.group("enl") or ("first" if "largest" in m.group() else None)
         if not n or not free(m.start(), m.end()):
             continue
         n = n.replace("no.", "").strip()
         v = _ORD.get(n) or (int(re.sub(r"\D", "", n)) if re.search(r"\d", n) else None)
-        if v and (m.group("en") or "排" in m.group() or "位" in m.group() or "名" in m.group()):
+        if v and (m.group("en") or "largest" in m.group() or "排" in m.group() or "位" in m.group() or "名" in m.group()):
             out.append(_Q(m.start(), m.end(), float(v), n, "rank", "rank", 0, None, "eq"))
             taken.append((m.start(), m.end()))
     out.sort(key=lambda q: q.start)
@@ -475,7 +479,7 @@ support supports provide provides remains means mean suggests suggest shows show
 is are was were be been will would could should may might can has have had reached reach reaches
 grew grow grows rose rise rises increased increase decreased fell fall declined posted recorded accounted account
 accounts expected expects forecast projected estimated remained remain stood stands stand totalled totaled hit amounted
-saw see sees generated achieved delivered shipped sold up down by to from at of in on than over under about around
+saw see sees held holds hold captured occupied commanded generated achieved delivered shipped sold up down by to from at of in on than over under about around
 approximately nearly almost more less followed follows follow led leads lead ranked ranks rank""".split())
 
 
@@ -483,6 +487,10 @@ def _company(t: str, original: str, a: int, b: int) -> tuple[str, int] | None:
     """A company named in t[a:b] (folded): a name with a company suffix, or a quoted name; (name, start)."""
     cat = catalogue()
     seg = t[a:b]
+    for term in cat.issuer:
+        k = original.find(term, a, b)      # 'the Company', 'our Group': the issuer a prospectus defines (its case)
+        if k >= 0 and (k + len(term) >= len(original) or not original[k + len(term)].isalnum()):
+            return original[k:k + len(term)], k
     for m in re.finditer(r"[「“\"]([^」”\"]{1,20})[」”\"]", seg):
         return original[a + m.start(1):a + m.end(1)], a + m.start(1)
     for suf in cat.company_suffixes:

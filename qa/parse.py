@@ -506,8 +506,8 @@ def _unknown_market(doc, lang: str, spans, lex: QALexicon) -> str | None:
             continue
         chunk, unknown = [], False
         for t in reversed(doc[max(0, tok.i - 5):tok.i]):
-            if t.idx in covered:
-                continue
+            if t.idx in covered or t.lower_ in ("'s", "’s", "'", "’"):
+                continue                     # 'the Company's market share': the possessive names nothing
             if t.is_punct or t.norm_ in EN_STOP or t.like_num or t.norm_ in _EN_GENERIC:
                 if chunk or t.is_punct or t.norm_ in {"the", "a", "an", "of", "in", "for", "what", "was", "is"}:
                     break

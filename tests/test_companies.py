@@ -117,3 +117,32 @@ def test_the_company_family_answers_its_own_examples(store):
     for q in company.EXAMPLES:
         a = ask(q, store=store)
         assert a.status == "answered" and a.family == "company", (q, a.answer)
+
+
+PROSPECTUS = """# Industry Overview: Global EEPROM Market
+
+## 1 Competitive Landscape
+
+The global EEPROM market reached US$3.2 billion in 2024. In 2024, the top three companies accounted for 46.9% of
+the market share by revenue. Among them, the Company ranked first in the industry with a 17.8% market share.
+In the automotive electronics EEPROM segment, the Company is the third-largest supplier worldwide.
+"""
+
+
+def test_a_prospectus_issuer_is_a_company_with_its_share_and_rank(tmp_path):
+    """'the Company' (a prospectus's defined term for its issuer) holds its share and rank; a share of 'the top three
+    companies' names no one's and is left out, never credited to the market; 'market' is no month (March)."""
+    from qa import ask
+    p = tmp_path / "eeprom.md"
+    p.write_text(PROSPECTUS, encoding="utf-8")
+    _, claims = read_claims(p)
+    got = {(f.metric_label, f.value, f.company) for f in claims.figures}
+    assert ("market share", 17.8, "the Company") in got and ("rank position", 1, "the Company") in got
+    assert not any(f.value == 46.9 for f in claims.figures)
+    s = open_store(str(tmp_path / "store"))
+    ingest_file(s, p)
+    for q in ("What is the Company's market share in 2024?", "What is the market share of the Company in 2024?"):
+        a = ask(q, store=s).to_json()
+        assert a["status"] == "answered" and "17.8%" in a["answer"], (q, a["answer"])
+    a = ask("Which company ranked first in 2024?", store=s).to_json()
+    assert a["status"] == "answered" and "the company" in a["answer"].lower() and "no. 1" in a["answer"], a["answer"]

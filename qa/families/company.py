@@ -119,8 +119,10 @@ def answer(frame: Frame, ctx: Context):
 
 _MONTHS_ZH = re.compile(r"(\d{1,2})\s*(?:[-~～至到]\s*(\d{1,2})\s*)?月(?:份)?")
 _MONTH_EN = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-_MONTHS_EN = re.compile(r"\b(" + "|".join(_MONTH_EN) + r")[a-z]*\.?(?:\s*[-–~to]+\s*(" + "|".join(_MONTH_EN) +
-                        r")[a-z]*\.?)?", re.I)
+# a month's name or its abbreviation, a whole word ('mar' of 'market' is none)
+_MONTH_WORD = r"(?:january|february|march|april|june|july|august|september|october|november|december|" \
+              r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b\.?"
+_MONTHS_EN = re.compile(rf"\b({_MONTH_WORD})(?:\s*(?:-|–|~|to)\s*({_MONTH_WORD}))?", re.I)
 
 
 def _months(text: str) -> str | None:
@@ -161,7 +163,7 @@ def _line(f: Fig, ctx: Context, lang: str, multi: bool) -> str:
     when = " in " + " ".join(x for x in (_months_en(f.subperiod), str(f.year) if f.year else "") if x) \
         if f.year else ""
     if f.metric == RANK:
-        return f"{who} ranked no. {f.value_text} in the {market} market{when}{src}"
+        return f"{who} ranked no. {f.value:g} in the {market} market{when}{src}"      # 'first' is written no. 1
     return f"the {ctx.label(f.metric, 'en')} of {who} in the {market} market{when} was {written(f, 'en')}{src}"
 
 
