@@ -25,7 +25,7 @@ from kg.namespaces import METRIC_CAGR, METRIC_GROWTH, METRIC_MARKET_SIZE, METRIC
 from .claims import (Chart, Claims, Definition, Driver, Evidence, Figure, Market, ReportInfo, Segment, Source,
                      Trend)
 from .document import Block, Document, Sentence
-from .frames import _CJK_SPACES, Frame, catalogue as frame_catalogue, continues_time, document_names, frames as sentence_frames, names_nothing, verb_headed
+from .frames import _CJK_SPACES, BASE_PERIOD, COMPARISON_BASE, Frame, is_base_year, names_that_year, catalogue as frame_catalogue, continues_time, document_names, frames as sentence_frames, names_nothing, verb_headed
 from .markup import dated_title, parse_date
 from .quantities import find_periods, find_quantities, find_years
 from .text import fold, has_cjk, is_traditional, replace_zh_years, squash, tokenizer_safe
@@ -134,6 +134,7 @@ class Context:
     segment: tuple[str, int] | None = None   # a segment the paragraph's last figure named, and that paragraph
     metrics: frozenset[str] = frozenset()    # what the figures of the sentence that gave `year` measure
     period: tuple[int, int] | None = None    # the period the sentence before stated ('From 2020 to 2024, …')
+    told: int | None = None                  # the year a sentence after `year`'s told with no figure ('早在2019年，…')
 
 
 @dataclass
@@ -479,10 +480,16 @@ class Extractor:
                 elif not last.market:  # 'The DC segment reached …. It is expected to grow …': the segment
                     ctx.segment = (last.segment, id(b))
                 ctx.region = last.region
-                if last.year:        # the measures stated for the year, over the sentences that keep to it
+                # the measures stated for the year, over the sentences that keep to it; a comparison's base is
+                # not ('sold 70.98 million units compared with 79.56 million units in 2014': not 2014's sentence)
+                if last.year and not (last.form or "").startswith("compared-base"):
+                    ctx.told = None
                     same = ctx.metrics if last.year == ctx.year else frozenset()
                     ctx.year, ctx.metrics = last.year, same | {f.metric for f in figs if f.year == last.year}
                 ctx.status = last.status
+            else:                  # a sentence of a year and no figure ('早在2019年，精英动漫与卡游达成授权合作'): the
+                told = [y for y in a.doc._.years if not is_base_year(a.doc.text, y)]   # year 'that year' means next
+                ctx.told = told[-1].year if told else ctx.told
             if SEGMENT_INTRO.search(a.sent.norm) and a.sent is b.sentences[-1]:
                 base = next((f for f in reversed(figs) if f.kind == "figure" and not f.segment), None)
                 yr = a.doc._.years
@@ -711,7 +718,7 @@ class Extractor:
             return None                   # '… are projected to reach 128.1 million units' after actual figures of
                                           # 2024: a forecast's year is not the year of the actuals before it
         if year is None and x.period is None:
-            year = ctx.year or self.dated_year    # the year of the section's sentence before ('其中，消费级…为8亿美元'),
+            year = self._carried_year(a, ctx) or self.dated_year    # the year of the section's sentence before ('其中，消费级…为8亿美元'),
                                                   # else the dateline's ('恒指收市報23718點' in a dated news item)
         if year is None and x.period is None:
             return None
@@ -726,6 +733,11 @@ class Extractor:
                       evidence=self.evidence(a), at=x.start, claim=x.kind, company=x.company,
                       subject_type=x.subject_type or "market", subperiod=x.subperiod, value_high=x.value_high,
                       sign=x.sign, form=x.form)
+
+    def _carried_year(self, a: _Annotated, ctx: Context) -> int | None:
+        """The year a sentence with none of its own continues: its section's last figure's, or the year told since
+        where it names it as that one ('该年', 'that year')."""
+        return ctx.told if ctx.told and names_that_year(a.sent.norm) else ctx.year
 
     def _metric_label(self, iri: str) -> str:
         c = self.metric_by_iri.get(iri)
@@ -805,7 +817,10 @@ class Extractor:
             else:
                 plain.append((q, fig))
                 out.append(fig)
-        # a change's base year ('up 14% from 2023', '比2023年下降3.5%') is no figure's year
+        # a comparison's base period ('compared with the same period in 2014') is no figure's year; nor a change's
+        # base year ('up 14% from 2023', '比2023年下降3.5%')
+        years = [y for y in years if not BASE_PERIOD.search(text[max(0, y.start - 90):y.start])
+                 and not COMPARISON_BASE.search(text[max(0, y.start - 16):y.start])]
         if any(f.metric == METRIC_GROWTH for _, f in plain):
             years = [y for y in years if not re.search(r"(?:from|over|versus|vs\.?|than|compared (?:with|to)|较|比)\s*"
                                                          r"(?:the\s+)?$", text[max(0, y.start - 16):y.start], re.I)]
@@ -837,7 +852,7 @@ class Extractor:
                 # what was measured ('… USD 6.8 billion. Revenue grew 18.2% year over year.') or says it continues
                 # it ('During the same period, …', '其中…'); else its frame may place it (a month against the
                 # dateline), or nothing does and it is left out ('…占了约40%的市场份额' after a size of 2021)
-                fig.year = near.year if near else ctx.year if carry else None
+                fig.year = near.year if near else self._carried_year(a, ctx) if carry else None
             if fig.year and YEAR_EARLIER.match(text, q.end) and re.search(r"from\s*$", text[:q.start]):
                 fig.year -= 1                              # 'up 21.3% from USD 3.42 billion a year earlier'
 

@@ -120,6 +120,7 @@ class Catalogue:
     assumed: tuple[str, ...] = ()
     carried: tuple[str, ...] = ()
     carried_not_after: tuple[str, ...] = ()
+    that_year: tuple[str, ...] = ()
     dateline_labels: tuple[str, ...] = ()
     not_names: frozenset[str] = frozenset()
     sources: tuple[str, ...] = ()
@@ -183,7 +184,7 @@ def catalogue() -> Catalogue:
                      heading_markets=tuple(re.compile(x, re.I) for x in s.get("heading_markets", ())), forms=data.get("forms", []), concept_of=concept_of,
                      deictic=dict(t.get("deictic", {})), roc=dict(t.get("roc", {})),
                      assumed=tuple(t.get("assumed", ())), carried=tuple(t.get("carried", ())),
-                     carried_not_after=tuple(t.get("carried_not_after", ())),
+                     carried_not_after=tuple(t.get("carried_not_after", ())), that_year=tuple(t.get("that_year", ())),
                      dateline_labels=tuple(t.get("dateline_labels", ())),
                      not_names=frozenset(s.get("not_names", ())), sources=tuple(s.get("sources", ())), list_joins=tuple(s.get("list_joins", ())))
 
@@ -531,7 +532,7 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
     years = [y for y in find_years(t, periods) if not any(q.start <= y.start < q.end for q in qs)]
     years = sorted(years + _dated_years(t, dated, roc, years, qs), key=lambda y: y.start)
     quarters = _quarters(t, (dated, dated_month) if dated else None, years)
-    sentence_years = sorted({y.year for y in years if not _is_base(t, y)})
+    sentence_years = sorted({y.year for y in years if not is_base_year(t, y)})
     out: list[Frame] = []
     prev: Frame | None = None
     carried_subject: tuple[str, str, str | None] | None = None     # (subject, type, company)
@@ -729,12 +730,21 @@ def _from_to(out: list[Frame], t: str, periods) -> None:
 
 
 _BASE_WORD = re.compile(r"\b(?:over|than|compared|versus|vs)\b|比|较")
+COMPARISON_BASE = re.compile(r"(?:than|versus|vs\.?|compared (?:with|to)|相比|相较|比|较)\s*(?:the\s+)?$")
 BASE_YEAR = re.compile(r"(?:from|over|than|versus|vs\.?|compared (?:with|to)|比|较|相比|相较)\s*(?:the\s+)?(?:end of\s+)?$")
 
 
-def _is_base(t: str, y) -> bool:
-    """A comparison's base year ('較去年同期', 'from 2023', '比2023年'): never a figure's own time."""
-    return bool(BASE_YEAR.search(t[max(0, y.start - 16):y.start]))
+# a comparison's base named by its period, further back: 'compared with the same period in 2014', 'compared with
+# 79.56 million units in the third quarter of 2014' (not 'from …', which opens a from-to pair with its own times)
+BASE_PERIOD = re.compile(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|than)\s[^,;:，。；：]{0,40}?\b(?:the\s+)?"
+                         r"(?:same\s+(?:period|quarter|month|time|half)|(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+"
+                         r"(?:quarter|half)|q[1-4]|[12]h|h[12])\s*(?:of|in|last)?\s*$")
+
+
+def is_base_year(t: str, y) -> bool:
+    """A comparison's base year ('較去年同期', 'from 2023', '比2023年', 'compared with the same period in 2014'):
+    never a figure's own time."""
+    return bool(BASE_YEAR.search(t[max(0, y.start - 16):y.start]) or BASE_PERIOD.search(t[max(0, y.start - 90):y.start]))
 
 
 COMPARED = re.compile(r"(?:比|较|相比|compared (?:with|to)|versus|vs\.?|up from|down from|(?<=%) from|(?<=percent) from|over)\s*(?:(?:19|20)\d{2}\s*年?\s*"
@@ -890,6 +900,17 @@ def _strip_adverbs(phrase: str) -> str:
     return phrase
 
 
+def _strip_adverbs_end(phrase: str) -> str:
+    """'精英动漫实现' -> '精英动漫': the qualifiers and verbs of reporting at a Chinese phrase's end stripped."""
+    changed = True
+    while phrase and changed:
+        changed = False
+        for w in _adverbs_longest_first():
+            if phrase.endswith(w) and len(phrase) > len(w):
+                phrase, changed = phrase[:-len(w)].rstrip(), True
+    return phrase
+
+
 def _strip_cues(phrase: str) -> str:
     """'AI 推理芯片市场规模' -> 'AI 推理芯片': a measure's cue at the end of a subject phrase is no part of it."""
     rx = catalogue().cue_rx
@@ -963,7 +984,11 @@ def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None,
                     return None            # '同比名义增长16.2%': the clause names no subject
                 if len(s) >= 2 and not _all_generic(s):     # '行业整体零售额': the whole industry, no name
                     lead = len(p[1]) - len(_ZH_LEAD.sub("", p[1]))
-                    return text[p[0] + lead:p[0] + len(p[1])].strip(), ("explicit" if headed else "market"), None
+                    # '精英动漫实现|营业收入': a verb of reporting at its end is no part of the name
+                    # (not '增加值比上': a phrase left ending with a measure's noun is read as before)
+                    trimmed = _strip_adverbs_end(s)
+                    tail = 0 if trimmed.endswith(cat.measure_ends) else len(s) - len(trimmed)
+                    return text[p[0] + lead:p[0] + len(p[1]) - tail].strip(), ("explicit" if headed else "market"), None
                 j = p[0]
             while j > ca and t[j - 1] in " 的之":        # '宁德时代的全球市场份额': past the particle
                 j -= 1
@@ -1042,6 +1067,7 @@ def _time(f: Frame, q: _Q, t: str, ca: int, cb: int, periods, years, quarters, s
     zh = bool(_CJK.search(t[ca:cb]))
     inside = [y for y in years if ca <= y.start < cb]
     base = [y for y in inside if BASE_YEAR.search(t[max(ca, y.start - 12):y.start]) or
+            BASE_PERIOD.search(t[max(ca, y.start - 90):y.start]) or
             (f.kind in ("growth", "change") and y.start >= q.end and _BASE_WORD.search(t[q.end:y.start]))]
     if base and f.form != "compared-base":
         inside = [y for y in inside if y not in base]     # 'down 8.4% from 2023', '比2023年下降': the base year
@@ -1077,7 +1103,7 @@ def _time(f: Frame, q: _Q, t: str, ca: int, cb: int, periods, years, quarters, s
         # a clause with no time of its own: the time of the sentence's figure before it ('11月領牌數達2萬3772輛，
         # 較去年同期微減1.37%；市佔率達43.8%'), else the year leading the clause ('预计到2030年，全球…将达到…');
         # a comparison's base ('較去年同期', 'from 2023') is no figure's time
-        before = [y for y in years if y.end <= ca and not _is_base(t, y)]
+        before = [y for y in years if y.end <= ca and not is_base_year(t, y)]
         if _own_deictic(t, ca, cb):
             f.untimed = True    # '去年1到11月累积产值…' undated: its own time, which no year before it is
             return
@@ -1105,6 +1131,18 @@ def continues_time(text: str) -> bool:
     """Whether a sentence that names no time of its own says it continues the time of the one before ('During
     the same period, …', '其中…'); '较去年同期' is a comparison's base, not a continuation (folded, lower-case)."""
     return bool(_carried_rx().search(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _that_year_rx() -> re.Pattern:
+    cat = catalogue()
+    words = "|".join(map(re.escape, sorted(cat.that_year, key=len, reverse=True)))
+    return re.compile(rf"(?<![a-z])(?:{words})(?![a-z])")
+
+
+def names_that_year(text: str) -> bool:
+    """Whether a sentence names its year as the one the text last told ('该年', 'that year'; folded, lower-case)."""
+    return bool(_that_year_rx().search(text))
 
 
 @functools.lru_cache(maxsize=1)

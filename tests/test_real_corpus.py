@@ -108,3 +108,16 @@ def test_a_cited_source_or_a_lone_modifier_is_no_subject(scored):
     assert not any("调查公司" in s for s in ev), ev
     caict = [x.subject for x in docs["pdf-caict-digital-economy"].extracted]
     assert not {"活跃", "助力"} & set(caict), caict
+
+
+def test_a_comparisons_base_period_and_that_year(scored):
+    """'…down nearly 5% in unit sales compared with the same period in 2014' (en-pc-shipments-q3-2015): 2014 is the
+    base, the time of none of the article's figures of 2015 but the base figure's own ('compared with 79.56 million
+    units in the third quarter of 2014'). '早在2019年，精英动漫与卡游达成授权合作…。该年，精英动漫实现营业收入1.24亿元，…
+    相比2018年的550.83万元' (hans-collectible-cards): 'that year' is 2019, the year the text told last, neither the
+    last figure's (2020) nor the base's (2018)."""
+    docs = {s.doc.slug: s for s in scored["dev"]}
+    pc = [(x.base, x.year) for x in docs["en-pc-shipments-q3-2015"].extracted if x.year == 2014]
+    assert pc == [(79.56e6, 2014)], pc
+    cards = [(x.year, x.subject) for x in docs["hans-collectible-cards"].extracted if x.base == 1.24e8]
+    assert cards == [(2019, "精英动漫")], cards
