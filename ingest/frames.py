@@ -493,6 +493,8 @@ def _company(t: str, original: str, a: int, b: int) -> tuple[str, int] | None:
         if k >= 0 and (k + len(term) >= len(original) or not original[k + len(term)].isalnum()):
             return original[k:k + len(term)], k
     for m in re.finditer(r"[「“\"]([^」”\"]{1,20})[」”\"]", seg):
+        if _names_a_measure(m.group(1)):
+            continue                       # '“修正营业利润”': the document's name of a measure, no company
         return original[a + m.start(1):a + m.end(1)], a + m.start(1)
     for suf in cat.company_suffixes:
         for m in re.finditer(re.escape(suf), seg):
@@ -974,6 +976,9 @@ def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None,
                     p = (p[0] + lead_n + len(r), p[1][lead_n + len(r):])
                 if p[0] > 0 and t[p[0] - 1] in "“「\"《" and p[0] + len(p[1]) == head_end:
                     return None            # '“修正营业利润”': the measure's own quoted name, no subject before it
+                if p[0] > 0 and t[p[0] - 1] in "“「\"《" and t[p[0] + len(written):p[0] + len(written) + 1] in ("”", "」", "\"", "》") \
+                        and _names_a_measure(written):
+                    return "", "vague", None       # '16家公司的“修正营业利润”增长…': a measure's name, whose it is not said
                 if t[:p[0]].rstrip().endswith("占"):
                     return None            # '占GDP比重达39.8%': the whole a share is of, not its holder
                 if p[1].startswith(cat.comparisons):
