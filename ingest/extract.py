@@ -220,12 +220,28 @@ class Extractor:
         self.market_report = any(MARKET_IN_TITLE.search(fold(t)) for t in titles if t)
         self.claims = Claims(report=info)
         self.figures()
+        self._local_yuan()
         self.resolve_markets()
         self.definitions()
         self.drivers_and_trends()
         self.charts_and_sources()
         self._prefer_full_labels()
         return self.claims
+
+    def _local_yuan(self) -> None:
+        """'全國營運中工廠總營收達21.9兆元' in a Taiwanese news item: a bare 元 of a traditional-script document is the
+        currency of the place it is about (ingest/frames.toml [bare_yuan]), not the mainland's yuan."""
+        if not self.roc:
+            return
+        text = fold(self.doc.text).lower()
+        counts = {cur: sum(text.count(w) for w in words) for cur, words in frame_catalogue().bare_yuan.items()}
+        cur = max(counts, key=counts.get, default=None)
+        if cur is None or counts[cur] == 0 or sorted(counts.values())[-2:] == [counts[cur]] * 2:
+            return
+        for f in self.claims.figures:
+            unit = fold(f.unit or "")
+            if f.currency == "CNY" and unit.endswith("元") and not re.search(r"人民|rmb|cny", unit, re.I):
+                f.currency = cur
 
     def _prefer_full_labels(self) -> None:
         """A segment's preferred label is the one that names its market ('腔镜手术机器人', not '腔镜');

@@ -116,6 +116,8 @@ class Catalogue:
     not_named_by_count: frozenset[str] = frozenset()   # '4,000 companies': a count whose noun names no market
     issuer: tuple[str, ...] = ()                 # 'the Company': a prospectus's own name for its issuer
     headed_not: tuple[str, ...] = ()             # a firm's measures ('收入', '利润'): the phrase they head is no market
+    zh_coordinators: str = ""                    # '及', '与', '、': the conjuncts of one Chinese subject
+    aggregate_leads: tuple[str, ...] = ()        # '全国…', '全球…': a phrase of a whole, which a firm's measure heads too
     en_bounds: frozenset[str] = frozenset()     # words an English subject phrase never reaches past ('that', 'says')
     assumed: tuple[str, ...] = ()
     carried: tuple[str, ...] = ()
@@ -125,6 +127,7 @@ class Catalogue:
     not_names: frozenset[str] = frozenset()
     sources: tuple[str, ...] = ()
     list_joins: tuple[str, ...] = ()
+    bare_yuan: dict[str, tuple[str, ...]] = field(default_factory=dict)   # currency -> the places that write it '元'
     zh_adverbs: tuple[str, ...] = ()
     locatives: tuple[str, ...] = ()
     comparisons: tuple[str, ...] = ()
@@ -175,7 +178,7 @@ def catalogue() -> Catalogue:
                      period_ends={k: tuple(v) for k, v in t.get("period_ends", {}).items()},
                      company_suffixes=tuple(s["company_suffixes"]), cut=s["cut"], strip_en=frozenset(s["strip_en"]),
                      generic=frozenset(s["generic"]), vague=tuple(s.get("vague", ())),
-                     verb_heads=tuple(s.get("verb_heads", ())), en_bounds=frozenset(s.get("en_bounds", ())), headed_not=tuple(s.get("headed_not", ())), issuer=tuple(s.get("issuer", ())),
+                     verb_heads=tuple(s.get("verb_heads", ())), en_bounds=frozenset(s.get("en_bounds", ())), headed_not=tuple(s.get("headed_not", ())), aggregate_leads=tuple(fold(x) for x in s.get("aggregate_leads", ())), zh_coordinators=fold(s.get("zh_coordinators", "")), issuer=tuple(s.get("issuer", ())),
                      not_counted=frozenset(s.get("not_counted", ())),
                      not_named_by_count=frozenset(s.get("not_named_by_count", ())),
                      zh_adverbs=tuple(s.get("zh_adverbs", ())),
@@ -186,7 +189,8 @@ def catalogue() -> Catalogue:
                      assumed=tuple(t.get("assumed", ())), carried=tuple(t.get("carried", ())),
                      carried_not_after=tuple(t.get("carried_not_after", ())), that_year=tuple(t.get("that_year", ())),
                      dateline_labels=tuple(t.get("dateline_labels", ())),
-                     not_names=frozenset(s.get("not_names", ())), sources=tuple(s.get("sources", ())), list_joins=tuple(s.get("list_joins", ())))
+                     not_names=frozenset(s.get("not_names", ())), sources=tuple(s.get("sources", ())), list_joins=tuple(s.get("list_joins", ())),
+                     bare_yuan={k: tuple(fold(w).lower() for w in v) for k, v in data.get("bare_yuan", {}).items()})
 
 
 # --------------------------------------------------------------------------- quantities
@@ -954,12 +958,22 @@ def _phrase_subject(t: str, text: str, ca: int, head_end: int, cue: _Cue | None,
         j = head_end
         for _ in range(3):
             p = _zh_phrase(t, j)
+            while p is not None and p[0] > 1 and t[p[0] - 1] in cat.zh_coordinators and _CJK.match(t[p[0] - 2]) \
+                    and p[0] - 1 not in _glossary_positions(t):
+                # '电脑电子产品及|光学业年增额': one name of its conjuncts together, not its last alone
+                more = _zh_phrase(t, p[0] - 1)
+                if more is None or len(more[1]) + 1 + len(p[1]) > 24:
+                    break
+                p = (more[0], t[more[0]:p[0] + len(p[1])])
             if p is not None:
                 written = p[1]
                 p = (p[0], _strip_cues(p[1]))
                 # '电信业务收入累计完成1.47万亿元': the noun of a measure ('收入', '市场规模') heads the phrase
                 headed = _noun_cue(written[len(p[1]):].strip()) or \
-                    cue is not None and cue.start == head_end == p[0] + len(written) and _noun_cue(cue.text)
+                    cue is not None and cue.start == head_end == p[0] + len(written) and _noun_cue(cue.text) or \
+                    _ZH_LEAD.sub("", written).startswith(cat.aggregate_leads) and \
+                    any(w in written[len(p[1]):] for w in cat.headed_not)
+                # ('全国营运中工厂总营收': a firm's measure of a whole is the whole's)
                 if cat.cue_rx.fullmatch(_strip_adverbs(_ZH_LEAD.sub("", p[1]))):
                     # '医疗器材业在2015年产值突破600亿元': the measure's own name; its subject is before its year
                     j = p[0]

@@ -121,3 +121,15 @@ def test_a_comparisons_base_period_and_that_year(scored):
     assert pc == [(79.56e6, 2014)], pc
     cards = [(x.year, x.subject) for x in docs["hans-collectible-cards"].extracted if x.base == 1.24e8]
     assert cards == [(2019, "精英动漫")], cards
+
+
+def test_a_bare_yuan_is_the_currency_of_the_place_a_traditional_text_is_about():
+    """'全國營運中工廠總營收達21.9兆元' (a Taiwanese news item): New Taiwan dollars, not the mainland's yuan; a Hong
+    Kong digest's '億元' are Hong Kong dollars; a simplified-script text's '亿元' stay yuan."""
+    from ingest.pipeline import read_claims
+    cur = {}
+    for slug in ("hant-taiwan-factory-census-2024", "hant-hk-finance-news-feb2025", "hans-pharma-profits"):
+        _, claims = read_claims(REAL / f"{slug}.md")
+        cur[slug] = {f.currency for f in claims.figures if f.unit.endswith(("元", "亿元", "億元")) and "美" not in f.unit}
+    assert cur == {"hant-taiwan-factory-census-2024": {"TWD"}, "hant-hk-finance-news-feb2025": {"HKD"},
+                   "hans-pharma-profits": {"CNY"}}, cur
