@@ -39,7 +39,7 @@ KINDS = ("market_size", "cagr", "growth", "change", "share", "company_figure", "
 # the extractor's metric label -> the truth kind it states
 KIND_OF_METRIC = {
     "market size": "market_size", "CAGR": "cagr", "market share": "share", "penetration rate": "share",
-    "share": "share", "growth rate": "growth", "growth": "growth", "change": "change", "shipments": "volume",
+    "share": "share", "growth rate": "growth", "growth": "growth", "change": "change", "absolute change": "change", "shipments": "volume",
     "sales volume": "volume", "installed base": "volume", "volume": "volume", "average selling price": "price",
     "price": "price", "revenue": "company_figure", "rank": "rank", "rank position": "rank", "count": "other",
 }

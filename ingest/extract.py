@@ -644,7 +644,8 @@ class Extractor:
                 if ctx.period is None:
                     continue              # 'grew from A to B' over a period the text before does not give
                 f.year = ctx.period[0] if x.period_end == "first" else ctx.period[1]
-            if x.kind in ("growth", "share", "cagr") and x.kind not in _KIND_OF_LABEL.get(f.metric_label, set()):
+            if x.kind in ("growth", "share", "cagr") and x.kind not in _KIND_OF_LABEL.get(f.metric_label, set()) or \
+                    x.kind == "change" and x.metric != f.metric:      # 'an increase of US$20 billion': no market's size
                 f.metric, f.metric_label = x.metric, self._metric_label(x.metric)   # '盈利…按年升28%': a growth
             if x.company and f.market and squash(fold(x.company)) in squash(fold(f.market)):
                 f.market = ""              # '银河娱乐去年' is the company (and a time), no market
