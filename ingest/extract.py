@@ -25,7 +25,7 @@ from kg.namespaces import METRIC_CAGR, METRIC_GROWTH, METRIC_MARKET_SIZE, METRIC
 from .claims import (Chart, Claims, Definition, Driver, Evidence, Figure, Market, ReportInfo, Segment, Source,
                      Trend)
 from .document import Block, Document, Sentence
-from .frames import _CJK_SPACES, BASE_PERIOD, COMPARISON_BASE, Frame, is_base_year, names_that_year, catalogue as frame_catalogue, continues_time, document_names, frames as sentence_frames, names_nothing, verb_headed
+from .frames import _CJK_SPACES, BASE_PERIOD, COMPARISON_BASE, Frame, is_base_year, names_that_year, titled_quarter, catalogue as frame_catalogue, continues_time, document_names, frames as sentence_frames, names_nothing, verb_headed
 from .markup import dated_title, parse_date
 from .quantities import find_periods, find_quantities, find_years
 from .text import fold, has_cjk, is_traditional, replace_zh_years, squash, tokenizer_safe
@@ -212,6 +212,11 @@ class Extractor:
         self._last_subject: dict[int, tuple[str, str, str | None]] = {}
         dated = self.dateline()
         self.dated_year, self.dated_month = dated if dated else (None, None)
+        self.dated_subperiod = None
+        if dated is None:       # a news item titled with its quarter ('… (Q3 2015 IDC and Gartner PC shipment data)')
+            titled = next(filter(None, map(titled_quarter, self._titles())), None)
+            if titled:
+                self.dated_year, self.dated_subperiod = titled
         runs = re.findall(r"[\u4e00-\u9fff]{2,}", self.doc.text[:20000])
         self.roc = bool(runs) and sum(map(is_traditional, runs)) >= 0.2 * len(runs)   # Taiwan's 民國 years
         info = self.report_info()
@@ -220,6 +225,10 @@ class Extractor:
         self.market_report = any(MARKET_IN_TITLE.search(fold(t)) for t in titles if t)
         self.claims = Claims(report=info)
         self.figures()
+        if self.dated_subperiod:      # an item titled with its quarter: its figures of that year are the quarter's
+            for f in self.claims.figures:
+                if f.year == self.dated_year and not f.period and not f.subperiod:
+                    f.subperiod = self.dated_subperiod
         self._local_yuan()
         self.resolve_markets()
         self.definitions()
@@ -326,12 +335,16 @@ class Extractor:
         contact = sorted(set(EMAIL.findall(d.text)) | set(u.rstrip(".,;") for u in URL.findall(d.text)))
         return ReportInfo(title=title, publisher=publisher, year=year, contact=contact, lang=d.lang, evidence=ev)
 
+    def _titles(self) -> list[str]:
+        meta = self.doc.meta or (getattr(self.doc.layout, "meta", None) or {})
+        return [meta.get("title", "")] + list(self.doc.front[:2]) + [s.title for s in self.doc.sections[:1]]
+
     def dateline(self) -> tuple[int, int | None] | None:
         """(year, month) the document is dated: its front matter's date, a PDF's cover date."""
         meta = self.doc.meta or (getattr(self.doc.layout, "meta", None) or {})
         if meta.get("date"):
             return parse_date(meta["date"])
-        for title in [meta.get("title", "")] + list(self.doc.front[:2]) + [s.title for s in self.doc.sections[:1]]:
+        for title in self._titles():
             dated = dated_title(title)          # '財經新聞（2025年2月27日）': a news item's day
             if dated:
                 return dated
@@ -498,7 +511,8 @@ class Extractor:
                 ctx.region = last.region
                 # the measures stated for the year, over the sentences that keep to it; a comparison's base is
                 # not ('sold 70.98 million units compared with 79.56 million units in 2014': not 2014's sentence)
-                if last.year and not (last.form or "").startswith("compared-base"):
+                if last.year and not (last.form or "").startswith("compared-base") and \
+                        not any(w in a.sent.norm.lower() for w in frame_catalogue().base_time):
                     ctx.told = None
                     same = ctx.metrics if last.year == ctx.year else frozenset()
                     ctx.year, ctx.metrics = last.year, same | {f.metric for f in figs if f.year == last.year}
@@ -735,7 +749,9 @@ class Extractor:
             return None                   # '… are projected to reach 128.1 million units' after actual figures of
                                           # 2024: a forecast's year is not the year of the actuals before it
         if year is None and x.period is None:
-            year = self._carried_year(a, ctx) or self.dated_year    # the year of the section's sentence before ('其中，消费级…为8亿美元'),
+            year = self._carried_year(a, ctx)      # the year of the section's sentence before ('其中，消费级…为8亿美元'),
+            if year is None and self.dated_year:   # else the dateline's ('恒指收市報23718點' in a dated news item), and
+                year = self.dated_year             # the period a title dates the item with ('Q3 2015 … shipment data')
                                                   # else the dateline's ('恒指收市報23718點' in a dated news item)
         if year is None and x.period is None:
             return None

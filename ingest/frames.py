@@ -117,12 +117,14 @@ class Catalogue:
     issuer: tuple[str, ...] = ()                 # 'the Company': a prospectus's own name for its issuer
     headed_not: tuple[str, ...] = ()             # a firm's measures ('收入', '利润'): the phrase they head is no market
     zh_coordinators: str = ""                    # '及', '与', '、': the conjuncts of one Chinese subject
+    company_verbs: tuple[str, ...] = ()          # 'ranked', 'shipped': a capitalised name before them is a firm
     aggregate_leads: tuple[str, ...] = ()        # '全国…', '全球…': a phrase of a whole, which a firm's measure heads too
     en_bounds: frozenset[str] = frozenset()     # words an English subject phrase never reaches past ('that', 'says')
     assumed: tuple[str, ...] = ()
     carried: tuple[str, ...] = ()
     carried_not_after: tuple[str, ...] = ()
     that_year: tuple[str, ...] = ()
+    base_time: tuple[str, ...] = ()
     dateline_labels: tuple[str, ...] = ()
     not_names: frozenset[str] = frozenset()
     sources: tuple[str, ...] = ()
@@ -178,7 +180,7 @@ def catalogue() -> Catalogue:
                      period_ends={k: tuple(v) for k, v in t.get("period_ends", {}).items()},
                      company_suffixes=tuple(s["company_suffixes"]), cut=s["cut"], strip_en=frozenset(s["strip_en"]),
                      generic=frozenset(s["generic"]), vague=tuple(s.get("vague", ())),
-                     verb_heads=tuple(s.get("verb_heads", ())), en_bounds=frozenset(s.get("en_bounds", ())), headed_not=tuple(s.get("headed_not", ())), aggregate_leads=tuple(fold(x) for x in s.get("aggregate_leads", ())), zh_coordinators=fold(s.get("zh_coordinators", "")), issuer=tuple(s.get("issuer", ())),
+                     verb_heads=tuple(s.get("verb_heads", ())), en_bounds=frozenset(s.get("en_bounds", ())), headed_not=tuple(s.get("headed_not", ())), aggregate_leads=tuple(fold(x) for x in s.get("aggregate_leads", ())), zh_coordinators=fold(s.get("zh_coordinators", "")), company_verbs=tuple(s.get("company_verbs", ())), issuer=tuple(s.get("issuer", ())),
                      not_counted=frozenset(s.get("not_counted", ())),
                      not_named_by_count=frozenset(s.get("not_named_by_count", ())),
                      zh_adverbs=tuple(s.get("zh_adverbs", ())),
@@ -187,7 +189,7 @@ def catalogue() -> Catalogue:
                      heading_markets=tuple(re.compile(x, re.I) for x in s.get("heading_markets", ())), forms=data.get("forms", []), concept_of=concept_of,
                      deictic=dict(t.get("deictic", {})), roc=dict(t.get("roc", {})),
                      assumed=tuple(t.get("assumed", ())), carried=tuple(t.get("carried", ())),
-                     carried_not_after=tuple(t.get("carried_not_after", ())), that_year=tuple(t.get("that_year", ())),
+                     carried_not_after=tuple(t.get("carried_not_after", ())), that_year=tuple(t.get("that_year", ())), base_time=tuple(fold(w).lower() for w in t.get("base_time", ())),
                      dateline_labels=tuple(t.get("dateline_labels", ())),
                      not_names=frozenset(s.get("not_names", ())), sources=tuple(s.get("sources", ())), list_joins=tuple(s.get("list_joins", ())),
                      bare_yuan={k: tuple(fold(w).lower() for w in v) for k, v in data.get("bare_yuan", {}).items()})
@@ -384,6 +386,14 @@ def _quarters(t: str, dated: tuple[int, int | None] | None = None, years=()) -> 
                 year -= 1
         out.append((m.start(), m.end(), label, year))
     return out
+
+
+def titled_quarter(title: str) -> tuple[int, str] | None:
+    """(year, 'Q3') of the one quarter or half with its year a title names ('Apple Gaining Share in Shrinking PC
+    Market (Q3 2015 IDC and Gartner PC shipment data)'): the period a news item's figures are of. A month, or a
+    year alone ('Market Report 2024'), is none; two periods are none."""
+    qs = [(y, label) for _, _, label, y in _quarters(fold(title or "").lower()) if y and label.startswith(("Q", "H"))]
+    return qs[0] if len(set(qs)) == 1 else None
 
 
 # --------------------------------------------------------------------------- subjects
@@ -1240,6 +1250,13 @@ def _status(f: Frame, t: str, ca: int, cb: int, years) -> str:
 
 _TICKER = re.compile(r"([\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z&.\- ]{1,20}?)\s*[（(]\s*(?:\d{4,6}\.(?:sh|sz|bj|hk)|"
                      r"[a-z]{1,5}\.(?:o|n|us|hk)|(?:nasdaq|nyse|hkex|sehk)\s*[:：]\s*[a-z0-9.]+|\d{4,5}\.hk)\s*[)）]", re.I)
+@functools.lru_cache(maxsize=1)
+def _en_company_rx() -> re.Pattern:
+    """A capitalised name before a verb only a firm does ([subjects] company_verbs): 'Dell ranked third'."""
+    verbs = "|".join(map(re.escape, sorted(catalogue().company_verbs, key=len, reverse=True)))
+    return re.compile(rf"(?<![\w&.\-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+(?:{verbs})\b")
+
+
 _QUOTED = re.compile(r"[「“\"《]([^」”\"》\n]{2,16})[」”\"》]")
 _ZH_MARKET = re.compile(r"([\u3400-\u9fffA-Za-z0-9]{2,14}?)(?:细分市场|市场|行业|产业|赛道|领域)")
 _ZH_MEASURED = re.compile(r"(?<![\u3400-\u9fff])([\u3400-\u9fff]{2,10}?)(?:规模|产值|增加值|营业收入|业务收入|零售额|销售额|出货量|销量|产量)"
@@ -1332,6 +1349,11 @@ def document_names(texts: list[str], titles: list[str], exclude: set[str] = froz
             p = _zh_phrase(tl, m.end(1), 8) if _CJK.search(m.group(1)[-1:]) else _en_phrase(tl, m.end(1), 4)
             if p:
                 names.add(text[p[0]:m.end(1)], "company")
+        for m in _en_company_rx().finditer(text):   # 'Dell ranked third', 'Apple shipped 5.6 million PCs'
+            key = fold(m.group(1)).lower()
+            if not any(w in cat.strip_en or w in cat.en_bounds or w in cat.generic for w in key.split()) and \
+                    key not in names.exclude:
+                names.add(m.group(1), "company")
         for m in _QUOTED.finditer(t):
             inner = m.group(1)
             if not re.search(r"[，,。；;：:！!？?]", inner) and len(inner) <= 12:
@@ -1356,6 +1378,8 @@ def document_names(texts: list[str], titles: list[str], exclude: set[str] = froz
                 counts["\0" + s] = counts.get("\0" + s, 0) + 1
         for m in _EN_MARKET.finditer(tl):
             words = [w for w in m.group(1).split() if w not in cat.strip_en and w not in _VERBS]
+            if words and re.search(r"['’]s$", words[-1]):
+                continue                # "Apple's market share": the market's holder, no market's name
             if words and not any(w in cat.cue_of for w in words):
                 counts["\1" + " ".join(words)] = counts.get("\1" + " ".join(words), 0) + 1
         for m in _ZH_MEASURED.finditer(t):      # '数字经济规模达到45.5万亿元': what the document measures

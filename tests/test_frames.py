@@ -83,3 +83,11 @@ def test_company_quarter_and_range_figures_reach_the_graph(tmp_path):
     assert any(str(r.get("label")) == "星宇股份有限公司" and float(r["v"]) == 102.3 for r in got), got
     assert any(str(r.get("q")) == "Q3" and float(r["v"]) == 230 for r in got), got
     json.dumps(rows, ensure_ascii=False)
+
+
+def test_a_title_dates_a_news_item_with_its_one_quarter():
+    from ingest.frames import titled_quarter
+    assert titled_quarter("Apple Gaining Share in Shrinking PC Market (Q3 2015 IDC and Gartner PC shipment data)") == (2015, "Q3")
+    assert titled_quarter("2025年第三季全球晶圓代工營收排名") == (2025, "Q3")
+    assert titled_quarter("Global EV Outlook 2024") is None                 # a year alone dates no item
+    assert titled_quarter("PC shipments: Q3 2015 versus Q3 2014") is None    # two periods: which, it does not say

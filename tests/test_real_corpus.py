@@ -118,7 +118,11 @@ def test_a_comparisons_base_period_and_that_year(scored):
     last figure's (2020) nor the base's (2018)."""
     docs = {s.doc.slug: s for s in scored["dev"]}
     pc = [(x.base, x.year) for x in docs["en-pc-shipments-q3-2015"].extracted if x.year == 2014]
-    assert pc == [(79.56e6, 2014)], pc
+    assert pc == [(79.56e6, 2014), (5.52e6, 2014), (6.9, 2014)], pc      # the base figures, and 'a year ago' ones
+    # the article's own are of the quarter its title names ('… (Q3 2015 IDC and Gartner PC shipment data)'), and
+    # 'Dell ranked third' is a company's rank, with no company suffix
+    dell = [(x.kind, x.base, x.year) for x in docs["en-pc-shipments-q3-2015"].extracted if x.quote.startswith("Dell ranked third")]
+    assert ("rank", 3, 2015) in dell, dell
     cards = [(x.year, x.subject) for x in docs["hans-collectible-cards"].extracted if x.base == 1.24e8]
     assert cards == [(2019, "精英动漫")], cards
 
