@@ -843,8 +843,14 @@ def _measure(q: _Q, cs: list[_Cue], ca: int, cb: int, t: str, prev: Frame | None
                 if m.kind == "growth" and q.unit_class in ("money", "count") and c.end <= q.start:
                     # 'grew from A to B', '增长至300亿元': the level; 'grew by US$50 billion': the change
                     gap = t[c.end:q.start]
-                    if any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", gap) for w in m.change_words) or \
-                            c.text in m.change_words:
+                    # (the change word right before the value: not 'an increase of 11% over the US$ 13.3 billion
+                    # written in 2022', nor '增加至350万辆', a level)
+                    first = re.match(r"\s*(\S+?)(?=\s|$|[\u3400-\u9fff]|\d)", gap)
+                    level = any(gap.lstrip().startswith(w) for w in m.level_words)
+                    if not re.search(r"\d", gap) and not level and (
+                            first is not None and first.group(1) in m.change_words or
+                            any(re.match(rf"\s*{re.escape(w)}", gap) for w in m.change_words if _CJK.match(w)) or
+                            c.text in m.change_words):
                         return by_kind["change"], c
                     return by_kind["market_size" if q.unit_class == "money" else "volume"], c
                 if q.unit_class in m.units or (q.unit_class == "price" and "money" in m.units) or \
@@ -1194,11 +1200,16 @@ def _deictic_rx() -> re.Pattern:
     return re.compile(rf"(?<![a-z])(?:{'|'.join(map(re.escape, words))})(?![a-z])")
 
 
+_BASE_VALUE = re.compile(r"\b(?:from|than|versus|vs\.?|compared (?:with|to))\s+(?:[a-z$¥€£]+\s*)?\d[\d.,]*\s*(?:[a-z]+\s+){0,3}$")
+
+
 def _own_deictic(t: str, a: int, b: int) -> bool:
     """A time word of the clause's own ('去年', 'last year'), not a comparison's base ('较去年同期', 'than last year')."""
     for m in _deictic_rx().finditer(t, a, b):
         if not re.search(r"(?:较|比|与|和|对|than|from|vs\.?|over)\s*$", t[max(0, m.start() - 5):m.start()]) and \
-                not t[m.end():].lstrip().startswith(("同期", "同月")):
+                not t[m.end():].lstrip().startswith(("同期", "同月")) and \
+                not _BASE_VALUE.search(t[max(0, m.start() - 40):m.start()]):
+            # (nor the time of a base value: 'up 21.3% from USD 3.42 billion a year earlier')
             return True
     return False
 
