@@ -670,10 +670,14 @@ class Extractor:
             longer = x.subject and f.market and squash(f.market) != squash(x.subject) and \
                 squash(x.subject).startswith(squash(f.market)) and self._is_name(x.subject)   # '数字' of '数字产业化'
             inside = x.subject and f.market and squash(fold(_CJK_SPACES.sub("", x.subject))) in \
-                squash(fold(_CJK_SPACES.sub("", f.market)))        # '線教育' of '在 線 教 育': a fragment of the name
+                squash(fold(_CJK_SPACES.sub("", f.market))) and not self._conjunct(x.subject, f.market)
+            # ('線教育' of '在 線 教 育': a fragment of the name; but '電腦電子產品及光學業' is a name of its own, one of
+            # the conjuncts of '電子零組件業與電腦電子產品及光學業')
             if x.subject and not x.company and not f.segment and not inside and (longer or not _words(f.market) & _words(x.subject) and
                                                                   (x.explicit or not self._is_name(f.market) and self._is_name(x.subject))):
                 f.market = _clean_label(x.subject)      # the frame's subject, a name of the document, over a fragment
+            elif x.subject and not x.company and not f.segment and f.market and self._conjunct(x.subject, f.market):
+                f.market = _clean_label(x.subject)      # one of the conjuncts the sentence before named together
             elif self._local_over_carried(a, x, f):
                 f.market = _clean_label(x.subject)      # the sentence's own subject over one carried from context
             if (not f.market or f.market == ctx.market) and not f.segment and item is None:
@@ -766,6 +770,14 @@ class Extractor:
                       evidence=self.evidence(a), at=x.start, claim=x.kind, company=x.company,
                       subject_type=x.subject_type or "market", subperiod=x.subperiod, value_high=x.value_high,
                       sign=x.sign, form=x.form)
+
+    @staticmethod
+    def _conjunct(label: str, whole: str) -> bool:
+        """Whether `label` is a conjunct of `whole` ('電腦電子產品及光學業' of '電子零組件業與電腦電子產品及光學業'): its
+        start or its end, at a coordinating word ([subjects] zh_coordinators)."""
+        a, b = squash(fold(label)), squash(fold(whole))
+        joins = frame_catalogue().zh_coordinators
+        return len(a) < len(b) and (b.endswith(a) and b[-len(a) - 1] in joins or b.startswith(a) and b[len(a)] in joins)
 
     def _carried_year(self, a: _Annotated, ctx: Context) -> int | None:
         """The year a sentence with none of its own continues: its section's last figure's, or the year told since

@@ -66,7 +66,7 @@ class Fig:
         cur = str(o[_SDMX_ATT + "unitMeasure"]).rsplit("#", 1)[-1]
         start, end = o.get(_RK + "periodStart"), o.get(_RK + "periodEnd")
         return cls(obs=obs, report=report, report_title=rep[_DCT + "title"], market=o[_RK + "market"],
-                   metric=o[_RK + "metric"], region=o[_SDMX_DIM + "refArea"], segment=o.get(_RK + "segment"),
+                   metric=o[_RK + "metric"], region=o.get(_SDMX_DIM + "refArea"), segment=o.get(_RK + "segment"),
                    value=float(o[_RK + "value"]), value_text=str(o[_RK + "valueText"]), unit=o[_RK + "unitText"],
                    currency=UNIT_CODE.get(cur), mult=int(o[_SDMX_ATT + "unitMult"]),
                    norm=float(o[_RK + "normalizedValue"]), comparator=o[_RK + "comparator"].rsplit("#", 1)[-1],
@@ -116,7 +116,7 @@ class Context:
         """The observations that match (one small query), then their triples and those of their section, quote
         and report, read by subject (see qa/queries.py)."""
         by_slice = bool(market and metric and region)
-        template = Q.observations("slice" if by_slice else "dims", when,
+        template = Q.observations("slice" if by_slice else "dims" if region else "anywhere", when,
                                   "segment" if segment else ("total" if totals else "any"))
         dims = {"slice": slice_iri(market, metric, region)} if by_slice else \
             {"market": market, "metric": metric, "region": region}

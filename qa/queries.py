@@ -22,6 +22,9 @@ P = sparql_prefixes()
 _ANCHORS = {
     # bind any of ?market ?metric ?region
     "dims": "?obs rk:market ?market ; rk:metric ?metric ; sdmx-dimension:refArea ?region",
+    # no region asked: every observation of the market and metric, placed in a region or not (a figure whose text
+    # names no place, in a report whose title names none: '2024年全國營運中工廠總營收達21.9兆元')
+    "anywhere": "?obs rk:market ?market ; rk:metric ?metric",
     # market, metric and region all bound: the observations of their Data Cube slice (kg.namespaces.slice_iri)
     "slice": "?slice qb:observation ?obs",
 }

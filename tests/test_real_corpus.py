@@ -137,3 +137,21 @@ def test_a_bare_yuan_is_the_currency_of_the_place_a_traditional_text_is_about():
         cur[slug] = {f.currency for f in claims.figures if f.unit.endswith(("元", "亿元", "億元")) and "美" not in f.unit}
     assert cur == {"hant-taiwan-factory-census-2024": {"TWD"}, "hant-hk-finance-news-feb2025": {"HKD"},
                    "hans-pharma-profits": {"CNY"}}, cur
+
+
+def test_a_figure_the_text_places_nowhere_is_answered(tmp_path):
+    """A news item whose title and sentence name no region ('2024年全國營運中工廠總營收達21.9兆元'): its figures
+    reach the graph with no sdmx refArea, and a question that names no region finds them, in New Taiwan dollars;
+    a conjunct of a name written together before is its own market ('電腦電子產品及光學業')."""
+    from ingest.pipeline import ingest_file
+    from kg.store import open_store
+    from qa import ask
+    s = open_store(str(tmp_path / "store"))
+    ingest_file(s, REAL / "hant-taiwan-factory-census-2024.md")
+    a = ask("2024年全國營運中工廠總營收是多少？", store=s).to_json()
+    assert a["status"] == "answered" and "21.9兆" in a["answer"], a["answer"]
+    assert any("21.9兆元" in c["quote"] for c in a["citations"])
+    a = ask("2024年全國營運中工廠總營收年增率是多少？", store=s).to_json()
+    assert a["status"] == "answered" and "7.4%" in a["answer"], a["answer"]
+    a = ask("2024年電腦電子產品及光學業營收是多少？", store=s).to_json()
+    assert a["status"] == "answered" and "4,457" in a["answer"] and "電子零組件業與" not in a["answer"], a["answer"]
