@@ -108,6 +108,9 @@ def test_a_cited_source_or_a_lone_modifier_is_no_subject(scored):
     assert not any("调查公司" in s for s in ev), ev
     caict = [x.subject for x in docs["pdf-caict-digital-economy"].extracted]
     assert not {"活跃", "助力"} & set(caict), caict
+    # '前者毛利率为46.13%，后者毛利率为32.55%' (hans-collectible-cards): an anaphor names neither of the two
+    cards = [x.subject for x in docs["hans-collectible-cards"].extracted]
+    assert not {"前者", "后者"} & set(cards), cards
 
 
 def test_a_comparisons_base_period_and_that_year(scored):
