@@ -12,7 +12,8 @@ It is *correct* when, besides, what it says about the number is right:
   ``sign`` ('下滑16.09%': 16.09, '-'), the extractor a signed value (-16.09); it is located on the magnitude;
 - the subject: the market, segment or company the extractor credits shares a content word (Latin) or a
   character bigram (CJK) with the truth's subject, market, segment or company — "eport predicts that" or
-  "81.1 percent" credited as the market is not correct.
+  "81.1 percent" credited as the market is not correct; a company's figure must be credited to the company
+  (a firm's profit credited to the market it competes in is not correct).
 
 Matching is one to one (a truth claim is credited to one extracted claim, the best by the checks passed).
 Recall = correct truth claims / truth claims; precision = correct extracted claims / extracted claims;
@@ -230,7 +231,10 @@ def checks(truth: dict, x: Extracted) -> dict[str, bool]:
         time_ok = x.period == tper if tper else x.year == truth.get("year")
     else:
         time_ok = x.year == truth.get("year")
-    names = " ".join(str(truth.get(k) or "") for k in ("subject", "market", "segment", "company"))
+    # a company's figure is the company's: credited to the market it competes in, it is not correct
+    own = ("subject", "company") if truth.get("subject_type") == "company" and (truth.get("company") or truth.get("subject")) \
+        else ("subject", "market", "segment", "company")
+    names = " ".join(str(truth.get(k) or "") for k in own)
     subject_ok = bool(_words(x.subject) & _words(names))
     sign_ok = tk not in SIGNED or not truth.get("sign") or (float(x.base) < 0) == (truth["sign"] == "-")
     return {"time": time_ok, "kind": kind_ok, "subject": subject_ok, "sign": sign_ok}

@@ -652,6 +652,8 @@ class Extractor:
             x = fr[j]
             if x.untimed and x.year is None:
                 continue                  # '去年…769亿元' in an undated text: a time the text does not give
+            if x.firm and not x.company:
+                continue                  # a profit, a valuation: a firm's, and the text does not say which firm
             if x.subject_type == "vague" and not x.company and not f.segment:
                 continue                  # 'the top three companies accounted for 46.9%': whose share it does not name
             if x.period_end and x.year is None and not f.period:
@@ -738,6 +740,8 @@ class Extractor:
                 return None               # whose figure it is the sentence does not say: dropped, not guessed
         if x.kind == "listed":
             return None                   # a list item no figure reads: its list was not introduced
+        if x.firm and not x.company:
+            return None                   # a firm's measure of no firm the text names
         if x.subject_type == "vague":
             return None                   # 'the largest segment', '其他细分市场': a segment the sentence does not name
         if x.kind == "cagr" and x.period is None:

@@ -60,6 +60,8 @@ class Frame:
     untimed: bool = False                # its time is one the text does not give ('去年' undated): no year to lend it
     period_end: str | None = None        # 'grew from A to B' with no period in the sentence: A is the first year's
                                          # ('first'), B the last's, of the period the text before gave
+    firm: bool = False                   # a measure only a firm has ('净利润', 'valuation'): whose it is must be a
+                                         # company, or the figure is dropped (the document may name it: ingest.extract)
 
     @property
     def base(self) -> float:
@@ -621,10 +623,13 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
                 cue.text in measure.firm_only and _CJK.search(subj[0]) and len(subj[0]) <= 10 and \
                 names is not None and names.mentions(subj[0]) >= 2 and not names.find(fold(subj[0]).lower(), 0, len(subj[0])):
             subj = (subj[0], "company", subj[0])     # '银河娱乐去年盈利87.6亿元': a profit is a firm's
+        firm = measure.needs == "company" and cue is not None and cue.text in measure.firm_only
         if measure.needs == "company" and subj[1] != "company":
             alt = next((m for m in cat.measures if m.kind == "market_size"), None)
             if q.unit_class != "money" or alt is None:
                 continue
+            if firm and subj[0]:
+                continue                   # a profit, a valuation of what is no firm ('其总市值'): no market's size
             measure = alt
         local = bool(subj[0]) and fold(subj[0]).lower() in t[:q.start]     # named in the sentence, before it
         if subj[0]:
@@ -635,7 +640,7 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
             subj = (subj[0], "market", subj[2])
         f = Frame(measure.kind, metric, q.value, q.value_text, q.unit, q.unit_class, q.mult, q.currency,
                   q.comparator, q.start, q.end, subject=subj[0], subject_type=subj[1], company=subj[2],
-                  value_high=q.value_high, form=form, explicit=explicit, local=local)
+                  value_high=q.value_high, form=form, explicit=explicit, local=local, firm=firm)
         if f.kind == "other" and q.unit_class == "money" and f.metric == measure.metric:
             size = next(m for m in cat.measures if m.kind == "market_size")
             f.kind, f.metric = ("company_figure" if subj[1] == "company" else "market_size"), size.metric
@@ -822,6 +827,10 @@ def _measure(q: _Q, cs: list[_Cue], ca: int, cb: int, t: str, prev: Frame | None
     before = [c for c in cs if ca <= c.start and c.end <= q.start]
     after = [c for c in cs if q.end <= c.start < cb and (c.start < q.end + 8 or _PASSIVE_GAP.fullmatch(t[q.end:c.start]))]
     order = (list(reversed(before)), after)
+    if len(before) >= 2 and not t[before[-2].end:before[-1].start].strip() and \
+            any(before[-2].text in m.firm_only for m in before[-2].measures):
+        # a firm's measure named right before the verb that gives its value: '估值达10亿美元', not a market's '达'
+        order = ([before[-2]], list(reversed(before)), after)
     if after and after[0].start - q.end <= 3 and any(m.kind in ("cagr", "share") for m in after[0].measures):
         order = (after[:1], list(reversed(before)), after[1:])     # '25.8% compound annual growth rate', '12% share'
     for group in order:

@@ -20,7 +20,9 @@ HELD = split()["heldout"]
 # figure kept only when its subject is named (a document's name, the sentence's subject, a company) and HTML,
 # front matter and datelines read: dev 0.16 / 0.66, held out 0.17 / 0.73 (precision first); with the sentence's
 # own subject over its section's, charts side by side and firms' profits: dev 0.21 / 0.75, held out 0.18 / 0.73.
-FLOORS = {"dev": (0.28, 0.86), "heldout": (0.19, 0.76)}
+# (the scorer counts a company's figure credited to the market it competes in as wrong, since 2026-12-06:
+# dev 0.32/0.90 -> 0.29/0.80, held out 0.21/0.79 -> 0.19/0.69 on the same extraction)
+FLOORS = {"dev": (0.28, 0.78), "heldout": (0.18, 0.66)}
 
 
 def test_truth_files_are_well_formed():
@@ -68,6 +70,10 @@ def test_the_truth_itself_scores_perfectly_and_a_wrong_claim_does_not():
     assert checks(down, _as_extracted(down))["sign"]
     assert not checks(down, _as_extracted(down, base=abs(down["base_value"])))["sign"]   # a decline read as a rise
     assert not checks(t, _as_extracted(t, kind="market_size"))["kind"]
+    firm = next(x for x in DOCS if x.slug == "hant-motorcycle-registrations")
+    share = next(t for t in firm.truth if t["subject_type"] == "company" and t.get("market"))
+    assert not checks(share, _as_extracted(share, subject=share["market"]))["subject"]   # a firm's, not the market's
+    assert checks(share, _as_extracted(share, subject=share["company"] or share["subject"]))["subject"]
     moved = score_doc(d, [_as_extracted(t, base=t["base_value"] * 10)])
     assert not moved.truth_hit                      # a scale error does not even locate the claim
 
