@@ -600,7 +600,7 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
         if measure is None:
             continue
         # subject
-        subj = _subject(t, text, ca, cue, q, names) if form not in ("carried", "compared-base") else None
+        subj = _subject(t, text, ca, cue, q, names, carried_subject) if form not in ("carried", "compared-base") else None
         if form == "region-value" and (subj is None or not subj[0]):
             subj = (text[ca + region[0]:ca + region[1]], "market", None)    # the region's market
         if form == "elliptical" and subj is None and names is not None:
@@ -875,12 +875,46 @@ def _measure(q: _Q, cs: list[_Cue], ca: int, cb: int, t: str, prev: Frame | None
     return None, None
 
 
-def _subject(t: str, text: str, ca: int, cue: _Cue | None, q: _Q,
-             names: "Names | None" = None) -> tuple[str, str, str | None] | None:
+# a Chinese name written with its Latin brand ('光陽（KYMCO）', '三陽SYM'), then at most the document's market and a
+# month or quarter, right before the measure: a maker's figure ('光陽（KYMCO）11月領牌數達1萬3817輛')
+_BRANDED = re.compile(r"([\u3400-\u9fff]{2,4})\s*(?:[（(]\s*(?P<alias>[A-Z][A-Za-z]{2,14})\s*[)）]|(?P<bare>[A-Z]{3,14}))"
+                      r"(?P<rest>[^\s，,。；;：:（）()]{0,12})\s*$")
+_MONTH_OR_QUARTER = re.compile(r"(?:(?:\d{1,2}\s*[~～\-至]\s*)?\d{1,2}\s*月(?:份)?|第?[一二三四1-4]\s*季(?:度)?|[上下]半年)?\s*$")
+
+
+def _branded(t: str, text: str, ca: int, head_end: int, names: "Names") -> str | None:
+    m = _BRANDED.search(text[:head_end], ca)
+    if m is None:
+        return None
+    run = m.group(1)                       # '龍頭三陽（SYM）': the name the document writes again ('三陽')
+    name = next((run[-n:] for n in range(len(run), 1, -1) if names.mentions(run[-n:]) >= 2), None)
+    if name is None:
+        return None                        # a name the document writes once: an acronym's gloss ('人工智慧（AI）') as like
+    k = m.start("rest")
+    if re.match(r"\s*(?:市场|行业|产业|赛道|领域|板块)", t[k:]):
+        return None                        # '高效能運算（HPC）市場規模…': a market's gloss, no maker
+    first = catalogue().cue_rx.search(t, k, head_end)
+    head_end = first.start() if first else head_end      # '…11月|領牌數|達': the measure's cue and its verb
+    rest = t[k:head_end]
+    known = [x for x in names.find(t, k, head_end) if x[0] == k and x[3] != "company"]
+    if known:
+        rest = t[known[0][1]:head_end]     # '三陽SYM|機車|1~11月': the document's market, then the time
+    a = m.end(1) - len(name)
+    inner = names.find(t, a, m.end(1))
+    if not _MONTH_OR_QUARTER.fullmatch(rest) or inner and inner[0][3] != "company" or _ZH_MARKET_END.search(fold(rest)):
+        return None                        # the document's market, or a time it does not read after the name
+    return f"{text[a:m.end(1)]}（{m.group('alias') or m.group('bare')}）"     # one name for both ways of writing it
+
+
+def _subject(t: str, text: str, ca: int, cue: _Cue | None, q: _Q, names: "Names | None" = None,
+             carried: tuple[str, str, str | None] | None = None) -> tuple[str, str, str | None] | None:
     head_end = cue.start if cue is not None and cue.end <= q.start else q.start
     comp = _company(t, text, ca, head_end)
     if comp:
         return comp[0], "company", comp[0]
+    brand = _branded(t, text, ca, head_end, names) if names is not None else None
+    if brand:
+        return brand, "company", brand
     if names is not None and not _CJK.search(t[ca:head_end]):
         # 'the penetration rate of NEVs', 'the market size of integrated circuit is projected to reach …'
         for c in reversed([c for c in cues(t[:q.start]) if ca <= c.start and c.end <= q.start]):
@@ -902,8 +936,12 @@ def _subject(t: str, text: str, ca: int, cue: _Cue | None, q: _Q,
                 return (written, "company", written) if kind == "company" else (written, kind, None)
             if not re.search(r"\d", subj[0]):
                 return subj
-        # the document's names: the one nearest before the measure in the clause, else in the sentence
-        found = names.find(t, ca, head_end) or names.find(t, 0, ca)
+        # the document's names: the one nearest before the measure in the clause, else the company an earlier
+        # clause's figure was credited to ('光陽…領牌數達1萬3817輛，…，市佔率25.4%'), else the sentence's
+        found = names.find(t, ca, head_end)
+        if not found and carried is not None and carried[1] == "company":
+            return carried
+        found = found or names.find(t, 0, ca)
         if found:
             a, b, label, kind = found[-1]
             written = text[a:b]

@@ -24,6 +24,10 @@ UNITS = {"CNY": RK.CNY, "USD": RK.USD, "TWD": RK.TWD, "EUR": RK.EUR, "JPY": RK.J
          "KRW": RK.KRW, "INR": RK.INR}
 
 
+# a company written with its other name in brackets ('山葉（YAMAHA）', '奥维云网（AVC）')
+_ALIASED = re.compile(r"^\s*([^（）()]+?)\s*[（(]\s*([^（）()]+?)\s*[)）]\s*$")
+
+
 def slug(text: str) -> str:
     s = re.sub(r"[^\w\-]+", "-", text.strip().lower()).strip("-")
     return quote(s or "x", safe="-_")
@@ -181,6 +185,9 @@ def to_quads(doc: Document, claims: Claims, path: str | Path) -> tuple[str, list
             ci = company_iri(f.company)
             b.add(ci, RDF.type, RK.Company)
             b.add(ci, RDFS.label, _lit(f.company))
+            for name in _ALIASED.findall(f.company):   # '山葉（YAMAHA）': '山葉' and 'YAMAHA' name it too
+                for part in name:
+                    b.add(ci, RDFS.label, _lit(part))
             b.add(oi, RK.company, ci)
         if f.product:                 # the company's product (model) it is about
             b.add(oi, RK.product, _lit(f.product))
