@@ -117,6 +117,8 @@ class Catalogue:
     not_counted: frozenset[str] = frozenset()   # '3 million years': a scale word before a noun that is no count
     not_named_by_count: frozenset[str] = frozenset()   # '4,000 companies': a count whose noun names no market
     issuer: tuple[str, ...] = ()                 # 'the Company': a prospectus's own name for its issuer
+    company_generic: tuple[str, ...] = ()        # '上市(公司)': words before a company suffix that name no firm
+    company_generic_leads: tuple[str, ...] = ()  # '另一(卡牌公司)': ... and words such a phrase starts with
     headed_not: tuple[str, ...] = ()             # a firm's measures ('收入', '利润'): the phrase they head is no market
     zh_coordinators: str = ""                    # '及', '与', '、': the conjuncts of one Chinese subject
     company_verbs: tuple[str, ...] = ()          # 'ranked', 'shipped': a capitalised name before them is a firm
@@ -183,6 +185,8 @@ def catalogue() -> Catalogue:
                      company_suffixes=tuple(s["company_suffixes"]), cut=s["cut"], strip_en=frozenset(s["strip_en"]),
                      generic=frozenset(s["generic"]), vague=tuple(s.get("vague", ())),
                      verb_heads=tuple(s.get("verb_heads", ())), en_bounds=frozenset(s.get("en_bounds", ())), headed_not=tuple(s.get("headed_not", ())), aggregate_leads=tuple(fold(x) for x in s.get("aggregate_leads", ())), zh_coordinators=fold(s.get("zh_coordinators", "")), company_verbs=tuple(s.get("company_verbs", ())), issuer=tuple(s.get("issuer", ())),
+                     company_generic=tuple(fold(x) for x in s.get("company_generic", ())),
+                     company_generic_leads=tuple(fold(x) for x in s.get("company_generic_leads", ())),
                      not_counted=frozenset(s.get("not_counted", ())),
                      not_named_by_count=frozenset(s.get("not_named_by_count", ())),
                      zh_adverbs=tuple(s.get("zh_adverbs", ())),
@@ -516,13 +520,21 @@ def _company(t: str, original: str, a: int, b: int) -> tuple[str, int] | None:
         for m in re.finditer(re.escape(suf), seg):
             if _CJK.match(suf[0]):
                 p = _zh_phrase(t, a + m.start(), 10)
-                if p and len(p[1]) >= 2 and p[1] not in cat.generic:
+                if p and len(p[1]) >= 2 and p[1] not in cat.generic and _firm_name(p[1]):
                     return original[p[0]:a + m.end()], p[0]
             elif re.match(r"(?![a-z])", seg[m.end():m.end() + 1] or " "):
                 p = _en_phrase(t, a + m.start(), 4)
                 if p:
                     return original[p[0]:a + m.end()].strip(), p[0]
     return None
+
+
+def _firm_name(head: str) -> bool:
+    """The words before a company suffix name a firm: not '上市' (公司), nor an adverb alone ('同时')."""
+    cat = catalogue()
+    bare = _strip_adverbs(head)
+    return len(bare) >= 2 and not any(bare == g or bare.endswith(g) for g in cat.company_generic) and \
+        not bare.startswith(cat.company_generic_leads)
 
 
 # --------------------------------------------------------------------------- frames
@@ -609,6 +621,8 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
                 subj = (text[ca + place[0]:ca + place[1]], "market", None)   # '…, followed by Europe at USD 1.3 billion'
         if form == "elliptical" and subj is None:
             continue                       # a clause naming nothing the document knows: no subject to carry
+        if subj is not None and subj[0] and subj[1] != "company" and _unit_phrase(subj[0]):
+            subj = None                    # 'shipped 5.52 million units for a 6.9% share': a count's unit names nothing
         if subj is None and q.counted is not None and q.unit not in cat.not_named_by_count:
             subj = (text[q.counted[0]:q.counted[1]], "explicit", None)    # 'China exported 5.9 million vehicles'
         if subj is None and carried_subject is not None:
@@ -682,6 +696,15 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
 
 _ATTRIBUTIVE = re.compile(r"\s*(?:(?:及)?以上|(?:及)?以下|之间|以内)?\s*的")
 _THRESHOLD = re.compile(r"(?:超过|大于|高于|低于|不足|少于|多于|逾|至少|不低于|不少于)\s*$")
+
+
+def _unit_phrase(label: str) -> bool:
+    """'million units', '万辆': a scale word and a unit of count, no name."""
+    cat = catalogue()
+    words = fold(label).lower().split()
+    units = {u.lower() for u in cat.not_named_by_count} | {u.lower() for u in cat.units}
+    return bool(words) and all(w in cat.scales or w in units or w.rstrip("s") in units for w in words) and \
+        any(w in units or w.rstrip("s") in units for w in words)
 
 
 def _criterion(t: str, q: _Q, ca: int) -> bool:
@@ -1421,7 +1444,7 @@ def document_names(texts: list[str], titles: list[str], exclude: set[str] = froz
                 continue
             for m in re.finditer(re.escape(suf), t):
                 p = _zh_phrase(tl, m.start(), 10)
-                if p and len(_ZH_LEAD.sub("", p[1])) >= 2:
+                if p and len(_ZH_LEAD.sub("", p[1])) >= 2 and _firm_name(_ZH_LEAD.sub("", p[1])):
                     lead = len(p[1]) - len(_ZH_LEAD.sub("", p[1]))
                     names.add(text[p[0] + lead:m.end()], "company")
         if _CJK_SPACES.search(t):
