@@ -631,6 +631,14 @@ class Extractor:
         confirms (same value, a compatible measure, the same year) is dropped; a frame no figure states is
         added, where its subject and time are known."""
         fr = sentence_frames(a.sent.text, a.sent.norm, self.names, self.dated_year, self.roc, self.dated_month)
+        held = [x for x in fr if x.pronoun]
+        if held:
+            firm = self._firm_before(a)
+            for x in held:
+                if firm is None:
+                    x.subject_type = "vague"          # 'its share': of whom the paragraph does not say
+                else:
+                    x.company, x.subject_type = firm, "company"
         carried = self._last_subject.get(id(a.block))
         for x in fr:          # a sentence that names no subject continues its paragraph's ('… It grew 8%.')
             if x.subject is None and carried is not None and x.kind not in ("rank",):
@@ -714,8 +722,9 @@ class Extractor:
         if not (x.local and x.subject and has_cjk(x.subject)) or x.company or f.segment or x.subject_type != "market" \
                 or fold(x.subject).endswith(frame_catalogue().measure_ends):
             return False
-        if not f.market or _words(f.market) & _words(x.subject):
-            return False
+        m, sj = squash(fold(f.market)), squash(fold(x.subject))
+        if not f.market or m in sj or sj in m or len(_words(f.market) & _words(x.subject)) >= 2:
+            return False                  # the same name, or one that shares more than a word ('动漫') with it
         core = frame_catalogue().cue_rx.sub("", fold(x.subject).lower())
         for g in sorted(frame_catalogue().generic, key=len, reverse=True):
             core = core.replace(g, "")
@@ -730,6 +739,18 @@ class Extractor:
         label = _CJK_SPACES.sub("", label)          # PDF text's '在 線 教 育'
         found = self.names.find(fold(label).lower(), 0, len(label))
         return bool(found) and sum(b - a for a, b, _, _ in found) >= 0.6 * len(squash(label))
+
+    def _firm_before(self, a: _Annotated) -> str | None:
+        """The company the paragraph names last before the sentence ('云涌控股主要做的是批发业务。…其…'): whom
+        its '其' refers to; None when the paragraph names none, or more than one."""
+        b = a.block
+        k = next((i for i, x in enumerate(b.sentences) if x is a.sent), None)
+        before = " ".join(x.norm for x in b.sentences[:k]) if k else ""
+        t = before.lower()
+        firms = [x for x in self.names.find(t, 0, len(t)) if x[3] == "company"]
+        if not firms or len({squash(x[2]) for x in firms}) > 1:
+            return None                   # none, or two firms: which one '其' is, is not certain
+        return firms[-1][2]
 
     def _frame_figure(self, a: _Annotated, x: Frame, ctx: Context) -> Figure | None:
         if x.subject is not None and x.company is None and not x.explicit and not self._is_name(x.subject):

@@ -60,6 +60,8 @@ class Frame:
     untimed: bool = False                # its time is one the text does not give ('去年' undated): no year to lend it
     period_end: str | None = None        # 'grew from A to B' with no period in the sentence: A is the first year's
                                          # ('first'), B the last's, of the period the text before gave
+    pronoun: bool = False                # the sentence's holder is '其' ('市场份额方面，其…排名第一'): whose share or rank
+                                         # it is, the firm its paragraph named before says (ingest.extract)
     firm: bool = False                   # a measure only a firm has ('净利润', 'valuation'): whose it is must be a
                                          # company, or the figure is dropped (the document may name it: ingest.extract)
 
@@ -688,6 +690,10 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
         f.status = _status(f, t, ca, cb, years)
         out.append(f)
         prev = f
+    if _PRONOUN_LEAD.match(t):
+        for f in out:
+            if not f.company and f.kind in ("share", "rank"):
+                f.pronoun = True
     _respectively(out, t, periods)
     _slashed(out, t)
     _from_to(out, t, periods)
@@ -696,6 +702,10 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
 
 _ATTRIBUTIVE = re.compile(r"\s*(?:(?:及)?以上|(?:及)?以下|之间|以内)?\s*的")
 _THRESHOLD = re.compile(r"(?:超过|大于|高于|低于|不足|少于|多于|逾|至少|不低于|不少于)\s*$")
+
+
+# a sentence whose holder is a pronoun: '其2020年…排名第一', '市场份额方面，其…' (a topic before it)
+_PRONOUN_LEAD = re.compile(r"^\s*(?:[^，,。；;]{1,10}方面\s*[，,]\s*)?其(?!中|他|它|余|次|实)")
 
 
 def _unit_phrase(label: str) -> bool:

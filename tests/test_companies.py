@@ -146,3 +146,25 @@ def test_a_prospectus_issuer_is_a_company_with_its_share_and_rank(tmp_path):
         assert a["status"] == "answered" and "17.8%" in a["answer"], (q, a["answer"])
     a = ask("Which company ranked first in 2024?", store=s).to_json()
     assert a["status"] == "answered" and "the company" in a["answer"].lower() and "no. 1" in a["answer"], a["answer"]
+
+
+PRONOUN = """# 中国集换式卡牌行业观察
+
+## 主要企业
+
+云涌控股主要做的是批发业务，包括集换式卡牌、游戏机和电子游戏等。市场份额方面，其2020年在亚太地区的集换式卡牌游戏分销方面排名第一，在亚太地区游戏及收藏品市场的市场占有率约为1.0%。
+
+云涌控股与华立科技都在扩张。其2021年的市场占有率约为2.0%。
+"""
+
+
+def test_its_share_is_the_firm_its_paragraph_named(tmp_path):
+    """'其…市场占有率约为1.0%': the share and rank of the one company the paragraph named before (云涌控股), never
+    the market's; where the paragraph named two companies, whose '其' is is not certain and the share is left out."""
+    p = tmp_path / "cards.md"
+    p.write_text(PRONOUN, encoding="utf-8")
+    _, claims = read_claims(p)
+    got = {(f.metric_label, f.value, f.year, f.company) for f in claims.figures}
+    assert ("market share", 1.0, 2020, "云涌控股") in got, got
+    assert any(f.value == 1 and f.company == "云涌控股" and f.metric_label.startswith("rank") for f in claims.figures), got
+    assert not any(f.value == 2.0 for f in claims.figures), got
