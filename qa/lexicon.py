@@ -53,7 +53,7 @@ SELECT DISTINCT ?name WHERE { ?report a rk:Report . { ?report dcterms:publisher 
 # where a segment's products are used, as its definition says ('智能手机', 'data center'): words a question may
 # describe a segment by ('手机、汽车等终端设备上的AI推理芯片')
 DEPLOYMENTS = P + """
-SELECT DISTINCT ?place WHERE { ?def rk:deployment ?place }"""
+SELECT DISTINCT ?place ?concept WHERE { ?def rk:deployment ?place . OPTIONAL { ?def rk:definedConcept ?concept } }"""
 
 VERSION = P + "SELECT (COUNT(?r) AS ?n) (MAX(STR(?h)) AS ?h) WHERE { ?r a rk:Report ; rk:contentHash ?h }"
 
@@ -371,5 +371,14 @@ def build(store, version: tuple = ()) -> QALexicon:
         reports_of.setdefault(market, set()).add(intern(r["report"]))
     years = {intern(r["report"]): r["date"] for r in store.rows(REPORT_DATES) if isinstance(r.get("date"), int)}
     publishers = tuple(sorted({str(r["name"]) for r in store.rows(PUBLISHERS) if r.get("name")}))
-    deployments = tuple(sorted({str(r["place"]) for r in store.rows(DEPLOYMENTS) if r.get("place")}))
+    rows = [r for r in store.rows(DEPLOYMENTS) if r.get("place")]
+    deployments = tuple(sorted({str(r["place"]) for r in rows}))
+    used_in: dict[str, set[str]] = {}
+    for r in rows:
+        if r.get("concept"):
+            used_in.setdefault(str(r["place"]), set()).add(intern(r["concept"]))
+    for place, concepts in used_in.items():   # '数据中心推理芯片': the one segment whose definition places it there
+        e = ents.get(next(iter(concepts))) if len(concepts) == 1 else None
+        if e is not None and e.kind == "Segment":
+            e.aliases.add(place)
     return QALexicon(ents, markets_with, reports_of, version, years, publishers=publishers, deployments=deployments)

@@ -85,6 +85,13 @@ def test_forecast_is_marked_forecast(seed_store):
     assert a.values[0].status == "forecast" and "forecast" in a.answer
 
 
+def test_a_segment_named_by_where_its_products_are_used(seed_store):
+    """'数据中心推理芯片': the one segment whose definition places its products in data centres (云端), never the
+    whole market's 6,067亿元; the answer names the segment it read."""
+    a = ask("数据中心推理芯片全球市场2024年多大？", store=seed_store)
+    assert a.status == "answered" and has(a, 2275) and not has(a, 6067) and "云端" in a.answer, a.answer
+
+
 @pytest.mark.parametrize("q,value", [
     ("2024至2030年中国市场的年复合增长率是多少？", 39.1),
     ("What CAGR does the report give for the global market between 2024 and 2030?", 31.0),
