@@ -68,7 +68,7 @@ KNOWN = {
     "heldout-multi.jsonl": {"b20", "r6"},
     "heldout-seed-paraphrases.jsonl": {
         "h12", "h33", "h34", "h40", "h48", "h49", "h50", "h69", "h70", "h76", "h82", "h92",
-        "h95", "h96", "h97", "h103", "h104", "h106", "h107", "h108", "h109", "h135", "h141", "h146"},
+        "h95", "h96", "h97", "h106", "h107", "h108", "h109", "h135", "h141", "h146"},
     # a second reader's 60 unanswerable and 30 answerable questions on the seed (written without the code):
     # every unanswerable is not_found; two figure questions and a typo ('推里') are not answered
     "heldout-trust.jsonl": {"t73", "t74", "t87"},

@@ -7,10 +7,13 @@ from ..common import Context, build, cite_row, not_found
 
 NAME = "metadata"
 SOURCE_CUES = ["来源", "出处", "数据来源", "资料来源", "source", "sources", "data from", "based on", "come from", "来自哪里"]
-CUES = {"zh": ["发布", "出版", "作者", "哪家机构", "谁写", "谁发布", "标题", "报告名称", "联系", "邮箱", "出具", "哪个机构"] + [c for c in SOURCE_CUES if not c.isascii()],
+CUES = {"zh": ["发布", "出版", "作者", "哪家机构", "谁写", "谁发布", "标题", "报告名称", "联系", "邮箱", "出具", "哪个机构",
+               "哪家咨询", "咨询机构", "咨询公司", "研究机构", "什么时候出", "何时出", "哪年出", "哪一年出", "撰写"] + [c for c in SOURCE_CUES if not c.isascii()],
         "en": ["publisher", "published", "publish", "author", "who wrote", "who is behind", "title", "contact", "email",
-               "when was", "issued"] + [c for c in SOURCE_CUES if c.isascii()]}
-EXAMPLES = ["Who published the report?", "报告的数据来源有哪些？", "What is the report's title?"]
+               "when was", "issued", "wrote this", "wrote the report", "consulting firm", "consultancy", "research firm",
+               "prepared by", "commissioned"] + [c for c in SOURCE_CUES if c.isascii()]}
+EXAMPLES = ["Who published the report?", "报告的数据来源有哪些？", "What is the report's title?",
+            "Which consulting firm wrote this?", "这份报告是什么时候出的？"]
 
 
 def matches(frame, ctx: Context) -> bool:
