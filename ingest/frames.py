@@ -535,7 +535,8 @@ def _firm_name(head: str) -> bool:
     """The words before a company suffix name a firm: not '上市' (公司), nor an adverb alone ('同时')."""
     cat = catalogue()
     bare = _strip_adverbs(head)
-    return len(bare) >= 2 and not any(bare == g or bare.endswith(g) for g in cat.company_generic) and \
+    # (a one-character word only alone: '子(公司)', but '鹏鼎电子(科技)' is a name)
+    return len(bare) >= 2 and not any(bare == g or len(g) > 1 and bare.endswith(g) for g in cat.company_generic) and \
         not bare.startswith(cat.company_generic_leads)
 
 
@@ -695,6 +696,7 @@ def frames(text: str, norm: str | None = None, names: "Names | None" = None, dat
             if not f.company and f.kind in ("share", "rank"):
                 f.pronoun = True
     _respectively(out, t, periods)
+    _respective_holders(out, t, text)
     _slashed(out, t)
     _from_to(out, t, periods)
     return out
@@ -852,6 +854,32 @@ def _respectively(out: list[Frame], t: str, periods) -> None:
             f.year, f.period, f.form = y, None, "respectively"
             if f.status == "estimate" or (est and y == ys[-1]):
                 f.status = "forecast"
+
+
+def _respective_holders(out: list[Frame], t: str, text: str) -> None:
+    """'苹果与三星营收分别为10亿元和8亿元': a run of values after '分别' whose subject coordinates several holders is the
+    holders' in order when the counts agree; '…与…年增额各逼近6,000亿元' (each) and counts that disagree: whose
+    each value is, is not certain, and the run names no one (vague: dropped, never the holders together's)."""
+    cat = catalogue()
+    split = re.compile(f"[{re.escape(cat.zh_coordinators)}]")
+    by: dict[str, list[Frame]] = {}
+    for f in out:
+        if f.subject and f.kind != "cagr" and split.search(fold(f.subject)):
+            by.setdefault(f.subject, []).append(f)
+    for subj, run in by.items():
+        k = t.find(fold(subj).lower())
+        between = t[k + len(subj):run[0].start] if k >= 0 else ""
+        if not re.search(r"分别|各自|各", between):
+            continue
+        names = [n for n in split.split(subj) if n.strip()]
+        if "分别" in between and len(names) == len(run) and len({f.kind for f in run}) == 1:
+            for f, n in zip(run, names):
+                f.subject = n.strip()
+                if f.company:
+                    f.company = f.subject
+        else:
+            for f in run:
+                f.subject, f.subject_type, f.company = "", "vague", None
 
 
 def _measure(q: _Q, cs: list[_Cue], ca: int, cb: int, t: str, prev: Frame | None) -> tuple[Measure | None, _Cue | None]:

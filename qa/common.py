@@ -37,7 +37,7 @@ class Fig:
     report_title: str
     market: str
     metric: str
-    region: str
+    region: str                         # the refArea's IRI; "" where the report places the figure nowhere
     segment: str | None
     value: float
     value_text: str
@@ -66,7 +66,7 @@ class Fig:
         cur = str(o[_SDMX_ATT + "unitMeasure"]).rsplit("#", 1)[-1]
         start, end = o.get(_RK + "periodStart"), o.get(_RK + "periodEnd")
         return cls(obs=obs, report=report, report_title=rep[_DCT + "title"], market=o[_RK + "market"],
-                   metric=o[_RK + "metric"], region=o.get(_SDMX_DIM + "refArea"), segment=o.get(_RK + "segment"),
+                   metric=o[_RK + "metric"], region=o.get(_SDMX_DIM + "refArea") or "", segment=o.get(_RK + "segment"),
                    value=float(o[_RK + "value"]), value_text=str(o[_RK + "valueText"]), unit=o[_RK + "unitText"],
                    currency=UNIT_CODE.get(cur), mult=int(o[_SDMX_ATT + "unitMult"]),
                    norm=float(o[_RK + "normalizedValue"]), comparator=o[_RK + "comparator"].rsplit("#", 1)[-1],

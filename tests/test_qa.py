@@ -783,3 +783,37 @@ def test_claims_read_by_subject_equal_the_templates_rows(multi_store):
             assert sorted(map(key, got)) == sorted(map(key, want)), (template[-200:], report)
             checked += len(want)
     assert checked > 40
+
+
+PLACED_AND_NOT = """# 智能手表行业观察
+
+## 一、国内
+
+2023年中国智能手表市场规模为80亿元。
+
+## 二、整体
+
+2024年智能手表市场规模达到120亿元。
+"""
+
+
+def test_figures_placed_nowhere_beside_placed_ones(tmp_path):
+    """A report with a figure of China and one its text places nowhere: every question answers or says what is
+    missing (it raised TypeError sorting None with a region), and a follow-up compares like with like."""
+    from ingest.pipeline import ingest_file
+    from kg.store import open_store
+    from qa import Conversation
+    p = tmp_path / "watch.md"
+    p.write_text(PLACED_AND_NOT, encoding="utf-8")
+    s = open_store(str(tmp_path / "store"))
+    ingest_file(s, p)
+    for q in ("智能手表市场规模是多少？", "2025年智能手表市场规模是多少？", "2024年中国智能手表市场规模是多少？",
+              "哪个地区的智能手表市场规模最大？", "Which region has the largest smartwatch market?"):
+        a = ask(q, store=s)
+        assert a.status in ("answered", "not_found", "derived"), (q, a.status)
+    a = ask("2024年中国智能手表市场规模是多少？", store=s)
+    assert a.status == "not_found" and not has(a, 120), a.answer      # the 2024 figure is no China figure
+    c = Conversation(store=s)
+    c.ask("2024年智能手表市场规模是多少？")
+    a = c.ask("How does that compare with 2023?")
+    assert not (has(a, 40) and a.status == "derived"), a.answer       # 120 (placed nowhere) - 80 (China): no difference

@@ -24,8 +24,8 @@ def _from_conversation(frame: Frame, ctx: Context):
         return [ctx.history[-2][0], ctx.history[-1][0]]
     if frame.refers_back and len(ctx.previous_figs) == 1 and len(frame.years) == 1:
         prev = ctx.previous_figs[0]
-        same = [f for f in ctx.figures(market=prev.market, metric=prev.metric, region=prev.region, year=frame.years[0])
-                if f.segment == prev.segment]
+        same = [f for f in ctx.figures(market=prev.market, metric=prev.metric, region=prev.region or None, year=frame.years[0])
+                if f.segment == prev.segment and f.region == prev.region]   # (a figure placed nowhere: only its like)
         if same and same[0].obs != prev.obs:
             return [prev, same[0]]
     return None
