@@ -511,8 +511,11 @@ class Extractor:
                 ctx.region = last.region
                 # the measures stated for the year, over the sentences that keep to it; a comparison's base is
                 # not ('sold 70.98 million units compared with 79.56 million units in 2014': not 2014's sentence)
+                # (nor a year 'a year ago' gives: 'In the same quarter a year ago, Apple shipped …'; a sentence that
+                # writes its year, '2024年…，较去年同期增长25%', keeps to it)
                 if last.year and not (last.form or "").startswith("compared-base") and \
-                        not any(w in a.sent.norm.lower() for w in frame_catalogue().base_time):
+                        (str(last.year) in a.sent.norm or
+                         not any(w in a.sent.norm.lower() for w in frame_catalogue().base_time)):
                     ctx.told = None
                     same = ctx.metrics if last.year == ctx.year else frozenset()
                     ctx.year, ctx.metrics = last.year, same | {f.metric for f in figs if f.year == last.year}

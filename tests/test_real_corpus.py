@@ -164,3 +164,14 @@ def test_a_figure_the_text_places_nowhere_is_answered(tmp_path):
     assert a["status"] == "answered" and "7.4%" in a["answer"], a["answer"]
     a = ask("2024年電腦電子產品及光學業營收是多少？", store=s).to_json()
     assert a["status"] == "answered" and "4,457" in a["answer"] and "電子零組件業與" not in a["answer"], a["answer"]
+
+
+def test_a_sentence_that_writes_its_year_keeps_it_beside_a_base(tmp_path):
+    """'2024年…达到100亿元，较去年同期增长25%。其中，儿童手表…为30亿元': '去年同期' is the growth's base, and the
+    sentence's own year (2024) is the one the next sentence continues (it was left without a year)."""
+    from ingest.pipeline import read_claims
+    p = tmp_path / "kids.md"
+    p.write_text("# 智能手表市场\n\n## 规模\n\n2024年中国智能手表市场规模达到100亿元，较去年同期增长25%。"
+                 "其中，儿童手表市场规模为30亿元。\n", encoding="utf-8")
+    _, claims = read_claims(p)
+    assert (30.0, 2024) in {(f.value, f.year) for f in claims.figures}, [(f.value, f.year) for f in claims.figures]
