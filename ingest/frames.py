@@ -1376,6 +1376,14 @@ def _en_company_rx() -> re.Pattern:
     return re.compile(rf"(?<![\w&.\-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+(?:{verbs})\b")
 
 
+def _written_lowercase(word: str, texts: list[str]) -> bool:
+    """The document writes `word` lower-case too ('notebook shipments'): a common noun that began a sentence
+    ('Notebooks shipped …'), no name ('Dell ranked third' — 'dell' is never written so)."""
+    stem = word.lower()[:-1] if len(word) > 3 and word.lower().endswith("s") else word.lower()
+    rx = re.compile(rf"(?<![\w\-]){re.escape(stem)}(?:s|es)?(?![\w\-])")
+    return any(rx.search(x) for x in texts)
+
+
 _QUOTED = re.compile(r"[「“\"《]([^」”\"》\n]{2,16})[」”\"》]")
 _ZH_MARKET = re.compile(r"([\u3400-\u9fffA-Za-z0-9]{2,14}?)(?:细分市场|市场|行业|产业|赛道|领域)")
 _ZH_MEASURED = re.compile(r"(?<![\u3400-\u9fff])([\u3400-\u9fff]{2,10}?)(?:规模|产值|增加值|营业收入|业务收入|零售额|销售额|出货量|销量|产量)"
@@ -1470,6 +1478,8 @@ def document_names(texts: list[str], titles: list[str], exclude: set[str] = froz
                 names.add(text[p[0]:m.end(1)], "company")
         for m in _en_company_rx().finditer(text):   # 'Dell ranked third', 'Apple shipped 5.6 million PCs'
             key = fold(m.group(1)).lower()
+            if not text[:m.start()].strip() and _written_lowercase(m.group(1), texts):
+                continue                   # 'Notebooks shipped 40 million units': a word the text writes lower-case
             if not any(w in cat.strip_en or w in cat.en_bounds or w in cat.generic for w in key.split()) and \
                     key not in names.exclude:
                 names.add(m.group(1), "company")
