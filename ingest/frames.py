@@ -792,7 +792,7 @@ BASE_YEAR = re.compile(r"(?:from|over|than|versus|vs\.?|compared (?:with|to)|比
 
 # a comparison's base named by its period, further back: 'compared with the same period in 2014', 'compared with
 # 79.56 million units in the third quarter of 2014' (not 'from …', which opens a from-to pair with its own times)
-BASE_PERIOD = re.compile(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|than)\s[^,;:，。；：]{0,40}?\b(?:the\s+)?"
+BASE_PERIOD = re.compile(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|than)\s(?:[^,;:，。；：\d]{0,12}\d[^,;:，。；：]{0,30}?|(?:in|during|for|over)\s+)?\b(?:the\s+)?"
                          r"(?:same\s+(?:period|quarter|month|time|half)|(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+"
                          r"(?:quarter|half)|q[1-4]|[12]h|h[12])\s*(?:of|in|last)?\s*$")
 
