@@ -917,10 +917,13 @@ def _measure(q: _Q, cs: list[_Cue], ca: int, cb: int, t: str, prev: Frame | None
                     # written in 2022', nor '增加至350万辆', a level)
                     first = re.match(r"\s*(\S+?)(?=\s|$|[\u3400-\u9fff]|\d)", gap)
                     level = any(gap.lstrip().startswith(w) for w in m.level_words)
-                    if not re.search(r"\d", gap) and not level and (
+                    # ('grew in 2024 by USD 5 billion': the word right before the value, after the time, says so)
+                    just = re.search(r"(?:^|\s)([a-z]+)\s*(?:us\$|usd|rmb|cny|eur|\$|¥)?\s*$", gap)
+                    timed = re.fullmatch(r"\s*(?:in|during)\s+(?:19|20)\d{2}\s+[a-z]+\s*(?:us\$|usd|rmb|cny|eur|\$|¥)?\s*", gap)
+                    if not level and (not re.search(r"\d", gap) and (
                             first is not None and first.group(1) in m.change_words or
                             any(re.match(rf"\s*{re.escape(w)}", gap) for w in m.change_words if _CJK.match(w)) or
-                            c.text in m.change_words):
+                            c.text in m.change_words) or timed and just and just.group(1) in m.change_words):
                         return by_kind["change"], c
                     return by_kind["market_size" if q.unit_class == "money" else "volume"], c
                 if q.unit_class in m.units or (q.unit_class == "price" and "money" in m.units) or \
