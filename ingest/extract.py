@@ -226,8 +226,9 @@ class Extractor:
         self.claims = Claims(report=info)
         self.figures()
         if self.dated_subperiod:      # an item titled with its quarter: its figures of that year are the quarter's
-            for f in self.claims.figures:
-                if f.year == self.dated_year and not f.period and not f.subperiod:
+            for f in self.claims.figures:  # (not a forecast, nor one its sentence dates with the year alone: '… in 2015')
+                if f.year == self.dated_year and not f.period and not f.subperiod and f.status == "actual" and \
+                        str(f.year) not in f.evidence.quote:
                     f.subperiod = self.dated_subperiod
         self._local_yuan()
         self.resolve_markets()
