@@ -60,6 +60,8 @@ class Frame:
     untimed: bool = False                # its time is one the text does not give ('去年' undated): no year to lend it
     period_end: str | None = None        # 'grew from A to B' with no period in the sentence: A is the first year's
                                          # ('first'), B the last's, of the period the text before gave
+    from_level: bool = False             # 'from A to B' with no time of its own: A is of a time before B's, which
+                                         # the sentence does not give (untimed too; B keeps its time)
     pronoun: bool = False                # the sentence's holder is '其' ('市场份额方面，其…排名第一'): whose share or rank
                                          # it is, the firm its paragraph named before says (ingest.extract)
     firm: bool = False                   # a measure only a firm has ('净利润', 'valuation'): whose it is must be a
@@ -770,6 +772,19 @@ def _listed(q: _Q, label: str) -> Frame:
 FROM_TO = re.compile(r"from\s*$|从\s*$")
 
 
+def _opens_from_to(t: str, q: "_Q") -> bool:
+    """The value is the first level of a from-to: a first word right before it (its measure's noun between:
+    '从盈利0.26亿元', '由亏损1.7亿元'), a last word soon after ('，上升为盈利26.5亿元', 'to US$5 billion')."""
+    ends = catalogue().period_ends
+    first = "|".join(map(re.escape, sorted(ends.get("first", ()), key=len, reverse=True)))
+    last = "|".join(map(re.escape, sorted(ends.get("last", ()) + ("为", "成", "into"), key=len, reverse=True)))
+    lead = t[max(0, q.start - 12):q.start]
+    if not re.search(rf"(?:(?<![a-z])(?:{first}))\s*[\u4e00-\u9fff]{{0,3}}\s*(?:[a-z]{{2,3}}\s*\$?|us\$|\$|hk\$|€|£|¥|人民币|美元)?\s*$",
+                     lead):
+        return False
+    return re.match(rf"[^\d，。；;,]{{0,6}}[，,]?\s*[^\d，。；;,]{{0,8}}?(?<![a-z])(?:{last})(?![a-z])", t[q.end:q.end + 24]) is not None
+
+
 def _from_to(out: list[Frame], t: str, periods) -> None:
     """'grew from US$361.2 billion to US$539.5 billion, with a CAGR of 10.5% from 2020 to 2024': the two
     levels of a from-to with no year of their own take the period's first and last year."""
@@ -1272,10 +1287,13 @@ def _time(f: Frame, q: _Q, t: str, ca: int, cb: int, periods, years, quarters, s
         # 較去年同期微減1.37%；市佔率達43.8%'), else the year leading the clause ('预计到2030年，全球…将达到…');
         # a comparison's base ('較去年同期', 'from 2023') is no figure's time
         before = [y for y in years if y.end <= ca and not is_base_year(t, y)]
+        if _opens_from_to(t, q):
+            f.untimed = f.from_level = True   # '热景生物从盈利0.26亿元，上升为盈利26.5亿元': not the year B is of
+            return
         if _own_deictic(t, ca, cb):
             f.untimed = True    # '去年1到11月累积产值…' undated: its own time, which no year before it is
             return
-        if last is not None and last.untimed and (not before or before[-1].start < last.start):
+        if last is not None and last.untimed and not last.from_level and (not before or before[-1].start < last.start):
             f.untimed = True    # '…去年累积产值769亿元，年增16.5%': the time of the figure before, which is unknown
             return
         if last is not None and last.year is not None and last.period is None and \
